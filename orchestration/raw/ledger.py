@@ -1,0 +1,228 @@
+"""The load ledger: what was loaded into the ``raw`` schema, from which file, and how every row was accounted for.
+
+Tables (schema ``raw``; created by :func:`ensure_ledger`):
+
+``raw._load_ledger``  one row per file load (grain: load_id x table_name x source_file)
+    load_id, table_name, source, source_file, sha256, vintage (DATE, the extract's release date),
+    input_kind ('real' | 'synthetic'), rows_read, rows_loaded, rows_quarantined,
+    duplicates_collapsed (BIGINT row counts), loaded_at (TIMESTAMP, UTC).
+    Identity enforced before commit: rows_read = rows_loaded + rows_quarantined + duplicates_collapsed.
+
+``raw._rejects``  one row per quarantined input line
+    load_id, table_name, source_file, line_number (1-based physical line in the file, header = 1),
+    raw_text (the line as read, decoded), reason (a short machine-readable reason plus detail).
+
+``raw._value_nullifications``  values set to NULL during landing, counted per load, column and reason
+    load_id, table_name, column_name, reason (e.g. 'sentinel_date_1900', 'nul_byte'), n (BIGINT).
+
+Every raw table also carries the load columns ``_load_id``, ``_source_file``, ``_source_sha256``,
+``_vintage``, ``_input_kind`` and ``_loaded_at`` (see :data:`LOAD_COLUMNS`).
+
+All writes for one load happen in one DuckDB transaction (:func:`load_transaction`): a load that fails
+or is killed leaves the previous state of the raw table and the ledger untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+InputKind = Literal["real", "synthetic"]
+
+#: Columns every raw table carries after its published columns, in this order.
+LOAD_COLUMNS = ("_load_id", "_source_file", "_source_sha256", "_vintage", "_input_kind", "_loaded_at")
+
+_LEDGER_DDL = """
+create schema if not exists raw;
+create table if not exists raw._load_ledger (
+    load_id varchar not null,
+    table_name varchar not null,
+    source varchar not null,
+    source_file varchar not null,
+    sha256 varchar not null,
+    vintage date,
+    input_kind varchar not null check (input_kind in ('real', 'synthetic')),
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    duplicates_collapsed bigint not null,
+    loaded_at timestamp not null,
+    check (rows_read = rows_loaded + rows_quarantined + duplicates_collapsed)
+);
+create table if not exists raw._rejects (
+    load_id varchar not null,
+    table_name varchar not null,
+    source_file varchar not null,
+    line_number bigint,
+    raw_text varchar,
+    reason varchar not null
+);
+create table if not exists raw._value_nullifications (
+    load_id varchar not null,
+    table_name varchar not null,
+    column_name varchar not null,
+    reason varchar not null,
+    n bigint not null
+);
+"""
+
+
+class RowAccountingError(RuntimeError):
+    """Rows read did not equal rows loaded + quarantined + duplicates collapsed for a file."""
+
+
+@dataclass
+class LoadResult:
+    """The outcome of landing one file into one raw table (one ledger row).
+
+    ``skipped`` is True when the same file (same sha256) was already the current load of the table,
+    in which case nothing was written and the counts repeat the earlier load.
+    """
+
+    table_name: str
+    source: str
+    source_file: str
+    sha256: str
+    vintage: date | None
+    input_kind: InputKind
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int = 0
+    duplicates_collapsed: int = 0
+    load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    skipped: bool = False
+    nullifications: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def check_accounting(self) -> None:
+        """Raise :class:`RowAccountingError` unless read = loaded + quarantined + duplicates."""
+        accounted = self.rows_loaded + self.rows_quarantined + self.duplicates_collapsed
+        if self.rows_read != accounted:
+            raise RowAccountingError(
+                f"{self.source_file}: {self.rows_read} rows read but {self.rows_loaded} loaded + "
+                f"{self.rows_quarantined} quarantined + {self.duplicates_collapsed} duplicates = {accounted}"
+            )
+
+    def metadata(self) -> dict[str, object]:
+        """Counts and hash as plain values, for Dagster asset metadata and logs."""
+        d = asdict(self)
+        d.pop("nullifications")
+        d["vintage"] = self.vintage.isoformat() if self.vintage else None
+        d["loaded_at"] = self.loaded_at.isoformat()
+        return d
+
+
+def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks (constant memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_size):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the ``raw`` schema and the ledger, reject and nullification tables if missing."""
+    con.execute(_LEDGER_DDL)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """True when ``schema.table`` exists in the connected database."""
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def current_load(con: duckdb.DuckDBPyConnection, table_name: str) -> LoadResult | None:
+    """The latest ledger entry of a raw table, or None when it was never loaded.
+
+    For a table fed by several files (one load, several ledger rows) the row of the latest load whose
+    source file sorts last is returned; callers that need all files use :func:`current_loads`.
+    """
+    loads = current_loads(con, table_name)
+    return loads[-1] if loads else None
+
+
+def current_loads(con: duckdb.DuckDBPyConnection, table_name: str) -> list[LoadResult]:
+    """All ledger rows of the latest load of ``table_name`` (one per source file), oldest file first."""
+    ensure_ledger(con)
+    rows = con.execute(
+        """
+        select table_name, source, source_file, sha256, vintage, input_kind, rows_read, rows_loaded,
+               rows_quarantined, duplicates_collapsed, load_id, loaded_at
+        from raw._load_ledger
+        where table_name = ?
+          and load_id = (select arg_max(load_id, loaded_at) from raw._load_ledger where table_name = ?)
+        order by source_file
+        """,
+        [table_name, table_name],
+    ).fetchall()
+    return [LoadResult(*r) for r in rows]
+
+
+def is_current(con: duckdb.DuckDBPyConnection, table_name: str, sha256s: list[str]) -> bool:
+    """True when the raw table exists and its latest load came from exactly these file hashes."""
+    if not table_exists(con, "raw", table_name):
+        return False
+    return sorted(r.sha256 for r in current_loads(con, table_name)) == sorted(sha256s)
+
+
+def record_load(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """Append one ledger row (and its nullification counts) after checking the row accounting."""
+    result.check_accounting()
+    con.execute(
+        "insert into raw._load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.load_id,
+            result.table_name,
+            result.source,
+            result.source_file,
+            result.sha256,
+            result.vintage,
+            result.input_kind,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.duplicates_collapsed,
+            result.loaded_at,
+        ],
+    )
+    for column, reasons in result.nullifications.items():
+        for reason, n in reasons.items():
+            if n:
+                con.execute(
+                    "insert into raw._value_nullifications values (?, ?, ?, ?, ?)",
+                    [result.load_id, result.table_name, column, reason, n],
+                )
+
+
+@contextmanager
+def load_transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, make sure the ledger exists, and run the body in one transaction.
+
+    Commits when the body returns, rolls back on any exception (the exception propagates), and always
+    closes the connection so that dbt, run next in another process, can take the file lock.
+    """
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        ensure_ledger(con)
+        con.execute("begin transaction")
+        try:
+            yield con
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    finally:
+        con.close()

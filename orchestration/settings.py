@@ -1,0 +1,62 @@
+"""Paths and settings, read from the environment in one place.
+
+Every path a run reads or writes is derived from :class:`Settings`. Defaults put everything a run
+writes under ``var/`` in the project folder (git-ignored), so a fresh clone works with no
+configuration. Override any field with an environment variable of the same name, prefixed ``MPP_``
+(for example ``MPP_WAREHOUSE=/data/build.duckdb``).
+
+Fields
+------
+project_dir:   the repository root (holds dbt_project.yml).
+var_dir:       root of everything generated (warehouse, published copy, outputs, generated data).
+warehouse:     the build DuckDB file that Dagster and dbt write (analysts never open it).
+published_dir: the analysts' read-only copy (DuckDB file + Parquet), swapped in atomically.
+output_dir:    default folder for metrics.json, the report and charts.
+raw_data_dir:  bundled real extracts with provenance (committed).
+generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Resolved paths of one deployment; see the module docstring for each field."""
+
+    model_config = SettingsConfigDict(env_prefix="MPP_", extra="ignore")
+
+    project_dir: Path = PROJECT_DIR
+    var_dir: Path = PROJECT_DIR / "var"
+    warehouse: Path | None = None
+    published_dir: Path | None = None
+    output_dir: Path | None = None
+    raw_data_dir: Path = PROJECT_DIR / "data" / "raw"
+    generated_dir: Path | None = None
+
+    def model_post_init(self, __context: object) -> None:  # noqa: D401 - pydantic hook
+        var = self.var_dir
+        if self.warehouse is None:
+            self.warehouse = var / "warehouse" / "build.duckdb"
+        if self.published_dir is None:
+            self.published_dir = var / "published"
+        if self.output_dir is None:
+            self.output_dir = var / "output"
+        if self.generated_dir is None:
+            self.generated_dir = var / "generated"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        """Where dbt writes manifest.json and run artifacts."""
+        return self.project_dir / "target"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once from the environment)."""
+    return Settings()
