@@ -1,0 +1,134 @@
+"""Land one delimited extract file into a raw DuckDB table, through DuckDB's own CSV reader.
+
+Shape of a raw table: every published column as VARCHAR, named exactly as the published header (the
+header decides the mapping, matched to the declared columns case-insensitively), then the load columns
+of :data:`orchestration.raw.ledger.LOAD_COLUMNS`. One row per data line of the file. Types are cast in
+dbt staging, never here, so raw keeps what was published.
+
+Reading is strict (no ignore_errors, no null_padding): a malformed line stops the load with an
+:class:`ExtractFormatError` naming the file, the line and DuckDB's reason, and nothing is written.
+
+Errors raised:
+- :class:`ExtractFormatError`: empty file, unreadable line, declared column missing from the header.
+- :class:`orchestration.raw.registry.ProvenanceError`: a bundled file whose sha256 differs from its
+  provenance entry (the file changed without its provenance being updated).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.raw.ledger import (
+    LoadResult,
+    current_load,
+    file_sha256,
+    is_current,
+    load_transaction,
+    record_load,
+)
+from orchestration.raw.registry import ExtractSpec, ProvenanceError
+
+
+class ExtractFormatError(ValueError):
+    """An extract file cannot be read as declared; the message names file, line or column."""
+
+
+def _reader_sql(spec: ExtractSpec) -> tuple[str, list[object]]:
+    """The read_csv call for a spec, with the path and delimiter bound as parameters (never spliced)."""
+    sql = (
+        "read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"', all_varchar = true,"
+        " strict_mode = true, null_padding = false, ignore_errors = false, sample_size = -1)"
+    )
+    return sql, [str(spec.path), spec.delimiter]
+
+
+def read_header(con: duckdb.DuckDBPyConnection, spec: ExtractSpec) -> list[str]:
+    """The column names DuckDB reads from the file's header, in file order."""
+    reader, params = _reader_sql(spec)
+    try:
+        rows = con.execute(f"describe select * from {reader}", params).fetchall()
+    except duckdb.Error as exc:
+        raise ExtractFormatError(f"{spec.path}: cannot read the header: {exc}") from exc
+    return [r[0] for r in rows]
+
+
+def _column_mapping(spec: ExtractSpec, header: list[str]) -> list[tuple[str, str]]:
+    """(file column, published name) pairs in declared order; a declared column absent is an error."""
+    by_lower = {h.lower(): h for h in header}
+    missing = [c for c in spec.columns if c.lower() not in by_lower]
+    if missing:
+        raise ExtractFormatError(
+            f"{spec.path}: column(s) {', '.join(repr(c) for c in missing)} missing from the header "
+            f"(found: {', '.join(repr(h) for h in header)})"
+        )
+    return [(by_lower[c.lower()], c) for c in spec.columns]
+
+
+def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str) -> LoadResult:
+    """Create or replace ``raw.<spec.table>`` from the file, inside the caller's transaction.
+
+    Returns the :class:`LoadResult` (rows read = rows loaded; this reader quarantines nothing: a bad
+    line is an error). Columns in the file beyond the declared ones (schema drift) are kept after the
+    declared ones, under their published names.
+    """
+    if spec.path.stat().st_size == 0:
+        raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
+    header = read_header(con, spec)
+    mapping = _column_mapping(spec, header)
+    declared = {f.lower() for f, _ in mapping}
+    extras = [h for h in header if h.lower() not in declared]
+    select_cols = [f'"{f}" as "{p}"' for f, p in mapping] + [f'"{h}"' for h in extras]
+    result = LoadResult(
+        table_name=spec.table,
+        source=spec.source,
+        source_file=spec.relative_path,
+        sha256=sha256,
+        vintage=spec.vintage,
+        input_kind=spec.input_kind,
+        rows_read=0,
+        rows_loaded=0,
+    )
+    reader, params = _reader_sql(spec)
+    try:
+        con.execute(
+            f"""
+            create or replace table raw."{spec.table}" as
+            select {", ".join(select_cols)},
+                   ?::varchar as _load_id, ?::varchar as _source_file, ?::varchar as _source_sha256,
+                   ?::date as _vintage, ?::varchar as _input_kind, ?::timestamp as _loaded_at
+            from {reader}
+            """,
+            [result.load_id, result.source_file, sha256, spec.vintage, spec.input_kind, result.loaded_at, *params],
+        )
+    except duckdb.Error as exc:
+        raise ExtractFormatError(f"{spec.path}: {exc}") from exc
+    n = con.execute(f'select count(*) from raw."{spec.table}"').fetchone()[0]
+    if n == 0:
+        raise ExtractFormatError(f"{spec.path}: the file has a header but no data rows")
+    result.rows_read = result.rows_loaded = n
+    record_load(con, result)
+    return result
+
+
+def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: bool = True) -> LoadResult:
+    """Land one bundled extract atomically, or skip it when the same file (same sha256) is current.
+
+    Returns the new :class:`LoadResult`, or the current ledger entry with ``skipped=True``.
+    Raises :class:`ProvenanceError` when ``verify_provenance`` and the file's sha256 differs from the
+    provenance entry; :class:`ExtractFormatError` for unreadable input (the warehouse is unchanged).
+    """
+    sha256 = file_sha256(spec.path)
+    if verify_provenance and sha256 != spec.sha256:
+        raise ProvenanceError(
+            f"{spec.path}: sha256 is {sha256} but provenance.yml records {spec.sha256}; "
+            "update the provenance entry (origin, vintage, hash) when an extract changes"
+        )
+    with load_transaction(warehouse) as con:
+        if is_current(con, spec.table, [sha256]):
+            current = current_load(con, spec.table)
+            assert current is not None
+            current.skipped = True
+            return current
+        return land_extract(con, spec, sha256)

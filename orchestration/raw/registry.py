@@ -1,0 +1,95 @@
+"""The registry of bundled extracts, read from ``data/raw/<source>/provenance.yml``.
+
+Each provenance file is the single place that says, for every bundled file: the raw table it lands in,
+its origin (repository, path, commit), licence, sha256, vintage (release date), input kind and reader
+format. Ingestion, tests and the report all read it from here.
+
+Errors: :class:`ProvenanceError` when a provenance file is malformed or a listed file is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from orchestration.raw.ledger import InputKind
+
+
+class ProvenanceError(ValueError):
+    """A provenance.yml entry is malformed, or the file it lists is missing."""
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    """One bundled extract file and the raw table it lands in.
+
+    ``columns`` are the published header names, in published order (matched case-insensitively).
+    ``delimiter`` and ``header`` describe the file format. ``path`` is absolute.
+    """
+
+    table: str
+    source: str
+    path: Path
+    sha256: str
+    vintage: date
+    input_kind: InputKind
+    description: str
+    columns: tuple[str, ...]
+    delimiter: str = ","
+    header: bool = True
+    origin: dict[str, str] = field(default_factory=dict)
+    licence: str = ""
+
+    @property
+    def relative_path(self) -> str:
+        """The path as stored in the ledger: relative to the raw data folder when possible."""
+        parts = self.path.parts
+        return "/".join(parts[parts.index("raw") + 1 :]) if "raw" in parts else self.path.name
+
+
+def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: Path) -> ExtractSpec:
+    required = ("table", "path", "sha256", "vintage", "columns")
+    missing = [k for k in required if k not in entry]
+    if missing:
+        raise ProvenanceError(f"{provenance}: entry {entry.get('table', '?')} lacks {', '.join(missing)}")
+    path = folder / entry["path"]
+    if not path.is_file():
+        raise ProvenanceError(f"{provenance}: listed file {path} does not exist")
+    fmt = entry.get("format", {})
+    vintage = entry["vintage"]
+    if not isinstance(vintage, date):
+        vintage = date.fromisoformat(str(vintage))
+    return ExtractSpec(
+        table=entry["table"],
+        source=source,
+        path=path,
+        sha256=str(entry["sha256"]),
+        vintage=vintage,
+        input_kind=entry.get("input_kind", doc.get("input_kind", "real")),
+        description=" ".join(str(entry.get("description", "")).split()),
+        columns=tuple(entry["columns"]),
+        delimiter=fmt.get("delimiter", ","),
+        header=bool(fmt.get("header", True)),
+        origin={k: str(v) for k, v in (entry.get("origin") or {}).items()},
+        licence=str(entry.get("licence", "")),
+    )
+
+
+def load_registry(raw_data_dir: Path) -> dict[str, ExtractSpec]:
+    """All bundled extracts keyed by raw table name, from every ``<raw_data_dir>/*/provenance.yml``.
+
+    Raises :class:`ProvenanceError` on a malformed entry, a missing file or a table listed twice.
+    """
+    specs: dict[str, ExtractSpec] = {}
+    for provenance in sorted(raw_data_dir.glob("*/provenance.yml")):
+        doc = yaml.safe_load(provenance.read_text(encoding="utf-8")) or {}
+        source = doc.get("source") or provenance.parent.name
+        for entry in doc.get("files", []):
+            spec = _parse_entry(source, provenance.parent, doc, entry, provenance)
+            if spec.table in specs:
+                raise ProvenanceError(f"{provenance}: raw table {spec.table} is listed twice")
+            specs[spec.table] = spec
+    return specs
