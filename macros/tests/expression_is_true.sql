@@ -8,3 +8,13 @@ select *
 from {{ model }}
 where not coalesce(({{ expression }}), false)
 {% endtest %}
+
+{#
+  Generic column test: every non-NULL value of the column satisfies `<column> <expression>`,
+  e.g. expression ">= 0". Fails with the offending rows.
+#}
+{% test expression_is_true_column(model, column_name, expression) %}
+select *
+from {{ model }}
+where {{ column_name }} is not null and not ({{ column_name }} {{ expression }})
+{% endtest %}
