@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.court.loader import load_fixture_release  # TODO(merge): replace with orchestration.eoir.reader.load_release
+# TODO(merge): replace with orchestration.eoir.reader.load_release
+from tests.court.loader import load_fixture_release
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RELEASE = PROJECT_DIR / "tests" / "fixtures" / "eoir_mini_release"
@@ -37,7 +38,7 @@ class BuildKey:
 
     @property
     def label(self) -> str:
-        t = lambda b: "T" if b else "F"  # noqa: E731
+        t = lambda b: "T" if b else "F"
         return f"{self.as_of} ac={t(self.admin_closures_are_completions)} rr={t(self.relief_after_reopening_counts)}"
 
 
@@ -60,18 +61,30 @@ def run_dbt(args: list[str], warehouse: Path, work: Path, vars_: dict) -> subpro
     """Run dbt in a subprocess with its own warehouse, target and log folders (builds run in parallel)."""
     env = {**os.environ, "MPP_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     cmd = [
-        str(DBT), *args,
-        "--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-        "--vars", json.dumps(vars_),
+        str(DBT),
+        *args,
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--vars",
+        json.dumps(vars_),
     ]
-    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        cmd, check=False, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="session")
 def loaded_warehouse(tmp_path_factory) -> Path:
     """A DuckDB file holding the fixture release in schema raw (nothing else)."""
-    path = tmp_path_factory.mktemp("court_raw") / "loaded.duckdb"  # not raw.duckdb: the catalog name would clash with schema raw
+    path = (
+        tmp_path_factory.mktemp("court_raw") / "loaded.duckdb"
+    )  # not raw.duckdb: the catalog name would clash with schema raw
     load_fixture_release(path, RELEASE)
     return path
 
@@ -111,7 +124,7 @@ def parse_expected(path: Path = CASES_MD) -> dict[BuildKey, dict[tuple[str, str 
         assert m, f"bad header cell {cell!r}"
         keys.append(BuildKey(m.group(1), m.group(2) == "T", m.group(3) == "T"))
     expected: dict[BuildKey, dict] = {k: {} for k in keys}
-    for row in text[start + 2:]:
+    for row in text[start + 2 :]:
         if not row.startswith("|"):
             break
         cells = [c.strip() for c in row.strip("|").split("|")]

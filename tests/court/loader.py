@@ -57,7 +57,14 @@ def load_fixture_release(warehouse: Path, release_path: Path, vintage: date = da
             ledger.record_load(
                 con,
                 ledger.LoadResult(
-                    table_name=table, source="eoir", source_file=file_name, sha256=sha, vintage=vintage,
-                    input_kind="synthetic", rows_read=n, rows_loaded=n, load_id=load_id,
+                    table_name=table,
+                    source="eoir",
+                    source_file=file_name,
+                    sha256=sha,
+                    vintage=vintage,
+                    input_kind="synthetic",
+                    rows_read=n,
+                    rows_loaded=n,
+                    load_id=load_id,
                 ),
             )

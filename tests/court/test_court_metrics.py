@@ -8,11 +8,23 @@ import pytest
 from tests.court.conftest import AS_OF_MAIN, AS_OF_SECOND, VARIANTS, BuildKey, run_dbt
 
 METRIC_IDS = {
-    "g1a_relief_granted_cases", "g1a_relief_asylum", "g1a_relief_statutory_withholding",
-    "g1a_relief_cat_withholding", "g1a_relief_after_reopening", "g2_enrolled_nta_filed",
-    "g2_initial_completions", "g2_removal_orders", "g2_removal_orders_in_absentia", "g2_voluntary_departures",
-    "g2_terminations", "g2_relief_granted", "g2_dismissals", "g2_administrative_closures",
-    "g2_other_completions", "g2_pending", "g3_enrolled_nta_filed",
+    "g1a_relief_granted_cases",
+    "g1a_relief_asylum",
+    "g1a_relief_statutory_withholding",
+    "g1a_relief_cat_withholding",
+    "g1a_relief_after_reopening",
+    "g2_enrolled_nta_filed",
+    "g2_initial_completions",
+    "g2_removal_orders",
+    "g2_removal_orders_in_absentia",
+    "g2_voluntary_departures",
+    "g2_terminations",
+    "g2_relief_granted",
+    "g2_dismissals",
+    "g2_administrative_closures",
+    "g2_other_completions",
+    "g2_pending",
+    "g3_enrolled_nta_filed",
 }
 MONTHLY = {"g1a_relief_granted_cases", "g2_initial_completions", "g3_enrolled_nta_filed"}
 MAIN = BuildKey(AS_OF_MAIN, True, True)
@@ -20,7 +32,10 @@ variant_ids = [f"ac={ac}-rr={rr}" for ac, rr in VARIANTS]
 
 
 def headline(build) -> dict[tuple[str, str | None], int]:
-    return {(m, p): v for m, p, v in build.query("select metric_id, period, value from marts.court_headline_metrics")}
+    return {
+        (m, p): v
+        for m, p, v in build.query("select metric_id, period, value from marts.court_headline_metrics")
+    }
 
 
 def history_at(build, as_of: str) -> dict[tuple[str, None], int]:
@@ -70,7 +85,9 @@ def test_history_at_as_of_date_equals_headline(builds, ac, rr):
     build = builds[BuildKey(AS_OF_MAIN, ac, rr)]
     cumulative = {k: v for k, v in headline(build).items() if k[1] is None}
     assert history_at(build, AS_OF_MAIN) == cumulative
-    dates = build.query("select min(as_of_date), max(as_of_date), count(distinct as_of_date) from marts.court_metrics_history")
+    dates = build.query(
+        "select min(as_of_date), max(as_of_date), count(distinct as_of_date) from marts.court_metrics_history"
+    )
     assert [(str(a), str(b), n) for a, b, n in dates] == [("2019-01-31", AS_OF_MAIN, 24)]
 
 
@@ -118,14 +135,18 @@ def test_drilldown_lists_the_cases_behind_a_figure(builds):
 
 def test_goal_3_breakdown_by_location_and_cbp_area(builds):
     build = builds[MAIN]
-    by_loc = dict(build.query(
-        "select mpp_hearing_loc_code, sum(enrolled_nta_filed) from marts.goal_3_court_enrollments_monthly group by 1"
-    ))
+    by_loc = dict(
+        build.query(
+            "select mpp_hearing_loc_code, sum(enrolled_nta_filed) from marts.goal_3_court_enrollments_monthly group by 1"
+        )
+    )
     assert by_loc == {"SYP": 9, "OPP": 4, "CIX": 2, "ENP": 6, "MPL": 3, "MPB": 3, "TUM": 1, "UNKNOWN": 1}
-    by_office = dict(build.query(
-        "select coalesce(ofo_field_office, '-'), sum(enrolled_nta_filed) "
-        "from marts.goal_3_court_enrollments_monthly group by 1"
-    ))
+    by_office = dict(
+        build.query(
+            "select coalesce(ofo_field_office, '-'), sum(enrolled_nta_filed) "
+            "from marts.goal_3_court_enrollments_monthly group by 1"
+        )
+    )
     assert by_office == {"San Diego": 15, "El Paso": 6, "Laredo": 6, "Tucson": 1, "-": 1}
     via = build.query(
         "select sum(via_identifier), sum(via_proceeding_location), sum(via_schedule_location) "
@@ -136,9 +157,11 @@ def test_goal_3_breakdown_by_location_and_cbp_area(builds):
 
 def test_goal_2_breakdowns(builds):
     build = builds[MAIN]
-    rows = dict(build.query(
-        "select case_id, initial_completion_proceeding_id from marts.mpp_case_outcomes where case_id in (1008, 1011)"
-    ))
+    rows = dict(
+        build.query(
+            "select case_id, initial_completion_proceeding_id from marts.mpp_case_outcomes where case_id in (1008, 1011)"
+        )
+    )
     assert rows == {1008: 10082, 1011: 10111}
     los = build.query(
         "select sum(removal_orders) from marts.goal_2_initial_completions_monthly where completion_hearing_loc_code = 'LOS'"
@@ -162,9 +185,11 @@ def test_goal_1a_breakdowns(builds):
         "from marts.mpp_relief_cases where case_id = 1023"
     )
     assert case_1023 == [("asylum", "subsequent", False, "2019-11")]
-    by_nat = dict(build.query(
-        "select nationality_code, sum(relief_granted_cases) from marts.goal_1a_relief_monthly group by 1"
-    ))
+    by_nat = dict(
+        build.query(
+            "select nationality_code, sum(relief_granted_cases) from marts.goal_1a_relief_monthly group by 1"
+        )
+    )
     assert by_nat == {"VE": 3, "NU": 2, "CU": 2, "HO": 1}
     no_reopening = builds[BuildKey(AS_OF_MAIN, True, False)].query(
         "select relief_form from marts.mpp_relief_cases where case_id = 1023"
@@ -174,7 +199,9 @@ def test_goal_1a_breakdowns(builds):
 
 def test_a_bad_variant_value_is_refused(loaded_warehouse, tmp_path):
     proc = run_dbt(
-        ["compile", "--select", "int_proceedings_completed"], loaded_warehouse, tmp_path,
+        ["compile", "--select", "int_proceedings_completed"],
+        loaded_warehouse,
+        tmp_path,
         {"admin_closures_are_completions": "maybe"},
     )
     assert proc.returncode != 0
