@@ -14,14 +14,7 @@ final as (
         coalesce(nationality_code, 'UNKNOWN') as nationality_code,
         cast(count(*) as bigint) as enrolled_nta_filed,
         cast(count(*) filter (where not is_pending) as bigint) as initial_completions,
-        cast(count(*) filter (where outcome_bucket = 'removal_order') as bigint) as removal_orders,
-        cast(count(*) filter (where outcome_bucket = 'removal_order' and is_in_absentia) as bigint) as removal_orders_in_absentia,
-        cast(count(*) filter (where outcome_bucket = 'voluntary_departure') as bigint) as voluntary_departures,
-        cast(count(*) filter (where outcome_bucket = 'termination') as bigint) as terminations,
-        cast(count(*) filter (where outcome_bucket = 'relief_granted') as bigint) as relief_granted,
-        cast(count(*) filter (where outcome_bucket = 'dismissal') as bigint) as dismissals,
-        cast(count(*) filter (where outcome_bucket = 'administrative_closure') as bigint) as administrative_closures,
-        cast(count(*) filter (where outcome_bucket = 'other') as bigint) as other_completions,
+        {{ court_outcome_bucket_counts() }}
         cast(count(*) filter (where is_pending) as bigint) as pending,
         {{ as_of_date() }} as as_of_date,
         {{ court_variant('admin_closures_are_completions') }} as admin_closures_are_completions

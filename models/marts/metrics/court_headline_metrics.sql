@@ -18,29 +18,18 @@ release_input_kind as (
 
 ),
 
-timeline as (
+evaluation_dates as (
 
-    select * from {{ ref('mpp_timeline') }}
-
-),
-
-inception as (
-
-    select cast(event_date as date) as inception_date
-    from timeline
-    where event_id = 'inception'
+    select * from {{ ref('int_court_as_of_dates') }}
 
 ),
 
 months as (
 
-    select strftime(month_start, '%Y-%m') as period
-    from inception,
-        generate_series(
-            cast(date_trunc('month', inception_date) as timestamp),
-            cast(date_trunc('month', {{ as_of_date() }}) as timestamp),
-            interval 1 month
-        ) as month_series(month_start)
+    -- the evaluation dates hold every month-end from the inception month plus the as-of date, so their
+    -- months are exactly the inception month .. the as-of month
+    select distinct strftime(as_of_date, '%Y-%m') as period
+    from evaluation_dates
 
 ),
 
