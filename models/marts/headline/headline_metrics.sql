@@ -3,6 +3,13 @@
 -- as-of date and open-choice variants.
 with
 
+court as (
+
+    -- goals 1a, 2 and 3 (court side), from the EOIR release
+    select metric_id, period, value, input_kind from {{ ref('court_headline_metrics') }}
+
+),
+
 goal_4 as (
 
     select metric_id, period, value, input_kind from {{ ref('g4_headline_metrics') }}
@@ -11,6 +18,8 @@ goal_4 as (
 
 stacked as (
 
+    select * from court
+    union all
     select * from goal_4
 
 ),

@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('eoir', 'eoir_a_tblcase') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        try_cast(IDNCASE as bigint) as case_id,
+
+        -- codes
+        upper(NAT) as nationality_code,
+        upper(LANG) as language_code,
+        upper(CUSTODY) as custody_code,
+        upper(CASE_TYPE) as case_type,
+        upper(SEX) as sex_code,
+
+        -- dates
+        {{ eoir_date('DATE_OF_ENTRY') }} as date_of_entry,
+
+        -- load lineage
+        _input_kind as input_kind,
+        _load_id as load_id,
+        _source_line as source_line
+
+    from source
+
+)
+
+select * from renamed
