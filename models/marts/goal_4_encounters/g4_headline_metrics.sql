@@ -1,0 +1,36 @@
+-- One row per goal-4 headline metric and period, in the metrics.json shape (shared/METRICS.md):
+-- g4_swb_encounters for every month in swb_encounters_monthly ('YYYY-MM') and every complete fiscal year
+-- ('FYyyyy'; a fiscal year counts once all 12 months are on or before the as-of date).
+with
+
+monthly as (
+
+    select * from {{ ref('swb_encounters_monthly') }}
+
+),
+
+fiscal_years as (
+
+    select * from {{ ref('swb_encounters_fiscal_year') }}
+    where is_complete
+
+),
+
+final as (
+
+    select 'g4_swb_encounters' as metric_id, period, encounters as value, input_kind
+    from monthly
+
+    union all
+
+    select 'g4_swb_encounters', period, encounters, input_kind
+    from fiscal_years
+
+)
+
+select
+    metric_id,
+    period,
+    cast(value as bigint) as value,
+    input_kind
+from final

@@ -1,0 +1,32 @@
+-- One row per headline metric x period across all goals, in the shape of metrics.json (shared/METRICS.md).
+-- Each goal's headline model computes its own ids; this model only stacks them and stamps the run's
+-- as-of date and open-choice variants.
+with
+
+goal_4 as (
+
+    select metric_id, period, value, input_kind from {{ ref('g4_headline_metrics') }}
+
+),
+
+stacked as (
+
+    select * from goal_4
+
+),
+
+final as (
+
+    select
+        metric_id,
+        period,
+        value,
+        input_kind,
+        {{ as_of_date() }} as as_of_date,
+        {{ var('admin_closures_are_completions', true) }} as admin_closures_are_completions,
+        {{ var('relief_after_reopening_counts', true) }} as relief_after_reopening_counts
+    from stacked
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- One row per calendar month x region x U.S. Border Patrol sector (OHSS, rounded to the nearest 10).
+with
+
+source as (
+
+    select * from {{ source('ohss', 'ohss_usbp_encounters_region_sector') }}
+
+),
+
+renamed as (
+
+    select
+        cast(fiscal_year as integer) as fiscal_year,
+        upper(substr(trim(regexp_extract(month, '^[0-9]+ (.*)$', 1)), 1, 3)) as month_abbv,
+        trim(region) as region,
+        trim(sector) as sector_label,
+        try_cast(replace(trim(quantity), ',', '') as bigint) as encounter_count_rounded,
+        _source_file as source_file,
+        _vintage as vintage,
+        _input_kind as input_kind
+    from source
+
+),
+
+final as (
+
+    select
+        fiscal_year,
+        month_abbv,
+        {{ fiscal_month_start('fiscal_year', 'month_abbv') }} as month_start,
+        region,
+        sector_label,
+        encounter_count_rounded,
+        source_file,
+        vintage,
+        input_kind
+    from renamed
+
+)
+
+select * from final

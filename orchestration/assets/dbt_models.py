@@ -1,0 +1,55 @@
+"""Every dbt model, seed and test as Dagster assets and asset checks (dagster-dbt).
+
+Asset keys: a dbt source table in schema ``raw`` maps to ``["raw", <table>]``, the key of its ingestion
+asset, so lineage needs no extra wiring; models and seeds keep their names. Groups: ``staging_<source>``,
+``intermediate``, ``definitions`` (seeds), and one group per mart folder (``goal_4_encounters`` ...).
+dbt tests run as asset checks (source tests included). The run's settings reach dbt as ``--vars``.
+"""
+
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.project import dbt_project
+from orchestration.resources import PipelineConfig
+
+
+class MppDbtTranslator(DagsterDbtTranslator):
+    """Maps dbt nodes to this project's asset keys and groups (see module docstring)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source" and dbt_resource_props.get("schema") == "raw":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "seed":
+            return "definitions"
+        fqn = dbt_resource_props.get("fqn", [])
+        if resource_type == "model" and len(fqn) >= 3:
+            layer = fqn[1]
+            if layer == "staging":
+                return f"staging_{fqn[2]}"
+            if layer == "marts" and len(fqn) >= 4:
+                return fqn[2]
+            return layer
+        return super().get_group_name(dbt_resource_props)
+
+
+translator = MppDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+)
+def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineConfig) -> Iterator[Any]:
+    """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches)."""
+    yield from dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context).stream()

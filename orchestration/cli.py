@@ -1,0 +1,143 @@
+"""``mpp-metrics``: the command line of the pipeline (Typer).
+
+Commands:
+- ``run``: materialize the whole graph in-process (job ``mpp_main``), print the headline numbers per goal
+  and write DIR/metrics.json. Exit code 1 when the run fails (the failing step and error are printed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.")
+# The CLI prints to the real stdout; dbt and Dagster chatter is redirected to the run log file.
+console = Console(file=sys.__stdout__)
+
+
+@app.callback()
+def _root() -> None:
+    """MPP Metrics and Measures pipeline: run it, generate synthetic inputs, drill into figures."""
+
+
+def _validate_as_of(value: str) -> str:
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc
+    if parsed.isoformat() != value:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}")
+    return value
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one line per step start / success / failure of a Dagster run."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            return
+        step = event.step_key or ""
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            console.print(f"[dim]…[/dim] {step}")
+        elif kind == "STEP_SUCCESS":
+            console.print(f"[green]✓[/green] {step}")
+        elif kind == "STEP_FAILURE":
+            console.print(f"[red]✗ {step}[/red]")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:
+                console.print(f"[yellow]check failed:[/yellow] {data.asset_key.to_user_string()} {data.check_name}")
+
+
+def _progress_logger():
+    from dagster import logger
+
+    @logger(description="Compact progress lines for the CLI.")
+    def progress(_init_context):
+        log = logging.getLogger("mpp_metrics.progress")
+        log.setLevel(logging.DEBUG)
+        log.handlers = [_ProgressHandler()]
+        log.propagate = False
+        return log
+
+    return progress
+
+
+def print_headline(doc: dict) -> None:
+    """A readable table of the headline numbers per goal."""
+    from orchestration.metrics import headline_rows
+
+    table = Table(title=f"MPP Metrics and Measures as of {doc['as_of']}")
+    for col in ("goal", "metric", "period", "value"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    for row in headline_rows(doc):
+        table.add_row(*row)
+    console.print(table)
+    variants = ", ".join(f"{k}={v}" for k, v in doc["variants"].items())
+    console.print(f"variants: {variants}")
+    synthetic = sorted({i["source"] for i in doc["inputs"] if i["kind"] == "synthetic"})
+    if synthetic:
+        console.print(f"[bold yellow]SYNTHETIC input:[/bold yellow] {', '.join(synthetic)} (figures built on them are demo values)")
+
+
+@app.command()
+def run(
+    as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
+    output: Annotated[Path | None, typer.Option(help="Folder for metrics.json and the report (default var/output).")] = None,
+    admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = True,
+    relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = True,
+) -> None:
+    """Materialize the whole pipeline in-process and write OUTPUT/metrics.json."""
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import MAIN_JOB_NAME, defs
+    from orchestration.settings import get_settings
+
+    settings = get_settings()
+    output_dir = (output or settings.output_dir).expanduser().resolve()
+    run_config = {
+        "resources": {
+            "pipeline": {
+                "config": {
+                    "as_of": as_of,
+                    "output_dir": str(output_dir),
+                    "admin_closures_are_completions": admin_closures_are_completions,
+                    "relief_after_reopening_counts": relief_after_reopening_counts,
+                }
+            }
+        },
+        "loggers": {"progress": {}},
+    }
+    job = defs.resolve_job_def(MAIN_JOB_NAME).with_logger_defs({"progress": _progress_logger()})
+    console.print(f"warehouse: {settings.warehouse}")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    log_path = output_dir / "run.log"
+    with open(log_path, "w", encoding="utf-8") as log_file, redirect_stdout(log_file):
+        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                console.print(f"[red]{event.step_key} failed:[/red] {event.event_specific_data.error.message.strip()}")  # type: ignore[union-attr]
+        console.print(f"full log: {log_path}")
+        raise typer.Exit(code=1)
+    doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
+    print_headline(doc)
+    console.print(f"metrics.json: {output_dir / 'metrics.json'}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

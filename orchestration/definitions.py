@@ -1,0 +1,61 @@
+"""The Dagster code location of mpp-metrics: assets, checks, jobs, schedule and resources.
+
+- ``mpp_main``: materializes every asset in one process (in-process executor: steps share the single
+  DuckDB writer one after another, and the run starts in seconds). The CLI ``mpp-metrics run`` runs it.
+- ``nightly_rebuild``: the same job at 02:00 UTC every day, on by default.
+- Resources: ``dbt`` (dagster-dbt CLI resource) and ``pipeline`` (per-run settings, configurable at launch).
+Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+    in_process_executor,
+)
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt_models import mpp_dbt_models
+from orchestration.assets.outputs import metrics_json
+from orchestration.assets.raw_extracts import build_extract_assets
+from orchestration.project import dbt_project
+from orchestration.resources import PipelineConfig
+
+MAIN_JOB_NAME = "mpp_main"
+# dbt from the same environment as Dagster (the venv is not always on PATH, e.g. under `uv run` or cron).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+all_assets = [*build_extract_assets(), mpp_dbt_models, metrics_json]
+
+main_job = define_asset_job(
+    name=MAIN_JOB_NAME,
+    selection=AssetSelection.all(),
+    executor_def=in_process_executor,
+    description="Rebuild everything: ingest extracts, dbt build (with tests), checks and outputs.",
+)
+
+nightly_rebuild = ScheduleDefinition(
+    name="nightly_rebuild",
+    job=main_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Nightly rebuild of the whole graph; unchanged inputs are not re-ingested.",
+)
+
+defs = Definitions(
+    assets=all_assets,
+    jobs=[main_job],
+    schedules=[nightly_rebuild],
+    resources={
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "pipeline": PipelineConfig.configure_at_launch(),
+    },
+)

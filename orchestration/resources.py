@@ -1,0 +1,78 @@
+"""Run-level settings of the pipeline, configurable per run (CLI flags, Dagster launchpad, schedule).
+
+:class:`PipelineConfig` is a Dagster resource so that every asset of a run reads the same values. Each
+field has a default, so a run launched without configuration (the nightly schedule, "Materialize all")
+computes the DHS document's figures as of 2020-12-31 on the bundled data.
+
+Fields (all validated; none is ever spliced into SQL as text: dbt gets them as --vars and the
+``as_of_date()`` macro re-checks the format):
+- as_of: ISO date of every figure (default 2020-12-31, DOMAIN.md).
+- eoir_release: path of an EOIR FOIA release (folder or .zip); empty = the bundled synthetic release.
+- uscis_nri: path of a case-level USCIS NRI extract (CSV, contract in docs/); empty = the synthetic one.
+- output_dir: folder for metrics.json, the report and charts; empty = Settings.output_dir.
+- admin_closures_are_completions, relief_after_reopening_counts: DOMAIN.md's open choices (dbt vars).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from pydantic import field_validator
+
+from orchestration.settings import get_settings
+
+MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
+
+
+class PipelineConfig(ConfigurableResource):
+    """Per-run settings shared by every asset of the run; see the module docstring for each field."""
+
+    as_of: str = "2020-12-31"
+    eoir_release: str = ""
+    uscis_nri: str = ""
+    output_dir: str = ""
+    admin_closures_are_completions: bool = True
+    relief_after_reopening_counts: bool = True
+
+    @field_validator("as_of")
+    @classmethod
+    def _valid_as_of(cls, value: str) -> str:
+        try:
+            parsed = dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"as_of must be an ISO date YYYY-MM-DD, got {value!r}") from exc
+        if parsed.isoformat() != value:
+            raise ValueError(f"as_of must be written YYYY-MM-DD, got {value!r}")
+        if parsed < MIN_AS_OF:
+            raise ValueError(f"as_of {value} is before MPP inception ({MIN_AS_OF})")
+        return value
+
+    @field_validator("eoir_release", "uscis_nri")
+    @classmethod
+    def _existing_path(cls, value: str) -> str:
+        if value and not Path(value).expanduser().exists():
+            raise ValueError(f"path does not exist: {value}")
+        return value
+
+    def as_of_date(self) -> dt.date:
+        """The as-of date as a date."""
+        return dt.date.fromisoformat(self.as_of)
+
+    def resolved_output_dir(self) -> Path:
+        """Where this run writes metrics.json and the report."""
+        return Path(self.output_dir).expanduser().resolve() if self.output_dir else get_settings().output_dir
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The dbt vars of this run (names as declared in dbt_project.yml)."""
+        return {
+            "as_of_date": self.as_of,
+            "admin_closures_are_completions": self.admin_closures_are_completions,
+            "relief_after_reopening_counts": self.relief_after_reopening_counts,
+        }
+
+    def dbt_vars_json(self) -> str:
+        """dbt vars as the JSON text dbt's --vars flag takes."""
+        return json.dumps(self.dbt_vars())
