@@ -8,15 +8,12 @@
     value bigint, input_kind varchar ('real' | 'synthetic'):
   - ref('cbp_uscis_headline_metrics')      always (this branch);
   - ref('court_headline_metrics')          when var court_headline_metrics_available is true (court-metrics);
-  - ref('swb_encounters_monthly')          when var swb_encounters_monthly_available is true (goal 4), with the
-    interface month_start date, fiscal_year integer, encounters bigint [, input_kind varchar]; it is rolled
-    up to g4_swb_encounters by 'YYYY-MM' and, for fiscal years with all 12 months, by 'FYyyyy'. Without an
-    input_kind column its rows count as 'real' (the goal-4 sources are all real CBP extracts).
-  Both vars default to false so this branch builds on its own; the integrator sets them (or removes the
-  conditionals) once those models are merged.
+  - ref('g4_headline_metrics')            always (goal 4, merged from main): g4_swb_encounters by 'YYYY-MM'
+    and complete 'FYyyyy', built from swb_encounters_monthly (months up to the as-of date).
+  The var defaults to false so this branch builds on its own; the integrator sets it (or removes the
+  conditional) once court_headline_metrics is merged.
 -#}
 {%- set court_available = var('court_headline_metrics_available', false) -%}
-{%- set swb_available = var('swb_encounters_monthly_available', false) -%}
 with
 
 figures as (
@@ -52,53 +49,15 @@ court as (
 
 ),
 
-swb as (
-
-{%- if swb_available %}
-{%- set swb_relation = ref('swb_encounters_monthly') %}
-{%- set swb_has_input_kind = false %}
-{%- if execute %}
-{%- set swb_columns = adapter.get_columns_in_relation(swb_relation) | map(attribute='name') | map('lower') | list %}
-{%- set swb_has_input_kind = 'input_kind' in swb_columns %}
-{%- endif %}
-    select
-        month_start,
-        fiscal_year,
-        encounters,
-        {{ 'input_kind' if swb_has_input_kind else "'real'" }} as input_kind
-    from {{ swb_relation }}
-{%- else %}
-    -- swb_encounters_monthly not available in this build (var swb_encounters_monthly_available = false)
-    select
-        cast(null as date) as month_start, cast(null as integer) as fiscal_year,
-        cast(null as bigint) as encounters, cast(null as varchar) as input_kind
-    where false
-{%- endif %}
-
-),
-
-swb_metrics as (
+goal_4 as (
 
     select
-        'g4_swb_encounters' as metric_id,
-        strftime(month_start, '%Y-%m') as period,
-        cast(sum(encounters) as bigint) as value,
-        case when bool_or(input_kind = 'synthetic') then 'synthetic' else 'real' end as input_kind,
-        'swb_encounters_monthly' as pipeline_model
-    from swb
-    group by month_start
-
-    union all
-
-    select
-        'g4_swb_encounters' as metric_id,
-        'FY' || fiscal_year as period,
-        cast(sum(encounters) as bigint) as value,
-        case when bool_or(input_kind = 'synthetic') then 'synthetic' else 'real' end as input_kind,
-        'swb_encounters_monthly' as pipeline_model
-    from swb
-    group by fiscal_year
-    having count(distinct month_start) = 12
+        cast(metric_id as varchar) as metric_id,
+        cast(period as varchar) as period,
+        cast(value as bigint) as value,
+        cast(input_kind as varchar) as input_kind,
+        'g4_headline_metrics' as pipeline_model
+    from {{ ref('g4_headline_metrics') }}
 
 ),
 
@@ -108,7 +67,7 @@ pipeline_values as (
     union all
     select * from court
     union all
-    select * from swb_metrics
+    select * from goal_4
 
 ),
 
