@@ -7,4 +7,10 @@ Entry points: :func:`orchestration.uscis.nri.load_nri_extract` and
 from orchestration.uscis.generator import MppCase, generate_nri_extract, mpp_cases_from_eoir_release
 from orchestration.uscis.nri import NriExtractError, load_nri_extract
 
-__all__ = ["MppCase", "NriExtractError", "generate_nri_extract", "load_nri_extract", "mpp_cases_from_eoir_release"]
+__all__ = [
+    "MppCase",
+    "NriExtractError",
+    "generate_nri_extract",
+    "load_nri_extract",
+    "mpp_cases_from_eoir_release",
+]

@@ -68,7 +68,16 @@ HEARING_LOC_TO_LOCATION = {
     "TUM": "Tucson",
 }
 NATIONALITY_WEIGHTS = {
-    "HO": 30, "GT": 22, "ES": 12, "CU": 10, "EC": 8, "VE": 6, "NU": 6, "BR": 3, "CO": 2, "PE": 1,
+    "HO": 30,
+    "GT": 22,
+    "ES": 12,
+    "CU": 10,
+    "EC": 8,
+    "VE": 6,
+    "NU": 6,
+    "BR": 3,
+    "CO": 2,
+    "PE": 1,
 }
 POSITIVE_SHARE = 0.13
 ADMIN_CLOSED_SHARE = 0.10
@@ -143,8 +152,15 @@ def monthly_plan(published_tables: Path) -> list[dict]:
             n, basis = round(enrollments[m] * ratio), "imputed"
         else:
             n, basis = None, "imputed"
-        plan.append({"month": m, "referrals": n, "count_basis": basis,
-                     "published_referrals": published.get(m), "cbp_enrollments": enrollments.get(m)})
+        plan.append(
+            {
+                "month": m,
+                "referrals": n,
+                "count_basis": basis,
+                "published_referrals": published.get(m),
+                "cbp_enrollments": enrollments.get(m),
+            }
+        )
     # linear interpolation for months with neither a published count nor enrollments
     for i, p in enumerate(plan):
         if p["referrals"] is None:
@@ -299,20 +315,28 @@ def generate_nri_extract(
         for _ in range(p["referrals"]):
             referral = start + timedelta(days=rng.randrange(span))
             u = rng.random()
-            outcome = ("positive" if u < positive_share
-                       else "administratively_closed" if u < positive_share + admin_closed_share
-                       else "negative")
+            outcome = (
+                "positive"
+                if u < positive_share
+                else "administratively_closed"
+                if u < positive_share + admin_closed_share
+                else "negative"
+            )
             component, location = _weighted(rng, loc_items, loc_w)
-            referrals.append({
-                "referral_date": referral.isoformat(),
-                "interview_date": (referral + timedelta(days=_weighted(rng, _LAG_DAYS, _LAG_WEIGHTS))).isoformat(),
-                "outcome": outcome,
-                "component": component,
-                "port_or_sector": location,
-                "nationality": _weighted(rng, nats, nat_w),
-                "count_basis": p["count_basis"],
-                "idncase": "",
-            })
+            referrals.append(
+                {
+                    "referral_date": referral.isoformat(),
+                    "interview_date": (
+                        referral + timedelta(days=_weighted(rng, _LAG_DAYS, _LAG_WEIGHTS))
+                    ).isoformat(),
+                    "outcome": outcome,
+                    "component": component,
+                    "port_or_sector": location,
+                    "nationality": _weighted(rng, nats, nat_w),
+                    "count_basis": p["count_basis"],
+                    "idncase": "",
+                }
+            )
     referrals.sort(key=lambda r: r["referral_date"])  # stable: generation order within a day
 
     # link to MPP cases: distinct cases with NTA before the referral date
@@ -338,8 +362,9 @@ def generate_nri_extract(
         if mapped:
             options = [(i, w) for i, w in zip(loc_items, loc_w, strict=True) if i[1] == mapped]
             if options:
-                r["component"], r["port_or_sector"] = _weighted(rng, [o[0] for o in options],
-                                                                [o[1] for o in options])
+                r["component"], r["port_or_sector"] = _weighted(
+                    rng, [o[0] for o in options], [o[1] for o in options]
+                )
             else:
                 r["component"], r["port_or_sector"] = "USBP", mapped
 
@@ -358,21 +383,36 @@ def generate_nri_extract(
     months_path = Path(f"{stem}.months.csv")
     with open(months_path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["month", "referrals", "count_basis", "published_referrals", "cbp_enrollments", "data_origin"])
+        w.writerow(
+            ["month", "referrals", "count_basis", "published_referrals", "cbp_enrollments", "data_origin"]
+        )
         for p in plan:
-            w.writerow([p["month"].strftime("%Y-%m"), p["referrals"], p["count_basis"],
-                        p["published_referrals"] if p["published_referrals"] is not None else "",
-                        p["cbp_enrollments"] if p["cbp_enrollments"] is not None else "", "SYNTHETIC"])
+            w.writerow(
+                [
+                    p["month"].strftime("%Y-%m"),
+                    p["referrals"],
+                    p["count_basis"],
+                    p["published_referrals"] if p["published_referrals"] is not None else "",
+                    p["cbp_enrollments"] if p["cbp_enrollments"] is not None else "",
+                    "SYNTHETIC",
+                ]
+            )
 
     disenrolled = [
-        {"idncase": int(r["idncase"]), "subject_id": r["subject_id"], "referral_id": r["referral_id"],
-         "disenrollment_date": r["interview_date"]}
-        for r in referrals if r["outcome"] == "positive" and r["idncase"]
+        {
+            "idncase": int(r["idncase"]),
+            "subject_id": r["subject_id"],
+            "referral_id": r["referral_id"],
+            "disenrollment_date": r["interview_date"],
+        }
+        for r in referrals
+        if r["outcome"] == "positive" and r["idncase"]
     ]
     dis_path = Path(f"{stem}.disenrollments.csv")
     with open(dis_path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["idncase", "subject_id", "referral_id", "disenrollment_date"],
-                           lineterminator="\n")
+        w = csv.DictWriter(
+            fh, fieldnames=["idncase", "subject_id", "referral_id", "disenrollment_date"], lineterminator="\n"
+        )
         w.writeheader()
         w.writerows(disenrolled)
 
@@ -386,7 +426,10 @@ def generate_nri_extract(
         f"{admin_closed_share:.0%}).\n",
         encoding="utf-8",
     )
-    outcomes = {o: sum(r["outcome"] == o for r in referrals) for o in ("positive", "negative", "administratively_closed")}
+    outcomes = {
+        o: sum(r["outcome"] == o for r in referrals)
+        for o in ("positive", "negative", "administratively_closed")
+    }
     return {
         "path": str(out_path),
         "months_path": str(months_path),

@@ -252,8 +252,12 @@ def _parse(path: Path) -> _Parsed:
         rid = values["referral_id"]
         if rid and rid in seen_ids:
             row_problems.append(
-                RowProblem(line, "referral_id", rid,
-                           f"duplicate_key: referral_id already on line {seen_ids[rid]} with different values")
+                RowProblem(
+                    line,
+                    "referral_id",
+                    rid,
+                    f"duplicate_key: referral_id already on line {seen_ids[rid]} with different values",
+                )
             )
         if row_problems:
             problems.extend(row_problems)

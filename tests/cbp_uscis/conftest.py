@@ -39,8 +39,18 @@ def run_dbt(project_dir: Path, warehouse: Path, args: Sequence[str], tmp: Path, 
     old = os.environ.get("MPP_WAREHOUSE")
     os.environ["MPP_WAREHOUSE"] = str(warehouse)
     try:
-        cli = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-               "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet"]
+        cli = [
+            *args,
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+            "--quiet",
+        ]
         if vars_:
             cli += ["--vars", json.dumps(vars_)]
         res = dbtRunner().invoke(cli)
@@ -73,16 +83,25 @@ def land_registry_tables(warehouse: Path, tables: Sequence[str]) -> None:
         ingest_extract(warehouse, registry[t])
 
 
-def land_csv(warehouse: Path, table: str, rows: list[dict], tmp: Path, *, vintage=date(2021, 10, 1),
-             input_kind="real") -> None:
+def land_csv(
+    warehouse: Path, table: str, rows: list[dict], tmp: Path, *, vintage=date(2021, 10, 1), input_kind="real"
+) -> None:
     """Land hand-made rows (all strings) as raw.<table> through the real landing code."""
     path = tmp / f"{table}.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    spec = ExtractSpec(table=table, source="test", path=path, sha256="", vintage=vintage,
-                       input_kind=input_kind, description="hand-made test input", columns=tuple(rows[0]))
+    spec = ExtractSpec(
+        table=table,
+        source="test",
+        path=path,
+        sha256="",
+        vintage=vintage,
+        input_kind=input_kind,
+        description="hand-made test input",
+        columns=tuple(rows[0]),
+    )
     ingest_extract(warehouse, spec, verify_provenance=False)
 
 

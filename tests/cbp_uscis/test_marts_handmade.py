@@ -20,8 +20,17 @@ U20, U21 = "https://example.test/fy2020", "https://example.test/fy2021"
 
 
 def _cbp(table, month, component, location, value, page="p1", url=U20):
-    return {"table": table, "fiscal_year": "2020", "month": month, "component": component, "location": location,
-            "value": str(value), "source_url": url, "page_version": page, "parse_method": "hand"}
+    return {
+        "table": table,
+        "fiscal_year": "2020",
+        "month": month,
+        "component": component,
+        "location": location,
+        "value": str(value),
+        "source_url": url,
+        "page_version": page,
+        "parse_method": "hand",
+    }
 
 
 CBP_ROWS = [
@@ -48,8 +57,17 @@ CBP_ROWS = [
     _cbp("uscis_mpp_fear_assessment_referrals", "2019-03", "USCIS", "All", 3),
     _cbp("uscis_mpp_fear_assessment_referrals", "2019-04", "USCIS", "All", 7),
 ]
-TRAC_ROWS = [{"month": "2019-03", "all_locations": "10", "el_paso": "4", "san_ysidro_port": "6", "calexico_port": "0",
-              "laredo_port_of_entry": "0", "brownsville_gateway_international_bridge": "0"}]
+TRAC_ROWS = [
+    {
+        "month": "2019-03",
+        "all_locations": "10",
+        "el_paso": "4",
+        "san_ysidro_port": "6",
+        "calexico_port": "0",
+        "laredo_port_of_entry": "0",
+        "brownsville_gateway_international_bridge": "0",
+    }
+]
 NRI_CSV = """referral_id,subject_id,idncase,referral_date,interview_date,outcome,component,port_or_sector,nationality
 r1,s1,101,2019-03-01,2019-03-05,positive,USBP,El Paso,HO
 r2,s2,,2019-03-10,2019-03-12,negative,USBP,San Diego,GT
@@ -76,10 +94,12 @@ from (values ('g4_swb_encounters', '2020-10', 71929, 'real'), ('g4_swb_encounter
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, copy_project):
     tmp = tmp_path_factory.mktemp("handmade")
-    project = copy_project({
-        "models/stubs/court_headline_metrics.sql": STUB_COURT,
-        "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
-    })
+    project = copy_project(
+        {
+            "models/stubs/court_headline_metrics.sql": STUB_COURT,
+            "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
+        }
+    )
     wh = tmp / "w.duckdb"
     land_csv(wh, "cbp_mpp_published_tables", CBP_ROWS, tmp)
     land_csv(wh, "trac_mpp_court_cases_by_location", TRAC_ROWS, tmp, vintage=date(2019, 8, 26))
@@ -87,20 +107,32 @@ def built(tmp_path_factory, copy_project):
     con = duckdb.connect(str(wh))
     load_nri_extract(con, tmp / "nri.csv", input_kind="synthetic", vintage=date(2020, 6, 1))
     con.close()
-    select = ["+cbp_uscis_headline_metrics", "+published_figures_reconciliation",
-              "+cbp_enrollments_vs_court_nta_monthly", "+cbp_enrollments_by_location_monthly",
-              "+int_cbp_mpp_printed_total_discrepancies"]
+    select = [
+        "+cbp_uscis_headline_metrics",
+        "+published_figures_reconciliation",
+        "+cbp_enrollments_vs_court_nta_monthly",
+        "+cbp_enrollments_by_location_monthly",
+        "+int_cbp_mpp_printed_total_discrepancies",
+    ]
     # dbt unit tests run in the real-project build (their fixtures do not list the stubbed court model)
-    res = run_dbt(project, wh, ["build", "--select", *select, "--exclude", "test_type:unit"],
-                  tmp, {"as_of_date": AS_OF, "court_headline_metrics_available": True})
+    res = run_dbt(
+        project,
+        wh,
+        ["build", "--select", *select, "--exclude", "test_type:unit"],
+        tmp,
+        {"as_of_date": AS_OF, "court_headline_metrics_available": True},
+    )
     assert not failures(res), failures(res)
     return wh
 
 
 def test_cbp_enrollments_monthly(built):
-    rows = query(built, """select period, cbp_enrollments, usbp_enrollments, ofo_enrollments, usbp_sector_sum,
+    rows = query(
+        built,
+        """select period, cbp_enrollments, usbp_enrollments, ofo_enrollments, usbp_sector_sum,
                                   ofo_field_office_sum, printed_totals_agree, page_versions
-                           from marts.cbp_enrollments_monthly order by period""")
+                           from marts.cbp_enrollments_monthly order by period""",
+    )
     assert rows == [
         ("2020-01", 6, 5, 1, 5, 1, True, "p1"),
         ("2020-02", 3, 3, 0, 2, 0, False, "p1, p2"),
@@ -109,36 +141,52 @@ def test_cbp_enrollments_monthly(built):
 
 
 def test_cbp_enrollments_by_location(built):
-    rows = query(built, """select period, component, location_type, location, enrollments
-                           from marts.cbp_enrollments_by_location_monthly order by period, component, location""")
-    assert rows[:3] == [("2020-01", "OFO", "ofo_field_office", "Laredo", 1),
-                        ("2020-01", "USBP", "usbp_sector", "El Paso", 3),
-                        ("2020-01", "USBP", "usbp_sector", "San Diego", 2)]
+    rows = query(
+        built,
+        """select period, component, location_type, location, enrollments
+                           from marts.cbp_enrollments_by_location_monthly order by period, component, location""",
+    )
+    assert rows[:3] == [
+        ("2020-01", "OFO", "ofo_field_office", "Laredo", 1),
+        ("2020-01", "USBP", "usbp_sector", "El Paso", 3),
+        ("2020-01", "USBP", "usbp_sector", "San Diego", 2),
+    ]
     assert len(rows) == 7
 
 
 def test_discrepancy_model_keeps_both_values(built):
-    rows = query(built, """select check_level, month_start, component, printed_value, summed_value, difference,
+    rows = query(
+        built,
+        """select check_level, month_start, component, printed_value, summed_value, difference,
                                   printed_page_version, printed_source_url, parts_page_versions
-                           from intermediate.int_cbp_mpp_printed_total_discrepancies order by month_start""")
+                           from intermediate.int_cbp_mpp_printed_total_discrepancies order by month_start""",
+    )
     assert rows == [
         ("locations_to_component_total", date(2020, 2, 1), "USBP", 3, 2, 1, "p1", U20, "p1"),
         ("locations_to_component_total", date(2020, 3, 1), "OFO", 0, None, None, "p1", U20, None),
     ]
-    status = query(built, "select check_status from intermediate.int_cbp_mpp_printed_total_discrepancies "
-                          "order by month_start")
+    status = query(
+        built,
+        "select check_status from intermediate.int_cbp_mpp_printed_total_discrepancies order by month_start",
+    )
     assert status == [("printed_total_differs_from_sum",), ("parts_not_printed",)]
-    cbp_check = query(built, """select printed_value, summed_value, agrees, parts_page_versions
+    cbp_check = query(
+        built,
+        """select printed_value, summed_value, agrees, parts_page_versions
                                 from intermediate.int_cbp_mpp_printed_totals_checked
-                                where check_level = 'components_to_cbp_total' and month_start = date '2020-02-01'""")
+                                where check_level = 'components_to_cbp_total' and month_start = date '2020-02-01'""",
+    )
     assert cbp_check == [(3, 3, True, "p1, p2")]
 
 
 def test_nri_monthly(built):
-    rows = query(built, """select period, referrals, positive, negative, admin_closed, pending, positive_rate,
+    rows = query(
+        built,
+        """select period, referrals, positive, negative, admin_closed, pending, positive_rate,
                                   disenrollments, cumulative_referrals, cumulative_disenrollments,
                                   published_referrals, referrals_minus_published, input_kind
-                           from marts.nri_referrals_monthly order by period""")
+                           from marts.nri_referrals_monthly order by period""",
+    )
     assert rows == [
         ("2019-03", 3, 1, 1, 1, 0, pytest.approx(1 / 3), 1, 3, 1, 3, 0, "synthetic"),
         ("2019-04", 2, 1, 0, 0, 1, 1.0, 1, 5, 2, 7, -5, "synthetic"),
@@ -146,36 +194,61 @@ def test_nri_monthly(built):
 
 
 def test_nri_by_month_outcome_and_cumulative(built):
-    rows = query(built, "select period, outcome_as_of, referrals from marts.nri_referrals_by_month_outcome "
-                        "order by period, outcome_as_of")
-    assert rows == [("2019-03", "administratively_closed", 1), ("2019-03", "negative", 1), ("2019-03", "positive", 1),
-                    ("2019-04", "pending", 1), ("2019-04", "positive", 1)]
-    cum = query(built, """select as_of_date, referrals, positive, negative, admin_closed, pending, positive_rate,
-                                 disenrollments, input_kind from marts.nri_referrals_cumulative""")
+    rows = query(
+        built,
+        "select period, outcome_as_of, referrals from marts.nri_referrals_by_month_outcome "
+        "order by period, outcome_as_of",
+    )
+    assert rows == [
+        ("2019-03", "administratively_closed", 1),
+        ("2019-03", "negative", 1),
+        ("2019-03", "positive", 1),
+        ("2019-04", "pending", 1),
+        ("2019-04", "positive", 1),
+    ]
+    cum = query(
+        built,
+        """select as_of_date, referrals, positive, negative, admin_closed, pending, positive_rate,
+                                 disenrollments, input_kind from marts.nri_referrals_cumulative""",
+    )
     assert cum == [(date(2020, 2, 29), 5, 2, 1, 1, 1, 0.5, 2, "synthetic")]
 
 
 def test_headline(built):
-    rows = query(built, "select metric_id, coalesce(period, 'cum'), value, input_kind "
-                        "from marts.cbp_uscis_headline_metrics order by 1, 2")
+    rows = query(
+        built,
+        "select metric_id, coalesce(period, 'cum'), value, input_kind "
+        "from marts.cbp_uscis_headline_metrics order by 1, 2",
+    )
     assert rows == [
-        ("g1b_nri_admin_closed", "2019-03", 1, "synthetic"), ("g1b_nri_admin_closed", "2019-04", 0, "synthetic"),
+        ("g1b_nri_admin_closed", "2019-03", 1, "synthetic"),
+        ("g1b_nri_admin_closed", "2019-04", 0, "synthetic"),
         ("g1b_nri_admin_closed", "cum", 1, "synthetic"),
-        ("g1b_nri_negative", "2019-03", 1, "synthetic"), ("g1b_nri_negative", "2019-04", 0, "synthetic"),
+        ("g1b_nri_negative", "2019-03", 1, "synthetic"),
+        ("g1b_nri_negative", "2019-04", 0, "synthetic"),
         ("g1b_nri_negative", "cum", 1, "synthetic"),
-        ("g1b_nri_positive", "2019-03", 1, "synthetic"), ("g1b_nri_positive", "2019-04", 1, "synthetic"),
+        ("g1b_nri_positive", "2019-03", 1, "synthetic"),
+        ("g1b_nri_positive", "2019-04", 1, "synthetic"),
         ("g1b_nri_positive", "cum", 2, "synthetic"),
-        ("g1b_nri_referrals", "2019-03", 3, "synthetic"), ("g1b_nri_referrals", "2019-04", 2, "synthetic"),
+        ("g1b_nri_referrals", "2019-03", 3, "synthetic"),
+        ("g1b_nri_referrals", "2019-04", 2, "synthetic"),
         ("g1b_nri_referrals", "cum", 5, "synthetic"),
-        ("g3_cbp_enrollments", "2020-01", 6, "real"), ("g3_cbp_enrollments", "2020-02", 3, "real"),
+        ("g3_cbp_enrollments", "2020-01", 6, "real"),
+        ("g3_cbp_enrollments", "2020-02", 3, "real"),
     ]
 
 
 def test_comparison_with_stubbed_court_side(built):
-    rows = {r[0]: r[1:] for r in query(built, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            built,
+            """
         select period, cbp_enrollments, court_nta_filed_cases, cbp_minus_court, trac_new_court_cases,
                court_side_available, court_input_kind, explanation
-        from marts.cbp_enrollments_vs_court_nta_monthly""")}
+        from marts.cbp_enrollments_vs_court_nta_monthly""",
+        )
+    }
     assert rows["2020-01"][:6] == (6, 1500, -1494, None, True, "synthetic")
     assert "people" in rows["2020-01"][6] and "synthetic EOIR data" in rows["2020-01"][6]
     assert rows["2019-03"][:4] == (None, None, None, 10)
@@ -183,13 +256,33 @@ def test_comparison_with_stubbed_court_side(built):
 
 
 def test_reconciliation_with_stubbed_court_and_goal_4(built):
-    rows = {r[0]: r[1:] for r in query(built, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            built,
+            """
         select figure_id, published_value, pipeline_value, difference, pipeline_input_kind, pipeline_model,
                comparison_status
-        from marts.published_figures_reconciliation""")}
-    assert rows["cbp_mpp_enrollments_2020-01"] == (1974, 6, -1968, "real", "cbp_uscis_headline_metrics", "differs")
+        from marts.published_figures_reconciliation""",
+        )
+    }
+    assert rows["cbp_mpp_enrollments_2020-01"] == (
+        1974,
+        6,
+        -1968,
+        "real",
+        "cbp_uscis_headline_metrics",
+        "differs",
+    )
     assert rows["cbp_mpp_enrollments_2020-03"][1:] == (None, None, None, None, "not_computed")  # after as-of
-    assert rows["uscis_nri_referrals_2019-03"] == (74, 3, -71, "synthetic", "cbp_uscis_headline_metrics", "differs")
+    assert rows["uscis_nri_referrals_2019-03"] == (
+        74,
+        3,
+        -71,
+        "synthetic",
+        "cbp_uscis_headline_metrics",
+        "differs",
+    )
     assert rows["cbp_swb_encounters_2020-10"] == (71929, 71929, 0, "real", "g4_headline_metrics", "match")
     assert rows["cbp_swb_encounters_fy2020"][2:] == (-88, "real", "g4_headline_metrics", "differs")
     # cumulative court figures are compared only at their own as-of date (2020-12-31 != 2020-02-29)
@@ -200,16 +293,28 @@ def test_reconciliation_with_stubbed_court_and_goal_4(built):
 def test_reconciliation_cumulative_court_figure_at_its_own_as_of(tmp_path_factory, copy_project, built):
     """Same inputs, as-of 2020-12-31: the AIC cumulative figures now meet the stubbed court values."""
     tmp = tmp_path_factory.mktemp("handmade_dec")
-    project = copy_project({
-        "models/stubs/court_headline_metrics.sql": STUB_COURT,
-        "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
-    })
-    res = run_dbt(project, built, ["build", "--select", "published_figures_reconciliation",
-                                   "--exclude", "test_type:unit"], tmp,
-                  {"as_of_date": "2020-12-31", "court_headline_metrics_available": True})
+    project = copy_project(
+        {
+            "models/stubs/court_headline_metrics.sql": STUB_COURT,
+            "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
+        }
+    )
+    res = run_dbt(
+        project,
+        built,
+        ["build", "--select", "published_figures_reconciliation", "--exclude", "test_type:unit"],
+        tmp,
+        {"as_of_date": "2020-12-31", "court_headline_metrics_available": True},
+    )
     assert not failures(res), failures(res)
-    rows = {r[0]: r[1:] for r in query(built, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            built,
+            """
         select figure_id, pipeline_value, difference, pipeline_input_kind, pipeline_model, comparison_status
-        from marts.published_figures_reconciliation where figure_id like 'aic_%'""")}
+        from marts.published_figures_reconciliation where figure_id like 'aic_%'""",
+        )
+    }
     assert rows["aic_2020_12_completed"] == (42000, -12, "synthetic", "court_headline_metrics", "differs")
     assert rows["aic_2020_12_relief_granted"] == (600, -38, "synthetic", "court_headline_metrics", "differs")
