@@ -131,7 +131,10 @@ def run(
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                console.print(f"[red]{event.step_key} failed:[/red] {event.event_specific_data.error.message.strip()}")  # type: ignore[union-attr]
+                error = event.event_specific_data.error  # type: ignore[union-attr]
+                while error.cause is not None and "executing op" in error.message:
+                    error = error.cause
+                console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
         console.print(f"full log: {log_path}")
         raise typer.Exit(code=1)
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ dbt tests run as asset checks (source tests included). The run's settings reach 
 """
 
 
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
+from orchestration.settings import get_settings
 
 
 class MppDbtTranslator(DagsterDbtTranslator):
@@ -52,4 +54,6 @@ translator = MppDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_sourc
 )
 def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineConfig) -> Iterator[Any]:
     """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches)."""
+    # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
+    os.environ["MPP_WAREHOUSE"] = str(get_settings().warehouse)
     yield from dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context).stream()

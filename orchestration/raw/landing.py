@@ -16,6 +16,7 @@ Errors raised:
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -35,23 +36,31 @@ class ExtractFormatError(ValueError):
     """An extract file cannot be read as declared; the message names file, line or column."""
 
 
-def _reader_sql(spec: ExtractSpec) -> tuple[str, list[object]]:
-    """The read_csv call for a spec, with the path and delimiter bound as parameters (never spliced)."""
-    sql = (
-        "read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"', all_varchar = true,"
-        " strict_mode = true, null_padding = false, ignore_errors = false, sample_size = -1)"
-    )
-    return sql, [str(spec.path), spec.delimiter]
+def read_header(spec: ExtractSpec) -> list[str]:
+    """The column names of the file's first line, in file order (Python's csv module, declared dialect).
 
-
-def read_header(con: duckdb.DuckDBPyConnection, spec: ExtractSpec) -> list[str]:
-    """The column names DuckDB reads from the file's header, in file order."""
-    reader, params = _reader_sql(spec)
+    The header is read explicitly rather than sniffed: DuckDB's sniffer can take a long data row for
+    the header. An empty name becomes ``column<i>`` (DuckDB's convention).
+    """
     try:
-        rows = con.execute(f"describe select * from {reader}", params).fetchall()
-    except duckdb.Error as exc:
-        raise ExtractFormatError(f"{spec.path}: cannot read the header: {exc}") from exc
-    return [r[0] for r in rows]
+        with open(spec.path, encoding=spec.encoding, newline="") as fh:
+            first = fh.readline()
+    except UnicodeDecodeError as exc:
+        raise ExtractFormatError(f"{spec.path}: line 1 is not {spec.encoding} text: {exc}") from exc
+    if not first.strip():
+        raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
+    names = next(csv.reader([first.lstrip("\ufeff").rstrip("\r\n")], delimiter=spec.delimiter, quotechar='"'))
+    return [n.strip() or f"column{i}" for i, n in enumerate(names)]
+
+
+def _reader_sql(spec: ExtractSpec, header: list[str]) -> tuple[str, list[object]]:
+    """The read_csv call with every option explicit (no sniffing, strict) and its bound parameters:
+    path, delimiter, encoding and the header's columns (all VARCHAR); nothing is spliced into SQL."""
+    sql = (
+        "read_csv(?, delim = ?, encoding = ?, header = true, columns = ?, auto_detect = false,"
+        " quote = '\"', escape = '\"', strict_mode = true, null_padding = false, ignore_errors = false)"
+    )
+    return sql, [str(spec.path), spec.delimiter, spec.encoding, {h: "VARCHAR" for h in header}]
 
 
 def _column_mapping(spec: ExtractSpec, header: list[str]) -> list[tuple[str, str]]:
@@ -75,7 +84,9 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
     """
     if spec.path.stat().st_size == 0:
         raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
-    header = read_header(con, spec)
+    header = read_header(spec)
+    if len({h.lower() for h in header}) != len(header):
+        raise ExtractFormatError(f"{spec.path}: duplicate column names in the header: {header}")
     mapping = _column_mapping(spec, header)
     declared = {f.lower() for f, _ in mapping}
     extras = [h for h in header if h.lower() not in declared]
@@ -90,7 +101,7 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
         rows_read=0,
         rows_loaded=0,
     )
-    reader, params = _reader_sql(spec)
+    reader, params = _reader_sql(spec, header)
     try:
         con.execute(
             f"""

@@ -39,6 +39,7 @@ class ExtractSpec:
     description: str
     columns: tuple[str, ...]
     delimiter: str = ","
+    encoding: str = "utf-8"
     header: bool = True
     origin: dict[str, str] = field(default_factory=dict)
     licence: str = ""
@@ -72,6 +73,7 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
         description=" ".join(str(entry.get("description", "")).split()),
         columns=tuple(entry["columns"]),
         delimiter=fmt.get("delimiter", ","),
+        encoding=fmt.get("encoding", "utf-8"),
         header=bool(fmt.get("header", True)),
         origin={k: str(v) for k, v in (entry.get("origin") or {}).items()},
         licence=str(entry.get("licence", "")),

@@ -23,8 +23,14 @@ per_source as (
         month_start,
         fiscal_year,
         cast(sum(encounter_count) as bigint) as encounters,
-        cast(sum(case when component = 'USBP' then encounter_count end) as bigint) as usbp_encounters,
-        cast(sum(case when component = 'OFO' then encounter_count end) as bigint) as ofo_encounters,
+        -- a source with a component split lists every non-empty cell: a component without cells that
+        -- month had no encounters (0); a source without the split gives NULL, never 0
+        case when bool_or(component is not null) then
+            cast(coalesce(sum(case when component = 'USBP' then encounter_count end), 0) as bigint) end
+            as usbp_encounters,
+        case when bool_or(component is not null) then
+            cast(coalesce(sum(case when component = 'OFO' then encounter_count end), 0) as bigint) end
+            as ofo_encounters,
         cast(sum(case when title_of_authority = 'Title 8' then encounter_count end) as bigint) as title_8_encounters,
         cast(sum(case when title_of_authority = 'Title 42' then encounter_count end) as bigint) as title_42_encounters,
         cast(count(*) filter (where is_empty_cell) as bigint) as empty_cells,

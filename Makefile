@@ -1,0 +1,43 @@
+# mpp-metrics: one entry point per task. `make run` and `make test` work on a fresh machine (Python 3.11).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
+# uv must never download a Python: use this machine's 3.11.
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup run test test-fast dev lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/uv-sync.stamp: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(PYTHON) -m uv sync --frozen --extra dev --python $(PYTHON)
+	@touch $@
+
+target/manifest.json: $(BIN)/uv-sync.stamp dbt_project.yml $(shell find models seeds macros -type f 2>/dev/null)
+	$(BIN)/dbt parse --profiles-dir . --project-dir . --quiet
+
+setup: $(BIN)/uv-sync.stamp target/manifest.json ## Install the pinned environment (uv.lock) and parse the dbt project
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+run: setup ## Install, then run the whole pipeline on the bundled data (as of 2020-12-31)
+	$(BIN)/mpp-metrics run
+
+test: setup ## Install, then run the whole test suite
+	$(BIN)/python -m pytest
+
+dev: setup ## Start the Dagster UI on http://127.0.0.1:3000 (persistent DAGSTER_HOME under var/)
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+lint: setup ## Static checks
+	$(BIN)/ruff check orchestration expectations tests
+
+clean: ## Remove everything generated (warehouse, outputs, Dagster home, dbt target)
+	rm -rf var target

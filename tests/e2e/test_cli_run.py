@@ -1,0 +1,88 @@
+"""End to end: `mpp-metrics run` on the bundled data, as a user runs it (a subprocess, a fresh var/ folder).
+
+Expected goal-4 values are DHS/CBP's published control totals (shared/DOMAIN.md: SWB encounters
+Oct-Dec 2020 = 71,929 / 72,113 / 73,994; FY2019 = 977,509; FY2020 = 458,088): the pipeline must compute
+them from the bundled real extracts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CLI = str(Path(sys.executable).parent / "mpp-metrics")
+
+
+def run_cli(var: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPP_VAR_DIR": str(var)}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("MPP_WAREHOUSE", None)
+    return subprocess.run([CLI, "run", *args], env=env, capture_output=True, text=True, timeout=900)
+
+
+def metric(doc: dict, metric_id: str, period: str | None) -> dict:
+    [m] = [m for m in doc["metrics"] if m["id"] == metric_id and m["period"] == period]
+    return m
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory):
+    var = tmp_path_factory.mktemp("e2e") / "var"
+    proc = run_cli(var)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return var, proc
+
+
+def test_run_prints_and_writes_the_goal_4_headline(first_run):
+    var, proc = first_run
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    assert doc["as_of"] == "2020-12-31"
+    assert set(doc["variants"]) == {"admin_closures_are_completions", "relief_after_reopening_counts"}
+    assert metric(doc, "g4_swb_encounters", "2020-10") == {"id": "g4_swb_encounters", "period": "2020-10", "value": 71929, "input": "real"}
+    assert metric(doc, "g4_swb_encounters", "2020-11")["value"] == 72113
+    assert metric(doc, "g4_swb_encounters", "2020-12")["value"] == 73994
+    assert metric(doc, "g4_swb_encounters", "FY2019")["value"] == 977509
+    assert metric(doc, "g4_swb_encounters", "FY2020")["value"] == 458088
+    assert not [m for m in doc["metrics"] if m["period"] == "FY2021"], "FY2021 is incomplete as of 2020-12-31"
+    assert "71,929" in proc.stdout and "977,509" in proc.stdout
+    cbp = [i for i in doc["inputs"] if i["source"] == "cbp"][0]
+    assert cbp["kind"] == "real" and all(len(f["sha256"]) == 64 for f in cbp["files"])
+
+
+def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
+    var, _ = first_run
+    warehouse = var / "warehouse" / "build.duckdb"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    before = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
+    con.close()
+    proc = run_cli(var)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    after = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
+    con.close()
+    assert after == before
+
+
+def test_as_of_changes_the_figures(first_run, tmp_path: Path):
+    var, _ = first_run
+    out = tmp_path / "out"
+    proc = run_cli(var, "--as-of", "2020-11-30", "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    periods = {m["period"] for m in doc["metrics"] if m["id"] == "g4_swb_encounters"}
+    assert "2020-11" in periods and "2020-12" not in periods
+
+
+def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
+    proc = run_cli(tmp_path / "var", "--as-of", "2020-02-30")
+    assert proc.returncode == 2
+    assert "YYYY-MM-DD" in proc.stdout + proc.stderr
+    assert not (tmp_path / "var" / "warehouse").exists()
