@@ -280,13 +280,21 @@ def _format_problems(path: Path, problems: Iterable[RowProblem], limit: int = 20
     )
 
 
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when an explicit transaction is open: two statements then share one transaction id.
+
+    (Probing with ``begin`` would abort the caller's transaction in DuckDB on failure.)
+    """
+    first = con.execute("select txid_current()").fetchone()[0]
+    return con.execute("select txid_current()").fetchone()[0] == first
+
+
 def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     """Begin a transaction unless the caller already holds one; True when we own it."""
-    try:
-        con.execute("begin transaction")
-        return True
-    except duckdb.TransactionException:
+    if _in_transaction(con):
         return False
+    con.execute("begin transaction")
+    return True
 
 
 def load_nri_extract(

@@ -124,3 +124,15 @@ def test_file_level_errors(tmp_path, con):
     empty.write_text("")
     with pytest.raises(NriExtractError, match="empty"):
         load_nri_extract(con, empty, input_kind="real", vintage=None)
+
+
+def test_load_inside_the_callers_transaction(tmp_path):
+    from orchestration.raw.ledger import load_transaction
+
+    path = _write(tmp_path, GOOD)
+    with load_transaction(tmp_path / "t.duckdb") as con:
+        res = load_nri_extract(con, path, input_kind="synthetic", vintage=None)
+    assert res.rows_loaded == 2
+    c = duckdb.connect(str(tmp_path / "t.duckdb"))
+    assert c.execute("select count(*) from raw.uscis_nri_referrals").fetchone()[0] == 2
+    c.close()
