@@ -1,0 +1,120 @@
+{#-
+  One row per calendar month: CBP's published MPP enrollments beside court-side MPP cases with an NTA
+  filed in the month.
+
+  Court side, interface assumed (built by the court-metrics developer, not in this branch yet):
+    ref('court_headline_metrics'): metric_id varchar, period varchar ('YYYY-MM' | 'FYyyyy' | null),
+    value bigint, input_kind varchar ('real' | 'synthetic'); rows with metric_id = 'g3_enrolled_nta_filed'
+    and a 'YYYY-MM' period are used.
+  The ref is compiled only when var court_headline_metrics_available is true (default false), so this
+  branch parses and builds without it; court columns are then NULL and court_side_available is false.
+  The real TRAC 2019 series (NTAs filed per month, Jan-Jul 2019) is always shown as a second court-side
+  reference.
+-#}
+{%- set court_available = var('court_headline_metrics_available', false) -%}
+with
+
+cbp as (
+
+    select * from {{ ref('cbp_enrollments_monthly') }}
+
+),
+
+trac as (
+
+    select
+        month_start,
+        new_court_cases as trac_new_court_cases,
+        vintage as trac_vintage
+    from {{ ref('stg_trac__mpp_court_cases_by_location') }}
+    where is_printed_total
+
+),
+
+court as (
+
+{%- if court_available %}
+    select
+        cast(strptime(period, '%Y-%m') as date) as month_start,
+        cast(value as bigint) as court_nta_filed_cases,
+        input_kind as court_input_kind
+    from {{ ref('court_headline_metrics') }}
+    where metric_id = 'g3_enrolled_nta_filed'
+      and regexp_full_match(period, '[0-9]{4}-[0-9]{2}')
+{%- else %}
+    -- court_headline_metrics is not available in this build (var court_headline_metrics_available = false)
+    select
+        cast(null as date) as month_start,
+        cast(null as bigint) as court_nta_filed_cases,
+        cast(null as varchar) as court_input_kind
+    where false
+{%- endif %}
+
+),
+
+months as (
+
+    select month_start from cbp
+    union
+    select month_start from trac
+    union
+    select month_start from court
+
+),
+
+joined as (
+
+    select
+        months.month_start,
+        cbp.cbp_enrollments,
+        court.court_nta_filed_cases,
+        trac.trac_new_court_cases,
+        cbp.page_versions as cbp_page_versions,
+        cbp.vintage as cbp_vintage,
+        cbp.input_kind as cbp_input_kind,
+        court.court_input_kind,
+        trac.trac_vintage
+    from months
+    left join cbp on months.month_start = cbp.month_start
+    left join court on months.month_start = court.month_start
+    left join trac on months.month_start = trac.month_start
+
+),
+
+final as (
+
+    select
+        month_start,
+        strftime(month_start, '%Y-%m') as period,
+        cbp_enrollments,
+        court_nta_filed_cases,
+        cbp_enrollments - court_nta_filed_cases as cbp_minus_court,
+        trac_new_court_cases,
+        {{ 'true' if court_available else 'false' }} as court_side_available,
+        cbp_input_kind,
+        court_input_kind,
+        cbp_vintage,
+        concat_ws(' ',
+            'Not the same count:',
+            'CBP counts people enrolled in MPP, by month of enrollment (printed CBP total'
+                || coalesce(', page ' || cbp_page_versions, '') || coalesce(', vintage ' || cbp_vintage, '') || ');',
+            'the court side counts EOIR cases with an NTA filed, by month of the NTA (OSC_DATE of the first proceeding) -'
+                || ' one case per charging document, filed days to weeks after enrollment, so months shift and'
+                || ' family members may be separate cases;',
+            case
+                when court_nta_filed_cases is not null
+                    then 'court figure from ' || court_input_kind || ' EOIR data as of {{ var("as_of_date") }};'
+                when {{ 'true' if court_available else 'false' }}
+                    then 'no court-side figure for this month;'
+                else 'court-side model court_headline_metrics not available in this build;'
+            end,
+            case
+                when trac_new_court_cases is not null
+                    then 'TRAC (real, vintage ' || trac_vintage || ') counted new MPP court cases from EOIR records.'
+            end
+        ) as explanation
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,122 @@
+{#-
+  One row per published control figure (seed published_control_figures) beside the pipeline's value for
+  the same metric id and period, the difference, and whether the pipeline value came from real or
+  synthetic input.
+
+  Pipeline values come from headline models with the interface
+    metric_id varchar, period varchar (null = cumulative as of the as-of date | 'YYYY-MM' | 'FYyyyy'),
+    value bigint, input_kind varchar ('real' | 'synthetic'):
+  - ref('cbp_uscis_headline_metrics')      always (this branch);
+  - ref('court_headline_metrics')          when var court_headline_metrics_available is true (court-metrics);
+  - ref('g4_headline_metrics')            always (goal 4, merged from main): g4_swb_encounters by 'YYYY-MM'
+    and complete 'FYyyyy', built from swb_encounters_monthly (months up to the as-of date).
+  The var defaults to false so this branch builds on its own; the integrator sets it (or removes the
+  conditional) once court_headline_metrics is merged.
+-#}
+{%- set court_available = var('court_headline_metrics_available', false) -%}
+with
+
+figures as (
+
+    select * from {{ ref('published_control_figures') }}
+
+),
+
+cbp_uscis as (
+
+    select metric_id, period, value, input_kind, 'cbp_uscis_headline_metrics' as pipeline_model
+    from {{ ref('cbp_uscis_headline_metrics') }}
+
+),
+
+court as (
+
+{%- if court_available %}
+    select
+        cast(metric_id as varchar) as metric_id,
+        cast(period as varchar) as period,
+        cast(value as bigint) as value,
+        cast(input_kind as varchar) as input_kind,
+        'court_headline_metrics' as pipeline_model
+    from {{ ref('court_headline_metrics') }}
+{%- else %}
+    -- court_headline_metrics not available in this build (var court_headline_metrics_available = false)
+    select
+        cast(null as varchar) as metric_id, cast(null as varchar) as period, cast(null as bigint) as value,
+        cast(null as varchar) as input_kind, cast(null as varchar) as pipeline_model
+    where false
+{%- endif %}
+
+),
+
+goal_4 as (
+
+    select
+        cast(metric_id as varchar) as metric_id,
+        cast(period as varchar) as period,
+        cast(value as bigint) as value,
+        cast(input_kind as varchar) as input_kind,
+        'g4_headline_metrics' as pipeline_model
+    from {{ ref('g4_headline_metrics') }}
+
+),
+
+pipeline_values as (
+
+    select * from cbp_uscis
+    union all
+    select * from court
+    union all
+    select * from goal_4
+
+),
+
+joined as (
+
+    select
+        figures.*,
+        pipeline_values.value as pipeline_value,
+        pipeline_values.input_kind as pipeline_input_kind,
+        pipeline_values.pipeline_model
+    from figures
+    left join pipeline_values
+        on figures.metric_id = pipeline_values.metric_id
+        and figures.period is not distinct from pipeline_values.period
+        -- a cumulative pipeline value is as of the run's as-of date: compare only same-date figures
+        and (figures.period is not null or figures.as_of = {{ as_of_date() }})
+
+),
+
+final as (
+
+    select
+        cast(figure_id as varchar) as figure_id,
+        cast(metric_id as varchar) as metric_id,
+        cast(period as varchar) as period,
+        cast(as_of as date) as figure_as_of,
+        {{ as_of_date() }} as run_as_of,
+        cast(value as bigint) as published_value,
+        cast(value_qualifier as varchar) as value_qualifier,
+        cast(unit as varchar) as unit,
+        cast(publisher as varchar) as publisher,
+        cast(source_url as varchar) as source_url,
+        cast(scope_note as varchar) as scope_note,
+        cast(pipeline_value as bigint) as pipeline_value,
+        cast(pipeline_value - value as bigint) as difference,
+        cast(pipeline_value - value as double) / nullif(value, 0) as relative_difference,
+        cast(pipeline_input_kind as varchar) as pipeline_input_kind,
+        cast(pipeline_model as varchar) as pipeline_model,
+        cast(case
+            when metric_id is null then 'no_pipeline_definition'
+            when period is null and as_of <> {{ as_of_date() }} then 'as_of_differs'
+            when pipeline_value is null then 'not_computed'
+            when pipeline_value = value then 'match'
+            when value_qualifier = 'over' and pipeline_value >= value then 'consistent'
+            when value_qualifier = 'approx' and abs(pipeline_value - value) <= 0.05 * value then 'consistent'
+            else 'differs'
+        end as varchar) as comparison_status
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+"""Dagster ingestion asset for ``raw.uscis_nri_referrals`` (key ``["raw", "uscis_nri_referrals"]``).
+
+With ``pipeline.uscis_nri`` set (PipelineConfig), that extract is landed as ``input_kind='real'`` unless
+its rows say ``data_origin = SYNTHETIC``; otherwise the synthetic extract is generated (seed
+:data:`SYNTHETIC_SEED`, linked to no EOIR release) under ``Settings.generated_dir/uscis`` and landed as
+``synthetic``. Either way through :func:`orchestration.uscis.nri.load_nri_extract` in one transaction.
+Provided for the integrator (definitions.py lists it beside the registry's raw assets).
+"""
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
+
+from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.raw.ledger import load_transaction
+from orchestration.resources import PipelineConfig
+from orchestration.settings import get_settings
+from orchestration.uscis.generator import generate_nri_extract
+from orchestration.uscis.nri import load_nri_extract
+
+SYNTHETIC_SEED = 20190128
+#: Vintage stamped on the generated extract: the last published referral month is Feb-2021 (FY2021 page).
+SYNTHETIC_VINTAGE = date(2021, 3, 1)
+
+
+def _is_synthetic(path: Path) -> bool:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = next(csv.DictReader(fh), None)
+    return bool(first) and (first.get("data_origin") or "").strip().upper() == "SYNTHETIC"
+
+
+@asset(
+    key=AssetKey(["raw", "uscis_nri_referrals"]),
+    group_name="raw_uscis",
+    description="USCIS NRI referrals, one row per referral (contract docs/contracts/uscis_nri_referrals.md); "
+    "SYNTHETIC unless a real extract is configured.",
+    kinds={"duckdb", "csv"},
+    pool=WAREHOUSE_POOL,
+)
+def uscis_nri_referrals(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
+    settings = get_settings()
+    if pipeline.uscis_nri:
+        path = Path(pipeline.uscis_nri).expanduser().resolve()
+        kind = "synthetic" if _is_synthetic(path) else "real"
+        vintage = None
+    else:
+        path = settings.generated_dir / "uscis" / "uscis_nri_referrals_synthetic.csv"
+        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED)
+        context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
+        kind, vintage = "synthetic", SYNTHETIC_VINTAGE
+    with load_transaction(settings.warehouse) as con:
+        result = load_nri_extract(con, path, input_kind=kind, vintage=vintage)
+    return MaterializeResult(metadata=load_metadata(result), data_version=DataVersion(result.sha256))
