@@ -1,8 +1,8 @@
 """Every mart of this work package on small hand-made inputs, with hand-worked expected values.
 
-One dbt build in a copy of the project where the other teams' models are stubs (interfaces documented in
-the models): court_headline_metrics (court-metrics, not merged yet) and g4_headline_metrics (goal 4), with
-var court_headline_metrics_available = true so the comparison and reconciliation marts use them.
+One dbt build in a copy of the project where the other goals' headline models are replaced by stubs with
+the same contract: court_headline_metrics (goals 1a/2/3 court side) and g4_headline_metrics (goal 4), so
+the comparison and reconciliation marts are tested on values worked out here.
 """
 
 from __future__ import annotations
@@ -76,11 +76,14 @@ r4,s4,104,2019-04-01,2019-04-03,positive,USBP,El Paso,HO
 r5,s5,,2019-04-15,,,USBP,El Paso,ES
 r6,s6,,2020-03-02,2020-03-03,negative,USBP,El Paso,ES
 """
-STUB_COURT = """-- test stub of the court-metrics headline model (interface: metric_id, period, value, input_kind)
-select * from (values
-    ('g3_enrolled_nta_filed', '2020-01', 1500::bigint, 'synthetic'),
-    ('g2_initial_completions', null, 42000::bigint, 'synthetic'),
-    ('g1a_relief_granted_cases', null, 600::bigint, 'synthetic')
+STUB_COURT = """-- test stub of the court headline model (same contract as models/marts/metrics/court_headline_metrics)
+select cast(metric_id as varchar) as metric_id, cast(period as varchar) as period, cast(value as bigint) as value,
+       cast(input_kind as varchar) as input_kind, {{ as_of_date() }} as as_of_date,
+       true as admin_closures_are_completions, true as relief_after_reopening_counts
+from (values
+    ('g3_enrolled_nta_filed', '2020-01', 1500, 'synthetic'),
+    ('g2_initial_completions', null, 42000, 'synthetic'),
+    ('g1a_relief_granted_cases', null, 600, 'synthetic')
 ) as t(metric_id, period, value, input_kind)
 """
 STUB_G4 = """-- test stub of the goal-4 headline model
@@ -96,7 +99,7 @@ def built(tmp_path_factory, copy_project):
     tmp = tmp_path_factory.mktemp("handmade")
     project = copy_project(
         {
-            "models/stubs/court_headline_metrics.sql": STUB_COURT,
+            "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
             "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
         }
     )
@@ -118,9 +121,9 @@ def built(tmp_path_factory, copy_project):
     res = run_dbt(
         project,
         wh,
-        ["build", "--select", *select, "--exclude", "test_type:unit"],
+        ["build", "--select", *select, "--exclude", "test_type:unit", "--indirect-selection", "cautious"],
         tmp,
-        {"as_of_date": AS_OF, "court_headline_metrics_available": True},
+        {"as_of_date": AS_OF},
     )
     assert not failures(res), failures(res)
     return wh
@@ -295,7 +298,7 @@ def test_reconciliation_cumulative_court_figure_at_its_own_as_of(tmp_path_factor
     tmp = tmp_path_factory.mktemp("handmade_dec")
     project = copy_project(
         {
-            "models/stubs/court_headline_metrics.sql": STUB_COURT,
+            "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
             "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
         }
     )
@@ -304,7 +307,7 @@ def test_reconciliation_cumulative_court_figure_at_its_own_as_of(tmp_path_factor
         built,
         ["build", "--select", "published_figures_reconciliation", "--exclude", "test_type:unit"],
         tmp,
-        {"as_of_date": "2020-12-31", "court_headline_metrics_available": True},
+        {"as_of_date": "2020-12-31"},
     )
     assert not failures(res), failures(res)
     rows = {

@@ -2,16 +2,11 @@
   One row per calendar month: CBP's published MPP enrollments beside court-side MPP cases with an NTA
   filed in the month.
 
-  Court side, interface assumed (built by the court-metrics developer, not in this branch yet):
-    ref('court_headline_metrics'): metric_id varchar, period varchar ('YYYY-MM' | 'FYyyyy' | null),
-    value bigint, input_kind varchar ('real' | 'synthetic'); rows with metric_id = 'g3_enrolled_nta_filed'
-    and a 'YYYY-MM' period are used.
-  The ref is compiled only when var court_headline_metrics_available is true (default false), so this
-  branch parses and builds without it; court columns are then NULL and court_side_available is false.
+  Court side: ref('court_headline_metrics') rows with metric_id = 'g3_enrolled_nta_filed' and a 'YYYY-MM'
+  period (MPP cases with an NTA filed in the month, as of the as-of date).
   The real TRAC 2019 series (NTAs filed per month, Jan-Jul 2019) is always shown as a second court-side
   reference.
 -#}
-{%- set court_available = var('court_headline_metrics_available', false) -%}
 with
 
 cbp as (
@@ -33,7 +28,6 @@ trac as (
 
 court as (
 
-{%- if court_available %}
     select
         cast(strptime(period, '%Y-%m') as date) as month_start,
         cast(value as bigint) as court_nta_filed_cases,
@@ -41,14 +35,6 @@ court as (
     from {{ ref('court_headline_metrics') }}
     where metric_id = 'g3_enrolled_nta_filed'
       and regexp_full_match(period, '[0-9]{4}-[0-9]{2}')
-{%- else %}
-    -- court_headline_metrics is not available in this build (var court_headline_metrics_available = false)
-    select
-        cast(null as date) as month_start,
-        cast(null as bigint) as court_nta_filed_cases,
-        cast(null as varchar) as court_input_kind
-    where false
-{%- endif %}
 
 ),
 
@@ -90,7 +76,7 @@ final as (
         court_nta_filed_cases,
         cbp_enrollments - court_nta_filed_cases as cbp_minus_court,
         trac_new_court_cases,
-        {{ 'true' if court_available else 'false' }} as court_side_available,
+        court_nta_filed_cases is not null as court_side_available,
         cbp_input_kind,
         court_input_kind,
         cbp_vintage,
@@ -104,9 +90,7 @@ final as (
             case
                 when court_nta_filed_cases is not null
                     then 'court figure from ' || court_input_kind || ' EOIR data as of {{ var("as_of_date") }};'
-                when {{ 'true' if court_available else 'false' }}
-                    then 'no court-side figure for this month;'
-                else 'court-side model court_headline_metrics not available in this build;'
+                else 'no court-side figure for this month;'
             end,
             case
                 when trac_new_court_cases is not null

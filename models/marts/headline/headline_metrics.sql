@@ -10,6 +10,13 @@ court as (
 
 ),
 
+cbp_uscis as (
+
+    -- goals 1b (USCIS NRI referrals) and 3 (CBP enrollments)
+    select metric_id, period, value, input_kind from {{ ref('cbp_uscis_headline_metrics') }}
+
+),
+
 goal_4 as (
 
     select metric_id, period, value, input_kind from {{ ref('g4_headline_metrics') }}
@@ -19,6 +26,8 @@ goal_4 as (
 stacked as (
 
     select * from court
+    union all
+    select * from cbp_uscis
     union all
     select * from goal_4
 

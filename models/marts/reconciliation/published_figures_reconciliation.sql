@@ -6,14 +6,10 @@
   Pipeline values come from headline models with the interface
     metric_id varchar, period varchar (null = cumulative as of the as-of date | 'YYYY-MM' | 'FYyyyy'),
     value bigint, input_kind varchar ('real' | 'synthetic'):
-  - ref('cbp_uscis_headline_metrics')      always (this branch);
-  - ref('court_headline_metrics')          when var court_headline_metrics_available is true (court-metrics);
-  - ref('g4_headline_metrics')            always (goal 4, merged from main): g4_swb_encounters by 'YYYY-MM'
-    and complete 'FYyyyy', built from swb_encounters_monthly (months up to the as-of date).
-  The var defaults to false so this branch builds on its own; the integrator sets it (or removes the
-  conditional) once court_headline_metrics is merged.
+  - ref('cbp_uscis_headline_metrics')  goals 1b and 3 (CBP side);
+  - ref('court_headline_metrics')      goals 1a, 2 and 3 (court side);
+  - ref('g4_headline_metrics')         goal 4: g4_swb_encounters by 'YYYY-MM' and complete 'FYyyyy'.
 -#}
-{%- set court_available = var('court_headline_metrics_available', false) -%}
 with
 
 figures as (
@@ -31,7 +27,6 @@ cbp_uscis as (
 
 court as (
 
-{%- if court_available %}
     select
         cast(metric_id as varchar) as metric_id,
         cast(period as varchar) as period,
@@ -39,13 +34,6 @@ court as (
         cast(input_kind as varchar) as input_kind,
         'court_headline_metrics' as pipeline_model
     from {{ ref('court_headline_metrics') }}
-{%- else %}
-    -- court_headline_metrics not available in this build (var court_headline_metrics_available = false)
-    select
-        cast(null as varchar) as metric_id, cast(null as varchar) as period, cast(null as bigint) as value,
-        cast(null as varchar) as input_kind, cast(null as varchar) as pipeline_model
-    where false
-{%- endif %}
 
 ),
 

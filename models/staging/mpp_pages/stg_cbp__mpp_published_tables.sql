@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'cbp_mpp_published_tables') }}
+    select * from {{ source('mpp_pages', 'cbp_mpp_published_tables') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'trac_mpp_court_cases_by_location') }}
+    select * from {{ source('mpp_pages', 'trac_mpp_court_cases_by_location') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'uscis_nri_referrals') }}
+    select * from {{ source('uscis', 'uscis_nri_referrals') }}
 
 ),
 
