@@ -198,22 +198,9 @@ def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
     return _Layout(header, spec_cols + extra, missing, extra, reordered)
 
 
-def _clean_expr(f: str, has_nul: bool) -> str:
-    """Trim, empty -> NULL, NUL-only -> NULL, for list element expression ``f``."""
-    base = f"nullif(trim({f}), '')"
-    if not has_nul:
-        return base
-    return f"case when contains({f}, chr(0)) and trim(replace({f}, chr(0), '')) = '' then null else {base} end"
-
-
-def _date_parts(v: str) -> tuple[str, str]:
-    """(parsed DATE expression, final value expression) for a cleaned value expression ``v``."""
-    d = f"(case when regexp_full_match({v}, {_lit(DATE_TEXT_SQL)}) then try_cast(left({v}, 10) as date) end)"
-    final = (
-        f"case when {d} is null or {d} = date '1900-01-01' or year({d}) > 2100 or year({d}) < 1950 "
-        f"then null else {v} end"
-    )
-    return d, final
+def _parsed_date(v: str) -> str:
+    """SQL DATE of a cleaned value expression ``v`` in the release's date format, else NULL."""
+    return f"(case when regexp_full_match({v}, {_lit(DATE_TEXT_SQL)}) then try_cast(left({v}, 10) as date) end)"
 
 
 def load_file(
@@ -255,15 +242,21 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
     nf = f"(length({line}) - length(replace({line}, chr(9), '')) + 1)"
     scan = f"(select ln, {line} as line, {nf} as nf from {_line_scan(tc.path)})"
 
-    # -- physical line count check (exactness of DuckDB's line reading)
-    got = con.execute(f"select count(*), max(ln) from {scan}").fetchone()
+    # -- one aggregate pass: physical line count check (exactness of DuckDB's line reading) and row widths
+    bad_pred = f"(coalesce(line, '') = '' or nf < {n} or nf > {n + 1})"
+    got = con.execute(
+        f"select count(*), max(ln), count(*) filter (where ln > 1 and {bad_pred}), "
+        f"count(*) filter (where ln > 1 and nf = {n + 1} and line <> '') from {scan}"
+    ).fetchone()
     if got[0] != tc.lines or (tc.lines and got[1] != tc.lines):
         raise ReleaseError(f"{display}: DuckDB read {got[0]} lines but the file has {tc.lines} physical lines")
+    n_bad, n_one_extra = got[2], got[3]
 
     tbl = spec.raw_table
-    con.execute(f"create or replace temp table _eoir_repaired (ln bigint, f varchar[])")
+    con.execute("create or replace temp table _eoir_repaired (ln bigint, line varchar)")
     # -- quarantine: blank lines, too few fields, two or more extra fields
-    con.execute(
+    if n_bad:
+        con.execute(
         f"""
         insert into raw._rejects
         select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, ln, line,
@@ -275,11 +268,13 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         order by ln
         """
     )
-    quarantined = con.execute(
-        "select count(*) from raw._rejects where load_id = ?", [result.load_id]
-    ).fetchone()[0]
+    quarantined = n_bad
     # -- one extra field: apply the repair rule (few rows, Python)
-    one_extra = con.execute(f"select ln, line from {scan} where ln > 1 and nf = {n + 1} and line <> '' order by ln").fetchall()
+    one_extra = []
+    if n_one_extra:
+        one_extra = con.execute(
+            f"select ln, line from {scan} where ln > 1 and nf = {n + 1} and line <> '' order by ln"
+        ).fetchall()
     date_idx = [pos[c] - 1 for c in spec.date_columns if c in pos]
     id_idx = [pos[c] - 1 for c in spec.id_columns if c in pos]
     repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
@@ -295,8 +290,8 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
             rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
     if repaired_ln:
         con.execute(
-            "insert into _eoir_repaired select unnest(?::bigint[]), unnest(?::varchar[][])",
-            [repaired_ln, repaired_f],
+            "insert into _eoir_repaired select unnest(?::bigint[]), unnest(?::varchar[])",
+            [repaired_ln, ["\t".join(x) for x in repaired_f]],
         )
     if rej_ln:
         con.execute(
@@ -308,67 +303,103 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
     result.rows_quarantined = quarantined
     result.rows_repaired = len(repaired_ln)
 
-    fields_rel = (
-        f"(select ln, string_split(line, chr(9)) as f from {scan} where ln > 1 and nf = {n} and line <> '' "
-        f"union all select ln, f from _eoir_repaired)"
+    # well-formed rows (ln, line), repaired rows included
+    rows_rel = (
+        f"(select ln, line from {scan} where ln > 1 and nf = {n} and line <> '' "
+        f"union all select ln, line from _eoir_repaired)"
     )
-    # -- per-column expressions
-    clean = {h: _clean_expr(f"f[{pos[h]}]", tc.has_nul) for h in lay.header}
+    # normalised line: every field trimmed of spaces, NUL-only fields emptied. Only "dirty" lines (a space
+    # next to a TAB or at an end, or a NUL byte) go through the per-field list transform.
+    dirty = "(contains(line, ' ' || chr(9)) or contains(line, chr(9) || ' ') or starts_with(line, ' ') " \
+            "or ends_with(line, ' ')" + (" or contains(line, chr(0))" if tc.has_nul else "") + ")"
+    fix = "trim(x)"
+    if tc.has_nul:
+        fix = "case when trim(replace(x, chr(0), '')) = '' then '' else trim(x) end"
+    norm_rel = (
+        f"(select ln, case when {dirty} then array_to_string(list_transform(string_split(line, chr(9)), "
+        f"lambda x: {fix}), chr(9)) else line end as nl from {rows_rel})"
+    )
+    split_rel = f"(select ln, string_split(nl, chr(9)) as g from {norm_rel})"
     dates_in_file = [h for h in lay.header if h in spec.date_columns]
-    final = {h: clean[h] for h in lay.header}
-    count_exprs: list[tuple[str, str, str]] = []  # (column, reason, filter expression)
+
+    # -- nullification counts: NUL-only values (only lines holding a NUL are split), then dates
+    if tc.has_nul:
+        sel = ", ".join(
+            f"count(*) filter (where contains(f[{pos[h]}], chr(0)) and trim(replace(f[{pos[h]}], chr(0), '')) = '')"
+            for h in lay.header
+        )
+        counts = con.execute(
+            f"select {sel} from (select string_split(line, chr(9)) as f from {rows_rel} "
+            f"where contains(line, chr(0)))"
+        ).fetchone()
+        for h, c in zip(lay.header, counts, strict=True):
+            if c:
+                result.nullifications.setdefault(h, {})["nul_byte"] = int(c)
+    # per column: v_i = trimmed value or NULL; for dates d_i = the parsed DATE (NULL when not a date)
+    inner_cols = []
+    final: dict[str, str] = {}
+    count_exprs: list[tuple[str, str, str]] = []
     for h in lay.header:
-        if tc.has_nul:
-            fx = f"f[{pos[h]}]"
-            count_exprs.append((h, "nul_byte", f"contains({fx}, chr(0)) and trim(replace({fx}, chr(0), '')) = ''"))
-    for h in dates_in_file:
-        v = f"v_{pos[h]}"
-        d, fin = _date_parts(v)
-        final[h] = fin
-        count_exprs += [
-            (h, "not_a_date", f"{v} is not null and {d} is null"),
-            (h, "sentinel_date", f"{d} = date '1900-01-01'"),
-            (h, "out_of_range_date", f"{d} <> date '1900-01-01' and (year({d}) > 2100 or year({d}) < 1950)"),
-        ]
-    # cleaned values v_i (pre-date-nullification), then the final landed values
-    cleaned_rel = (
-        f"(select ln, f, " + ", ".join(f"{clean[h]} as v_{pos[h]}" for h in lay.header) + f" from {fields_rel})"
-    )
+        i = pos[h]
+        inner_cols.append(f"nullif(g[{i}], '') as v_{i}")
+        if h in dates_in_file:
+            inner_cols.append(f"{_parsed_date(f'v_{i}')} as d_{i}")
+            d = f"d_{i}"
+            final[h] = (f"case when {d} is null or {d} = date '1900-01-01' or {d} >= date '2101-01-01' "
+                        f"or {d} < date '1950-01-01' then null else v_{i} end")
+            count_exprs += [
+                (h, "not_a_date", f"v_{i} is not null and {d} is null"),
+                (h, "sentinel_date", f"{d} = date '1900-01-01'"),
+                (h, "out_of_range_date", f"{d} <> date '1900-01-01' and ({d} >= date '2101-01-01' or {d} < date '1950-01-01')"),
+            ]
+        else:
+            final[h] = f"v_{i}"
     if count_exprs:
+        inner = ", ".join(
+            f"nullif(g[{pos[h]}], '') as v_{pos[h]}, {_parsed_date(f'nullif(g[{pos[h]}], {chr(39)}{chr(39)})')} as d_{pos[h]}"
+            for h in dates_in_file
+        )
         sel = ", ".join(f"count(*) filter (where {e})" for _, _, e in count_exprs)
-        counts = con.execute(f"select {sel} from {cleaned_rel}").fetchone()
+        counts = con.execute(f"select {sel} from (select {inner} from {split_rel})").fetchone()
         for (col, reason, _), c in zip(count_exprs, counts, strict=True):
             if c:
                 result.nullifications.setdefault(col, {})[reason] = int(c)
-                result.nulls_by_reason[reason] = result.nulls_by_reason.get(reason, 0) + int(c)
+    for reasons in result.nullifications.values():
+        for reason, c in reasons.items():
+            result.nulls_by_reason[reason] = result.nulls_by_reason.get(reason, 0) + c
     if result.rows_repaired:
         result.nullifications[ROW_REPAIR_COLUMN] = {"stray_tab_repaired": result.rows_repaired}
 
-    # -- land: final values, duplicates collapsed to the first line, file order
-    value_cols = []
-    for c in lay.out_columns:
-        if c in pos:
-            expr = final[c] if c in dates_in_file else f"v_{pos[c]}"
-            value_cols.append(f"{expr} as {_q(c)}")
-        else:
-            value_cols.append(f"cast(null as varchar) as {_q(c)}")
-    landed = f"(select ln, {', '.join(value_cols)} from {cleaned_rel})"
-    cols_q = ", ".join(_q(c) for c in lay.out_columns)
-    loaded_at = result.loaded_at
+    # -- exact duplicates: same normalised line; candidates found by hash, confirmed by text
+    con.execute(
+        f"""
+        create or replace temp table _eoir_dups as
+        select ln from (
+            select ln, row_number() over (partition by nl order by ln) as k
+            from {norm_rel}
+            where hash(nl) in (select hash(nl) from {norm_rel} group by 1 having count(*) > 1)
+        ) where k > 1
+        """
+    )
+    result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
+
+    # -- land: final values, file order
+    value_cols = [
+        f"{final[c]} as {_q(c)}" if c in pos else f"cast(null as varchar) as {_q(c)}" for c in lay.out_columns
+    ]
     con.execute(
         f"""
         create or replace table raw.{_q(tbl)} as
-        select {cols_q}, _source_line,
+        select {', '.join(value_cols)}, ln as _source_line,
                {_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file,
                {_lit(tc.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
-               {_lit(input_kind)} as _input_kind, {_lit(loaded_at)} as _loaded_at
-        from (select {cols_q}, min(ln) as _source_line from {landed} group by all)
-        order by _source_line
+               {_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at
+        from (select ln, {', '.join(inner_cols)} from {split_rel})
+        where ln not in (select ln from _eoir_dups)
+        order by ln
         """
     )
     result.rows_loaded = con.execute(f"select count(*) from raw.{_q(tbl)}").fetchone()[0]
-    good = con.execute(f"select count(*) from {fields_rel}").fetchone()[0]
-    result.duplicates_collapsed = good - result.rows_loaded
     record_load(con, result)
     return result
 
@@ -425,6 +456,7 @@ def load_release(
         shutil.rmtree(tmpdir, ignore_errors=True)
         try:
             con.execute("drop table if exists _eoir_repaired")
+            con.execute("drop table if exists _eoir_dups")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)
