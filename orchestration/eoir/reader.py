@@ -259,7 +259,7 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         con.execute(
         f"""
         insert into raw._rejects
-        select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, ln, line,
+        select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, ln, coalesce(line, ''),
                case when coalesce(line, '') = '' then 'blank_line'
                     when nf < {n} then 'too_few_fields: expected {n}, found ' || nf
                     else 'too_many_fields: expected {n}, found ' || nf end
