@@ -17,7 +17,7 @@ Populations (scale = fraction of the full release: 1.0 ~ 12M cases, ~16M proceed
   proceeding, location only on ``tbl_schedule``; plus decoys (test location ``MPP`` without identifier,
   MP-flagged NTAs before 2019-01-28).
 * Background block, IDNCASE 1,000,000..: the rest, other hearing locations and case types, NTAs 1996-2020,
-  generated vectorised in chunks of 200,000 cases (memory does not grow with scale).
+  generated vectorised in chunks of 50,000 cases (memory does not grow with scale).
 
 Histories use the real codes (DOMAIN.md): change of venue (OTHER_COMP C) then completion at the new court;
 in-absentia removal then reopened and terminated; BIA remands; administrative closures recalendared; CAT
@@ -55,7 +55,7 @@ FULL_CASES = 12_000_000
 MPP_REFERENCE_SCALE = 0.01
 AS_OF = date(2020, 12, 31)
 VINTAGE = date(2021, 2, 15)
-BG_CHUNK = 200_000
+BG_CHUNK = 50_000
 MPP_IDNCASE0 = 20_000_000
 EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -669,10 +669,9 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     is_last = k_in_case == (n_proc[case_of] - 1)
     pid = np.arange(ids["proc"].take(P), ids["proc"].next, dtype=np.int64)
     step = rng.integers(60, 700, size=P)
-    inp = nta[case_of] + 5 + k_in_case * 0
-    # input dates accumulate along the case
-    inp = nta[case_of] + 5 + np.concatenate([np.cumsum(step[first_of_case[c]:first_of_case[c] + n_proc[c]]) - step[first_of_case[c]]
-                                             for c in range(n)]) if n else inp
+    # input dates accumulate along the case: offset of proceeding k = sum of the steps of proceedings < k
+    excl = np.cumsum(step) - step
+    inp = nta[case_of] + 5 + excl - np.repeat(excl[first_of_case], n_proc)
     comp = inp + rng.integers(30, 900, size=P)
     done = (~is_last) | (rng.random(P) < 0.68)
     comp = np.where(done, comp, -1)

@@ -9,7 +9,8 @@ Raw table shape (grain = one distinct data row of the file):
     optional one), then columns the file has beyond the spec (file order), all VARCHAR; then
     ``_source_line BIGINT`` (physical line in the file, header = 1; for collapsed duplicates the first
     occurrence) and the ledger's :data:`~orchestration.raw.ledger.LOAD_COLUMNS`.
-    Rows are in file order.
+    Rows come out in scan order (file order under preserve_insertion_order, repaired rows last); no ORDER BY
+    is applied because sorting a 50M-row table of text blows the memory budget: order by ``_source_line``.
 
 How a file is read (all row work happens in DuckDB SQL, vectorised):
 1. The bytes are streamed once through Python in 4 MiB chunks: sha256 of the original bytes, count of
@@ -25,11 +26,19 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    one extra field go through :func:`orchestration.eoir.defects.repair_extra_field` (few rows; Python);
    other widths (blank lines, too few, two or more extra) are quarantined into ``raw._rejects``.
 4. Values: trimmed of spaces, empty -> NULL, a value made only of NUL bytes (and spaces) -> NULL
-   (reason ``nul_byte``). Date columns: text not matching ``YYYY-MM-DD[ hh:mm:ss[.fff]]`` or not a real
+   (reason ``nul_byte``; NUL bytes inside a longer value are left as they are). Date columns: text not matching ``YYYY-MM-DD[ hh:mm:ss[.fff]]`` or not a real
    date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), year > 2100 or < 1950 -> NULL
    (``out_of_range_date``); other dates keep their original text (future hearing dates stay).
    Nullifications are counted per column and reason over every well-formed row (before duplicates collapse).
-5. Exact duplicates (all landed values equal) collapse to the first occurrence and are counted.
+5. Exact duplicates collapse to the first occurrence and are counted: rows whose fields are all equal
+   after trimming (and NUL-only fields emptied), i.e. equal normalised lines, compared before date
+   nullification. Candidates are found by a 64-bit hash of the normalised line and confirmed on the text.
+6. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column ``_row`` with
+   reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`).
+
+Passes over each file: one Python transcoding pass, then DuckDB scans of the UTF-8 copy: one aggregate
+(line count and widths), rejects and one-extra-field rows only when some exist, date-nullification counts,
+two for duplicates, one to land. Nothing is held in Python memory except the rare one-extra-field rows.
 
 Errors: :class:`~orchestration.eoir.release.ReleaseError` for a missing table, a file without header, a
 header lacking a needed column (names the file and the column), duplicate/empty header names, or a line
@@ -384,6 +393,7 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
     result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
 
     # -- land: final values, file order
+    anti = "where ln not in (select ln from _eoir_dups)" if result.duplicates_collapsed else ""
     value_cols = [
         f"{final[c]} as {_q(c)}" if c in pos else f"cast(null as varchar) as {_q(c)}" for c in lay.out_columns
     ]
@@ -395,8 +405,7 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
                {_lit(tc.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
                {_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at
         from (select ln, {', '.join(inner_cols)} from {split_rel})
-        where ln not in (select ln from _eoir_dups)
-        order by ln
+        {anti}
         """
     )
     result.rows_loaded = con.execute(f"select count(*) from raw.{_q(tbl)}").fetchone()[0]
