@@ -40,13 +40,8 @@ import numpy as np
 
 from orchestration.eoir.defects import repair_extra_field
 from orchestration.eoir.release import (
-    A_TBLCASE,
-    A_TBLCASEIDENTIFIER,
-    B_TBLPROCEEDING,
     REQUIRED_TABLES,
     SYNTHETIC_MARKER,
-    TBL_COURT_APPLN,
-    TBL_SCHEDULE,
     TableSpec,
 )
 
@@ -763,8 +758,7 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
 def _write_lookup(path: Path, header: list[str], rows: list[tuple]) -> None:
     with open(path, "wb") as fh:
         fh.write(("\t".join(header) + "\n").encode("latin-1"))
-        for r in rows:
-            fh.write(("\t".join(str(x) for x in r) + "\n").encode("latin-1"))
+        fh.writelines(("\t".join(str(x) for x in r) + "\n").encode("latin-1") for r in rows)
 
 
 def _write_lookups(folder: Path) -> list[str]:

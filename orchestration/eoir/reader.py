@@ -522,4 +522,4 @@ def summarize(results: Iterable[EoirLoadResult]) -> dict[str, dict[str, object]]
     return out
 
 
-__all__ = ["EoirLoadResult", "load_release", "load_file", "lookup_codes", "summarize", "ROW_REPAIR_COLUMN"]
+__all__ = ["ROW_REPAIR_COLUMN", "EoirLoadResult", "load_file", "load_release", "lookup_codes", "summarize"]

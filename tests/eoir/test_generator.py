@@ -80,7 +80,7 @@ def test_calibration_at_default_scale(default_release):
 
 def test_mpp_flag_mix_and_histories(default_release):
     _, marker, con, _ = default_release
-    q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    q = lambda sql: con.execute(sql).fetchone()[0]
     # identifier-only MPP cases exist (no proceeding at an MPP location), and schedule-only ones
     assert q("""select count(*) from raw.eoir_a_tblcaseidentifier i where CASE_ID in ('MP','RM') and not exists
                (select 1 from raw.eoir_b_tblproceeding p where p.IDNCASE = i.IDNCASE

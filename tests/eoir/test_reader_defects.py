@@ -85,12 +85,12 @@ def test_too_few_fields_and_blank_lines_quarantined(tmp_path, con):
 
 
 def test_unbalanced_quote_is_data_no_lines_merge(tmp_path, con):
-    r, rows, _ = load_appln(tmp_path, con, b'1\t8\t9\t"ASYL\t' + D + b"\tG\n2\t8\t9\tWCAT\t" + D + b'\tD"\n')
+    _r, rows, _ = load_appln(tmp_path, con, b'1\t8\t9\t"ASYL\t' + D + b"\tG\n2\t8\t9\tWCAT\t" + D + b'\tD"\n')
     assert [(x[0], x[3], x[5], x[6]) for x in rows] == [("1", '"ASYL', "G", 2), ("2", "WCAT", 'D"', 3)]
 
 
 def test_trailing_spaces_trimmed_and_empty_is_null(tmp_path, con):
-    r, rows, _ = load_appln(tmp_path, con, b"1\t8\t9\tASYL   \t" + D + b"  \t  \n")
+    _r, rows, _ = load_appln(tmp_path, con, b"1\t8\t9\tASYL   \t" + D + b"  \t  \n")
     assert rows == [("1", "8", "9", "ASYL", "2019-03-14 00:00:00.000", None, 2)]
 
 
@@ -132,7 +132,7 @@ def test_exact_duplicates_collapse_to_first_line(tmp_path, con):
 def test_crlf_line_endings_and_lone_cr_in_value(tmp_path, con):
     # CRLF ends a line (the CR is not data); a lone CR inside a value is data and does not break the line.
     body = b"1\t8\t9\tA\rB\t" + D + b"\tG\r\n2\t8\t9\tC\t" + D + b"\tD\r\n"
-    r, rows, _ = load_appln(tmp_path, con, body)
+    _r, rows, _ = load_appln(tmp_path, con, body)
     assert [(x[3], x[5], x[6]) for x in rows] == [("A\rB", "G", 2), ("C", "D", 3)]
 
 
