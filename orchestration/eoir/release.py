@@ -1,0 +1,292 @@
+"""EOIR "Case Data" release layout: table specs and locating the files of a release.
+
+A *release* is a folder of files or a ``.zip`` of them, as EOIR publishes "EOIR Case Data.zip".
+Files may sit at the root or inside one top-level folder; file names and column names match
+case-insensitively. Lookup tables live in a ``Lookup/`` sub-folder (``Lookup/tblLookupHloc.csv`` ...).
+
+Required tables (:data:`REQUIRED_TABLES`) and their raw DuckDB tables:
+
+=====================  ===========================  ==================================
+file                   raw table                    grain
+=====================  ===========================  ==================================
+A_TblCase.csv          raw.eoir_a_tblcase           one row per case (IDNCASE)
+A_TblCaseIdentifier    raw.eoir_a_tblcaseidentifier 0..n case flags (IDNCASEID)
+B_TblProceeding.csv    raw.eoir_b_tblproceeding     one row per proceeding (IDNPROCEEDING)
+tbl_Court_Appln.csv    raw.eoir_tbl_court_appln     one row per application (IDNPROCEEDINGAPPLN)
+tbl_schedule.csv       raw.eoir_tbl_schedule        one row per hearing (IDNSCHEDULE)
+=====================  ===========================  ==================================
+
+Lookup tables ``tblLookupXxx.csv`` / ``tblLookUpXxx.csv`` land in ``raw.eoir_lookup_xxx`` (lower-cased,
+prefix removed, e.g. ``raw.eoir_lookup_hloc``); their columns are whatever their header says.
+
+Column lists come from the published metadata (``deportationdata/eoir`` ``variable_types.csv``, cross-checked
+with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``/work/shared/data/MANIFEST.md`` section B) and are
+embedded here so that a run does not depend on those files. Published header spelling is kept in
+:attr:`TableSpec.published`; raw column names are the header upper-cased (``Sex`` -> ``SEX``).
+
+Date columns are those typed Date in ``variable_types.csv`` *and* ``timestamp`` in the marrowb dtypes;
+``UP_BOND_DATE``, ``DETENTION_DATE`` (free text in the real data) and ``C_BIRTHDATE`` (``MM/YYYY``) are
+typed Date by one source only and are treated as text.
+
+``A_TblCase`` gender: the deportationdata column list names it ``Sex``, the marrowb schema ``GENDER``.
+Either header satisfies the project's need for a gender column (:data:`COLUMN_ALTERNATIVES`).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+#: Name of the marker file the synthetic generator writes at the release root.
+SYNTHETIC_MARKER = "_SYNTHETIC_RELEASE.json"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What the project expects of one EOIR table file.
+
+    name:          published table name, e.g. ``A_TblCase`` (file ``A_TblCase.csv``).
+    raw_table:     DuckDB table name inside schema ``raw`` (no schema prefix), e.g. ``eoir_a_tblcase``.
+    published:     published column names, in published order (original spelling).
+    date_columns:  upper-cased names of columns holding ``YYYY-MM-DD 00:00:00.000`` dates.
+    id_columns:    upper-cased names of numeric id columns (digits only).
+    needed:        upper-cased names the project needs; a file lacking one is rejected.
+    required:      True for the five required tables, False for lookups.
+    """
+
+    name: str
+    raw_table: str
+    published: tuple[str, ...] = ()
+    date_columns: frozenset[str] = frozenset()
+    id_columns: frozenset[str] = frozenset()
+    needed: tuple[str, ...] = ()
+    required: bool = True
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Published columns upper-cased (the raw column names), in published order."""
+        return tuple(c.upper() for c in self.published)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+
+def _spec(name, published, dates, ids, needed) -> TableSpec:
+    return TableSpec(
+        name=name,
+        raw_table=f"eoir_{name.lower()}",
+        published=tuple(published),
+        date_columns=frozenset(dates),
+        id_columns=frozenset(ids),
+        needed=tuple(needed),
+    )
+
+
+A_TBLCASE = _spec(
+    "A_TblCase",
+    ["IDNCASE", "ALIEN_CITY", "ALIEN_STATE", "ALIEN_ZIPCODE", "UPDATED_ZIPCODE", "UPDATED_CITY", "NAT",
+     "LANG", "CUSTODY", "SITE_TYPE", "E_28_DATE", "ATTY_NBR", "CASE_TYPE", "UPDATE_SITE", "LATEST_HEARING",
+     "LATEST_TIME", "LATEST_CAL_TYPE", "UP_BOND_DATE", "UP_BOND_RSN", "CORRECTIONAL_FAC", "RELEASE_MONTH",
+     "RELEASE_YEAR", "INMATE_HOUSING", "DATE_OF_ENTRY", "C_ASY_TYPE", "C_BIRTHDATE", "C_RELEASE_DATE",
+     "UPDATED_STATE", "ADDRESS_CHANGEDON", "ZBOND_MRG_FLAG", "Sex", "DATE_DETAINED", "DATE_RELEASED", "LPR",
+     "DETENTION_DATE", "DETENTION_LOCATION", "DCO_LOCATION", "DETENTION_FACILITY_TYPE", "CASEPRIORITY_CODE"],
+    ["E_28_DATE", "LATEST_HEARING", "DATE_OF_ENTRY", "C_RELEASE_DATE", "ADDRESS_CHANGEDON", "DATE_DETAINED",
+     "DATE_RELEASED"],
+    ["IDNCASE"],
+    ["IDNCASE", "NAT", "LANG", "CUSTODY", "CASE_TYPE", "DATE_OF_ENTRY", "SEX"],
+)
+A_TBLCASEIDENTIFIER = _spec(
+    "A_TblCaseIdentifier", ["IDNCASEID", "IDNCASE", "CASE_ID"], [], ["IDNCASEID", "IDNCASE"],
+    ["IDNCASEID", "IDNCASE", "CASE_ID"],
+)
+B_TBLPROCEEDING = _spec(
+    "B_TblProceeding",
+    ["IDNPROCEEDING", "IDNCASE", "OSC_DATE", "INPUT_DATE", "BASE_CITY_CODE", "HEARING_LOC_CODE", "IJ_CODE",
+     "TRANS_IN_DATE", "PREV_HEARING_LOC", "PREV_HEARING_BASE", "PREV_IJ_CODE", "TRANS_NBR", "HEARING_DATE",
+     "HEARING_TIME", "DEC_TYPE", "DEC_CODE", "DEPORTED_1", "DEPORTED_2", "OTHER_COMP", "APPEAL_RSVD",
+     "APPEAL_NOT_FILED", "COMP_DATE", "ABSENTIA", "VENUE_CHG_GRANTED", "TRANSFER_TO", "DATE_APPEAL_DUE_STATUS",
+     "TRANSFER_STATUS", "CUSTODY", "CASE_TYPE", "NAT", "LANG", "SCHEDULED_HEAR_LOC", "CORRECTIONAL_FAC",
+     "CRIM_IND", "IHP", "AGGRAVATE_FELON", "DATE_DETAINED", "DATE_RELEASED"],
+    ["OSC_DATE", "INPUT_DATE", "TRANS_IN_DATE", "HEARING_DATE", "COMP_DATE", "VENUE_CHG_GRANTED",
+     "DATE_APPEAL_DUE_STATUS", "DATE_DETAINED", "DATE_RELEASED"],
+    ["IDNPROCEEDING", "IDNCASE"],
+    ["IDNPROCEEDING", "IDNCASE", "OSC_DATE", "INPUT_DATE", "BASE_CITY_CODE", "HEARING_LOC_CODE", "IJ_CODE",
+     "CASE_TYPE", "NAT", "DEC_TYPE", "DEC_CODE", "OTHER_COMP", "COMP_DATE", "ABSENTIA"],
+)
+TBL_COURT_APPLN = _spec(
+    "tbl_Court_Appln",
+    ["IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_RECD_DATE", "APPL_DEC"],
+    ["APPL_RECD_DATE"],
+    ["IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE"],
+    ["IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_RECD_DATE", "APPL_DEC"],
+)
+TBL_SCHEDULE = _spec(
+    "tbl_schedule",
+    ["IDNSCHEDULE", "IDNPROCEEDING", "IDNCASE", "OSC_DATE", "GENERATION", "SUB_GENERATION", "REC_TYPE", "LANG",
+     "HEARING_LOC_CODE", "BASE_CITY_CODE", "IJ_CODE", "INTERPRETER_CODE", "INPUT_DATE", "INPUT_TIME",
+     "UPDATE_DATE", "UPDATE_TIME", "ASSIGNMENT_PATH", "CAL_TYPE", "ADJ_DATE", "ADJ_TIME_START", "ADJ_TIME_STOP",
+     "ADJ_RSN", "ADJ_MEDIUM", "ADJ_MSG", "ADJ_ELAP_DAYS", "LNGSESSNID", "SCHEDULE_TYPE", "NOTICE_CODE",
+     "BLNCLOCKOVERRIDE", "EOIRAttorneyID"],
+    ["OSC_DATE", "INPUT_DATE", "UPDATE_DATE", "ADJ_DATE"],
+    ["IDNSCHEDULE", "IDNPROCEEDING", "IDNCASE", "LNGSESSNID"],
+    ["IDNSCHEDULE", "IDNPROCEEDING", "IDNCASE", "HEARING_LOC_CODE", "ADJ_DATE"],
+)
+
+#: The five tables every release must contain, in load order.
+REQUIRED_TABLES: tuple[TableSpec, ...] = (A_TBLCASE, A_TBLCASEIDENTIFIER, B_TBLPROCEEDING, TBL_COURT_APPLN,
+                                          TBL_SCHEDULE)
+SPECS_BY_NAME: dict[str, TableSpec] = {s.name.lower(): s for s in REQUIRED_TABLES}
+
+#: A needed column may be satisfied by one of these alternative headers (upper-cased).
+COLUMN_ALTERNATIVES: dict[str, tuple[str, ...]] = {"SEX": ("SEX", "GENDER")}
+
+#: The lookup tables the project uses (others present in ``Lookup/`` are loaded too).
+KNOWN_LOOKUPS = ("tblLookupHloc", "tblLookupBaseCity", "tblLookupCourtDecision", "tblLookUpCaseIdentifier",
+                 "tblLookupNationality")
+
+
+class ReleaseError(ValueError):
+    """A release is unusable: missing required tables, unreadable archive, bad header..."""
+
+
+def lookup_raw_table(file_stem: str) -> str:
+    """``tblLookupHloc`` -> ``eoir_lookup_hloc``; ``tblLookUp_Appln`` -> ``eoir_lookup_appln``."""
+    stem = file_stem
+    if stem.lower().startswith("tbllookup"):
+        stem = stem[len("tbllookup"):]
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in stem.lower()).strip("_")
+    return f"eoir_lookup_{cleaned}"
+
+
+def lookup_spec(file_stem: str) -> TableSpec:
+    """Spec for a lookup file: no fixed columns (the header decides), no dates, nothing needed."""
+    return TableSpec(name=file_stem, raw_table=lookup_raw_table(file_stem), required=False)
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """One file of a release: its spec and where it is.
+
+    member: path inside the zip (``zip_path`` set) or absolute path of the file (folder release).
+    display: ``<release>/<relative path>`` for a folder, ``<zip>!<member>`` for a zip; used as ``_source_file``.
+    """
+
+    spec: TableSpec
+    member: str
+    display: str
+    zip_path: Path | None = None
+
+
+@dataclass
+class Release:
+    """A located release: the files to load and what else was found.
+
+    files:    required tables (in :data:`REQUIRED_TABLES` order) then lookups (sorted by name).
+    ignored:  other files present (other EOIR tables such as B_TblProceedCharges, readmes...).
+    marker:   the parsed ``_SYNTHETIC_RELEASE.json`` or None for a real release.
+    """
+
+    path: Path
+    files: list[ReleaseFile]
+    ignored: list[str] = field(default_factory=list)
+    marker: dict | None = None
+
+    @property
+    def is_zip(self) -> bool:
+        return self.path.is_file()
+
+
+def _members(path: Path) -> list[str]:
+    """Relative POSIX paths of every file in the release (zip members or folder files)."""
+    if path.is_dir():
+        return sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return sorted(i.filename for i in zf.infolist() if not i.is_dir())
+        except zipfile.BadZipFile as exc:
+            raise ReleaseError(f"{path}: not a folder and not a readable zip archive ({exc})") from exc
+    raise ReleaseError(f"{path}: release not found (expected a folder or a .zip)")
+
+
+def _strip_top_folder(members: list[str]) -> tuple[str, dict[str, str]]:
+    """Map relative-to-release-root paths (lower-cased) to real member names.
+
+    If every member sits under one common top-level folder, that folder is stripped.
+    """
+    parts = [PurePosixPath(m).parts for m in members]
+    prefix = ""
+    tops = {p[0] for p in parts if len(p) > 1}
+    if parts and all(len(p) > 1 for p in parts) and len(tops) == 1:
+        prefix = tops.pop()
+    mapping: dict[str, str] = {}
+    for m, p in zip(members, parts, strict=True):
+        rel = PurePosixPath(*p[1:]) if prefix else PurePosixPath(*p)
+        mapping[rel.as_posix().lower()] = m
+    return prefix, mapping
+
+
+def locate_release(path: Path | str) -> Release:
+    """Find the required and lookup table files of a release.
+
+    Raises :class:`ReleaseError` naming the release path and every missing required table.
+    """
+    path = Path(path)
+    members = _members(path)
+    _, mapping = _strip_top_folder(members)
+    is_zip = path.is_file()
+
+    def ref(spec: TableSpec, member: str) -> ReleaseFile:
+        if is_zip:
+            return ReleaseFile(spec, member, f"{path}!{member}", zip_path=path)
+        return ReleaseFile(spec, str(path / member), str(path / member))
+
+    files: list[ReleaseFile] = []
+    used: set[str] = set()
+    missing: list[str] = []
+    for spec in REQUIRED_TABLES:
+        key = spec.file_name.lower()
+        if key in mapping:
+            files.append(ref(spec, mapping[key]))
+            used.add(key)
+        else:
+            missing.append(spec.file_name)
+    if missing:
+        raise ReleaseError(
+            f"EOIR release {path} lacks required table(s): {', '.join(missing)} "
+            f"(looked for these names, case-insensitively, at the root or in one top-level folder)"
+        )
+    lookups = []
+    for key, member in mapping.items():
+        p = PurePosixPath(key)
+        in_lookup_dir = len(p.parts) == 2 and p.parts[0] == "lookup"
+        if p.suffix == ".csv" and p.name.startswith("tbllookup") and (in_lookup_dir or len(p.parts) == 1):
+            stem = PurePosixPath(member).stem
+            lookups.append(ref(lookup_spec(stem), member))
+            used.add(key)
+    seen_raw: dict[str, str] = {}
+    for lk in lookups:
+        if lk.spec.raw_table in seen_raw:
+            raise ReleaseError(
+                f"EOIR release {path}: two lookup files map to raw.{lk.spec.raw_table}: "
+                f"{seen_raw[lk.spec.raw_table]} and {lk.member}"
+            )
+        seen_raw[lk.spec.raw_table] = lk.member
+    files.extend(sorted(lookups, key=lambda f: f.spec.raw_table))
+    marker = None
+    if SYNTHETIC_MARKER.lower() in mapping:
+        used.add(SYNTHETIC_MARKER.lower())
+        marker = json.loads(read_member_bytes(path, mapping[SYNTHETIC_MARKER.lower()]).decode("utf-8"))
+    ignored = sorted(mapping[k] for k in mapping if k not in used)
+    return Release(path=path, files=files, ignored=ignored, marker=marker)
+
+
+def read_member_bytes(release_path: Path, member: str) -> bytes:
+    """Whole content of a small file of the release (marker, readme). Not for the data tables."""
+    if release_path.is_dir():
+        return (release_path / member).read_bytes()
+    with zipfile.ZipFile(release_path) as zf:
+        return zf.read(member)

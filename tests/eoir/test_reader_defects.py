@@ -1,0 +1,147 @@
+"""One tiny hand-made input per real defect, with the expected outcome worked out by hand.
+
+Most fixtures are a ``tbl_Court_Appln.csv`` (6 columns: IDNPROCEEDINGAPPLN, IDNPROCEEDING, IDNCASE,
+APPL_CODE, APPL_RECD_DATE [date], APPL_DEC); ids are columns 1-3. Line 1 is the header, so the first
+data row is line 2.
+"""
+
+from __future__ import annotations
+
+from orchestration.eoir.reader import load_release
+from tests.eoir.conftest import APPLN_HDR, header, make_release
+
+D = b"2019-03-14 00:00:00.000"
+
+
+def load_appln(tmp_path, con, body: bytes):
+    rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": APPLN_HDR + body})
+    results = {r.table_name: r for r in load_release(con, rel)}
+    r = results["eoir_tbl_court_appln"]
+    rows = con.execute(
+        "select IDNPROCEEDINGAPPLN, IDNPROCEEDING, IDNCASE, APPL_CODE, APPL_RECD_DATE, APPL_DEC, _source_line "
+        "from raw.eoir_tbl_court_appln order by _source_line"
+    ).fetchall()
+    rejects = con.execute(
+        "select line_number, raw_text, reason from raw._rejects where table_name = 'eoir_tbl_court_appln' "
+        "order by line_number"
+    ).fetchall()
+    return r, rows, rejects
+
+
+def test_tab_delimited_latin1_accents_survive(tmp_path, con):
+    # ALIEN_CITY "SAN JOSÉ" is the byte 0xC9 in Latin-1; the file is TAB-delimited despite its .csv name.
+    case = header("A_TblCase") + b"1\tSAN JOS\xc9\tCA" + b"\t" * 36 + b"\n"
+    rel = make_release(tmp_path / "rel", {"A_TblCase.csv": case})
+    load_release(con, rel)
+    assert con.execute("select IDNCASE, ALIEN_CITY, ALIEN_STATE from raw.eoir_a_tblcase").fetchall() == [
+        ("1", "SAN JOSÉ", "CA")
+    ]
+
+
+def test_all_high_bytes_round_trip(tmp_path, con):
+    # Every byte 0x80-0xFF (including the Windows-1252 range 0x80-0x9F that DuckDB's own latin-1 decoder
+    # rejects) comes back unchanged when the landed text is encoded as Latin-1.
+    high = bytes(range(0x80, 0x100))
+    r, rows, _ = load_appln(tmp_path, con, b"1\t2\t3\tX" + high + b"\t" + D + b"\tG\n")
+    assert rows[0][3].encode("latin-1") == b"X" + high
+    assert r.rows_loaded == 1
+
+
+def test_stray_tab_repaired_when_unambiguous(tmp_path, con):
+    # Line 2: an empty extra field after APPL_CODE. Removing it is the only choice that leaves every id and
+    # date column parsing (the only empty field), so the row is repaired.
+    r, rows, rejects = load_appln(tmp_path, con, b"7\t8\t9\tASYL\t\t" + D + b"\tG\n")
+    assert rows == [("7", "8", "9", "ASYL", "2019-03-14 00:00:00.000", "G", 2)]
+    assert rejects == []
+    assert r.rows_repaired == 1 and r.rows_loaded == 1
+    assert r.nullifications["_row"] == {"stray_tab_repaired": 1}
+
+
+def test_stray_tab_ambiguous_or_unrepairable_is_quarantined(tmp_path, con):
+    body = (
+        b"1\t8\t9\tASYL\t" + D + b"\t\t\n"  # line 2: trailing empty extra AND empty APPL_DEC -> one row: repaired
+        b"2\t8\t9\t\t\t" + D + b"\tG\n"  # line 3: APPL_CODE empty + extra: removing field 4 or 5 gives the same row
+        b"3\t8\t9\tASYL\tnot a date\t\t\n"  # line 4: no removal makes APPL_RECD_DATE a date -> unrepairable
+        b"4\t8\t9\tASYL\t\t" + D + b"\t\n"  # line 5: remove 5 -> (ASYL, date, '') ; remove 7 -> (ASYL, '', date)
+        b"5\t8\t9\tASYL\t\t\t" + D + b"\tG\n"  # line 6: two extra fields -> always quarantined
+    )
+    r, rows, rejects = load_appln(tmp_path, con, body)
+    assert [x[0] for x in rows] == ["1", "2"]
+    assert rows[1] == ("2", "8", "9", None, "2019-03-14 00:00:00.000", "G", 3)
+    assert [(ln, reason) for ln, _, reason in rejects] == [
+        (4, "extra_field_unrepairable: expected 6 fields, found 7"),
+        (5, "extra_field_ambiguous: expected 6 fields, found 7"),
+        (6, "too_many_fields: expected 6, found 8"),
+    ]
+    assert rejects[0][1] == "3\t8\t9\tASYL\tnot a date\t\t"
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed) == (5, 2, 3, 0)
+
+
+def test_too_few_fields_and_blank_lines_quarantined(tmp_path, con):
+    r, rows, rejects = load_appln(tmp_path, con, b"1\t8\t9\tASYL\n\n2\t8\t9\tASYL\t" + D + b"\tG\n")
+    assert rows == [("2", "8", "9", "ASYL", "2019-03-14 00:00:00.000", "G", 4)]
+    assert rejects == [(2, "1\t8\t9\tASYL", "too_few_fields: expected 6, found 4"), (3, "", "blank_line")]
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (3, 1, 2)
+
+
+def test_unbalanced_quote_is_data_no_lines_merge(tmp_path, con):
+    _r, rows, _ = load_appln(tmp_path, con, b'1\t8\t9\t"ASYL\t' + D + b"\tG\n2\t8\t9\tWCAT\t" + D + b'\tD"\n')
+    assert [(x[0], x[3], x[5], x[6]) for x in rows] == [("1", '"ASYL', "G", 2), ("2", "WCAT", 'D"', 3)]
+
+
+def test_trailing_spaces_trimmed_and_empty_is_null(tmp_path, con):
+    _r, rows, _ = load_appln(tmp_path, con, b"1\t8\t9\tASYL   \t" + D + b"  \t  \n")
+    assert rows == [("1", "8", "9", "ASYL", "2019-03-14 00:00:00.000", None, 2)]
+
+
+def test_nul_byte_value_becomes_null_and_is_counted(tmp_path, con):
+    r, rows, _ = load_appln(tmp_path, con, b"1\t8\t9\t\x00\t" + D + b"\tG\n")
+    assert rows[0][3] is None
+    assert r.nullifications == {"APPL_CODE": {"nul_byte": 1}}
+    assert con.execute("select column_name, reason, n from raw._value_nullifications").fetchall() == [
+        ("APPL_CODE", "nul_byte", 1)
+    ]
+
+
+def test_dates(tmp_path, con):
+    body = (
+        b"1\t8\t9\tA\t1900-01-01 00:00:00.000\tG\n"  # sentinel -> NULL
+        b"2\t8\t9\tA\t2925-03-14 00:00:00.000\tG\n"  # impossible year -> NULL
+        b"3\t8\t9\tA\t1949-12-31 00:00:00.000\tG\n"  # before 1950 -> NULL
+        b"4\t8\t9\tA\tUNKNOWN\tG\n"  # not a date -> NULL
+        b"5\t8\t9\tA\t2019-02-30 00:00:00.000\tG\n"  # no such day -> NULL
+        b"6\t8\t9\tA\t2027-05-04 00:00:00.000\tG\n"  # future date: kept
+        b"7\t8\t9\tA\t2019-03-14\tG\n"  # date without time: kept as written
+    )
+    r, rows, _ = load_appln(tmp_path, con, body)
+    assert [x[4] for x in rows] == [None, None, None, None, None, "2027-05-04 00:00:00.000", "2019-03-14"]
+    assert r.nullifications == {
+        "APPL_RECD_DATE": {"sentinel_date": 1, "out_of_range_date": 2, "not_a_date": 2}
+    }
+    assert r.rows_loaded == 7
+
+
+def test_exact_duplicates_collapse_to_first_line(tmp_path, con):
+    # lines 2 and 4 are equal once trimmed; line 3 differs in APPL_DEC.
+    body = b"1\t8\t9\tA\t" + D + b"\tG\n1\t8\t9\tA\t" + D + b"\tD\n1\t8\t9\tA \t" + D + b"\tG\n"
+    r, rows, _ = load_appln(tmp_path, con, body)
+    assert [(x[5], x[6]) for x in rows] == [("G", 2), ("D", 3)]
+    assert (r.rows_read, r.rows_loaded, r.duplicates_collapsed) == (3, 2, 1)
+
+
+def test_crlf_line_endings_and_lone_cr_in_value(tmp_path, con):
+    # CRLF ends a line (the CR is not data); a lone CR inside a value is data and does not break the line.
+    body = b"1\t8\t9\tA\rB\t" + D + b"\tG\r\n2\t8\t9\tC\t" + D + b"\tD\r\n"
+    _r, rows, _ = load_appln(tmp_path, con, body)
+    assert [(x[3], x[5], x[6]) for x in rows] == [("A\rB", "G", 2), ("C", "D", 3)]
+
+
+def test_physical_line_numbers_hold_on_a_large_file(tmp_path, con):
+    # 300,000 rows: DuckDB reads in parallel buffers; _source_line must still be the physical line.
+    n = 300_000
+    body = b"".join(b"%d\t8\t9\tA\t2019-03-14 00:00:00.000\tG\n" % (i + 2) for i in range(n))
+    r, _, _ = load_appln(tmp_path, con, body)
+    bad = con.execute(
+        "select count(*) from raw.eoir_tbl_court_appln where cast(IDNPROCEEDINGAPPLN as bigint) <> _source_line"
+    ).fetchone()[0]
+    assert r.rows_loaded == n and bad == 0
