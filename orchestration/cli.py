@@ -22,7 +22,7 @@ from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.")
 # The CLI prints to the real stdout; dbt and Dagster chatter is redirected to the run log file.
-console = Console(file=sys.__stdout__)
+console = Console(file=sys.__stdout__, width=None if sys.__stdout__.isatty() else 120)
 
 
 @app.callback()
@@ -59,7 +59,9 @@ class _ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
-                console.print(f"[yellow]check failed:[/yellow] {data.asset_key.to_user_string()} {data.check_name}")
+                blocking = data.severity.value == "ERROR"
+                label = "[red]check failed[/red]" if blocking else "[yellow]warning[/yellow]"
+                console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}")
 
 
 def _progress_logger():
@@ -97,6 +99,8 @@ def print_headline(doc: dict) -> None:
 def run(
     as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
     output: Annotated[Path | None, typer.Option(help="Folder for metrics.json and the report (default var/output).")] = None,
+    eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
+    uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
     admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = True,
     relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = True,
 ) -> None:
@@ -114,6 +118,8 @@ def run(
                 "config": {
                     "as_of": as_of,
                     "output_dir": str(output_dir),
+                    "eoir_release": str(eoir_release.resolve()) if eoir_release else "",
+                    "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
                     "admin_closures_are_completions": admin_closures_are_completions,
                     "relief_after_reopening_counts": relief_after_reopening_counts,
                 }
@@ -140,6 +146,38 @@ def run(
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")
+
+
+generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.")
+app.add_typer(generate_app, name="generate")
+
+
+@generate_app.command("eoir")
+def generate_eoir(
+    out: Annotated[Path, typer.Option(help="Release folder (or .zip with --zip) to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed and scale -> same bytes).")] = 20201231,
+    scale: Annotated[float, typer.Option(min=1e-6, max=1.0, help="Fraction of the full release (1.0 = ~12M cases).")] = 0.01,
+    as_zip: Annotated[bool, typer.Option("--zip", help="Write the release as one zip, like EOIR publishes it.")] = False,
+) -> None:
+    """Write a SYNTHETIC EOIR case-data release in the published file format."""
+    from orchestration.eoir.generator import generate_release
+
+    meta = generate_release(out, seed=seed, scale=scale, as_zip=as_zip)
+    rows = {name: t["rows_generated"] for name, t in meta["tables"].items()}
+    console.print(f"SYNTHETIC EOIR release written to {meta['path']}: {rows}")
+
+
+@generate_app.command("nri")
+def generate_nri(
+    out: Annotated[Path, typer.Option(dir_okay=False, help="CSV file to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 20190128,
+    eoir_release: Annotated[Path | None, typer.Option(exists=True, help="Synthetic EOIR release to link referrals to.")] = None,
+) -> None:
+    """Write a SYNTHETIC case-level USCIS NRI referral extract (contract: docs/contracts/uscis_nri_referrals.md)."""
+    from orchestration.uscis.generator import generate_nri_extract
+
+    summary = generate_nri_extract(out, seed=seed, eoir_release=eoir_release)
+    console.print(f"SYNTHETIC NRI extract written to {out}: {summary['rows']} referrals")
 
 
 def main() -> None:  # pragma: no cover - console entry point

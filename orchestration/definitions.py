@@ -24,6 +24,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt_models import mpp_dbt_models
 from orchestration.assets.outputs import metrics_json
+from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
@@ -33,7 +34,7 @@ MAIN_JOB_NAME = "mpp_main"
 # dbt from the same environment as Dagster (the venv is not always on PATH, e.g. under `uv run` or cron).
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
-all_assets = [*build_extract_assets(), uscis_nri_referrals, mpp_dbt_models, metrics_json]
+all_assets = [*build_extract_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
 
 main_job = define_asset_job(
     name=MAIN_JOB_NAME,

@@ -21,7 +21,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, Mat
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
-from orchestration.eoir.reader import _open_source, load_release
+from orchestration.eoir.reader import load_release, open_release_file
 from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate_release
 from orchestration.raw.ledger import LoadResult, current_load, is_current, load_transaction
 from orchestration.resources import PipelineConfig
@@ -54,7 +54,7 @@ def release_file_hashes(release_path: Path) -> dict[str, str]:
     hashes = {}
     for rf in locate_release(release_path).files:
         h = hashlib.sha256()
-        with _open_source(rf) as fh:
+        with open_release_file(rf) as fh:
             while chunk := fh.read(4 << 20):
                 h.update(chunk)
         hashes[rf.spec.raw_table] = h.hexdigest()

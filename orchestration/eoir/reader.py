@@ -122,7 +122,8 @@ def _lit(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _open_source(rf: ReleaseFile) -> IO[bytes]:
+def open_release_file(rf: ReleaseFile) -> IO[bytes]:
+    """A binary stream of one release file (a zip member is streamed from the archive, never extracted)."""
     if rf.zip_path is not None:
         zf = zipfile.ZipFile(rf.zip_path)
         fh = zf.open(rf.member)
@@ -223,7 +224,7 @@ def load_file(
     """Land one release file into ``raw.<spec.raw_table>`` and record its ledger row (see module doc)."""
     spec = rf.spec
     tmp = work_dir / f"{spec.raw_table}.utf8.txt"
-    with _open_source(rf) as src:
+    with open_release_file(rf) as src:
         tc = _transcode(src, tmp)
     try:
         return _load_transcoded(con, rf, tc, vintage=vintage, input_kind=input_kind)

@@ -2,9 +2,9 @@
 
 With ``pipeline.uscis_nri`` set (PipelineConfig), that extract is landed as ``input_kind='real'`` unless
 its rows say ``data_origin = SYNTHETIC``; otherwise the synthetic extract is generated (seed
-:data:`SYNTHETIC_SEED`, linked to no EOIR release) under ``Settings.generated_dir/uscis`` and landed as
-``synthetic``. Either way through :func:`orchestration.uscis.nri.load_nri_extract` in one transaction.
-Provided for the integrator (definitions.py lists it beside the registry's raw assets).
+:data:`SYNTHETIC_SEED`) under ``Settings.generated_dir/uscis``, its referrals linked to MPP cases of the
+bundled synthetic EOIR release (never to a real release), and landed as ``synthetic``. Either way through
+:func:`orchestration.uscis.nri.load_nri_extract` in one transaction; an unchanged file is not re-loaded.
 """
 
 import csv
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
+from orchestration.assets.raw_eoir import ensure_bundled_release
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.raw.ledger import load_transaction
 from orchestration.resources import PipelineConfig
@@ -47,7 +48,7 @@ def uscis_nri_referrals(context: AssetExecutionContext, pipeline: PipelineConfig
         vintage = None
     else:
         path = settings.generated_dir / "uscis" / "uscis_nri_referrals_synthetic.csv"
-        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED)
+        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=ensure_bundled_release())
         context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
         kind, vintage = "synthetic", SYNTHETIC_VINTAGE
     with load_transaction(settings.warehouse) as con:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+
+from orchestration.eoir.reader import load_release
+from orchestration.raw.ledger import load_transaction
 import pytest
 
 from orchestration.uscis import generate_nri_extract, load_nri_extract
@@ -44,10 +47,13 @@ def built(tmp_path_factory, project_dir):
         ],
     )
     summary = generate_nri_extract(tmp / "nri.csv", seed=11)
-    con = duckdb.connect(str(wh))
-    load_nri_extract(con, tmp / "nri.csv", input_kind="synthetic", vintage=date(2021, 3, 1))
-    con.close()
-    res = run_dbt(project_dir, wh, ["build", "--select", *OUR_MODELS], tmp, {"as_of_date": AS_OF})
+    with load_transaction(wh) as con:
+        load_nri_extract(con, tmp / "nri.csv", input_kind="synthetic", vintage=date(2021, 3, 1))
+        # court side: the hand-made EOIR fixture release (tests/fixtures/eoir_mini_release)
+        load_release(con, project_dir / "tests" / "fixtures" / "eoir_mini_release", input_kind="synthetic")
+    res = run_dbt(
+        project_dir, wh, ["build", "--select", *OUR_MODELS, "--indirect-selection", "cautious"], tmp, {"as_of_date": AS_OF}
+    )
     assert not failures(res), failures(res)
     return wh, res, summary
 
@@ -164,16 +170,14 @@ def test_reconciliation_puts_pipeline_values_beside_control_figures(built):
     }
     assert rows["cbp_mpp_enrollments_2020-04"] == (215, 0, "real", "match")
     assert rows["uscis_nri_referrals_2019-08"] == (2406, 0, "synthetic", "match")
-    assert rows["aic_2020_12_completed"][3] in (
-        "not_computed",
-        "as_of_differs",
-    )  # court side not in this build
+    # a cumulative figure is compared only at its own as-of date (this build is as of 2021-01-31)
+    assert rows["aic_2020_12_completed"][3] == "as_of_differs"
     assert rows["reuters_2019_06_fear_of_mexico"][3] == "no_pipeline_definition"
     g4 = rows["cbp_swb_encounters_2020-10"]
     assert g4[0] is not None and g4[2] == "real"
 
 
-def test_comparison_with_court_side_without_the_court_model(built):
+def test_comparison_puts_cbp_enrollments_beside_court_side_and_trac(built):
     wh, _, _ = built
     rows = query(
         wh,
@@ -181,7 +185,9 @@ def test_comparison_with_court_side_without_the_court_model(built):
                                court_side_available, explanation
                         from marts.cbp_enrollments_vs_court_nta_monthly order by month_start""",
     )
-    assert rows[0][:5] == ("2019-01", None, None, 15, False)
+    assert rows[0][0] == "2019-01" and rows[0][1] is None and rows[0][3] == 15
     assert [r[3] for r in rows if r[3] is not None] == [15, 164, 339, 2629, 5161, 5883, 11804]
+    assert all(r[4] == (r[2] is not None) for r in rows)
+    assert any(r[4] for r in rows), "the fixture release gives court-side NTA counts"
     jan20 = next(r for r in rows if r[0] == "2020-01")
-    assert jan20[1] == 1974 and "people" in jan20[5] and "not available" in jan20[5]
+    assert jan20[1] == 1974 and "people" in jan20[5]

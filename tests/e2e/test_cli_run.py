@@ -86,3 +86,36 @@ def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
     assert proc.returncode == 2
     assert "YYYY-MM-DD" in proc.stdout + proc.stderr
     assert not (tmp_path / "var" / "warehouse").exists()
+
+
+def test_court_side_figures_are_calibrated_and_marked_synthetic(first_run):
+    """Ranges: the calibration targets of the synthetic release (EOIR release issue), from DOMAIN.md's
+    published control totals: ~68-71k enrolled, ~42k initial completions, 32-33k removal orders (~85% in
+    absentia), ~640 relief grants."""
+    var, proc = first_run
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    value = lambda i: metric(doc, i, None)["value"]  # noqa: E731
+    assert 68_000 <= value("g2_enrolled_nta_filed") <= 71_500
+    assert 41_000 <= value("g2_initial_completions") <= 43_000
+    assert 31_500 <= value("g2_removal_orders") <= 33_500
+    assert 0.80 <= value("g2_removal_orders_in_absentia") / value("g2_removal_orders") <= 0.90
+    assert 560 <= value("g1a_relief_granted_cases") <= 720
+    buckets = ["g2_removal_orders", "g2_voluntary_departures", "g2_terminations", "g2_relief_granted",
+               "g2_dismissals", "g2_administrative_closures", "g2_other_completions"]
+    assert sum(value(b) for b in buckets) == value("g2_initial_completions")
+    assert value("g2_pending") == value("g2_enrolled_nta_filed") - value("g2_initial_completions")
+    for m in doc["metrics"]:
+        expected = "real" if m["id"].startswith(("g4_", "g3_cbp")) else "synthetic"
+        assert m["input"] == expected, m
+    assert {i["source"]: i["kind"] for i in doc["inputs"]}["eoir"] == "synthetic"
+    assert "SYNTHETIC input" in proc.stdout
+
+
+def test_cbp_enrollments_and_nri_ids_are_written(first_run):
+    var, _ = first_run
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    cbp = {m["period"]: m["value"] for m in doc["metrics"] if m["id"] == "g3_cbp_enrollments"}
+    # CBP's published monthly enrollments Jan-Dec 2020 (DOMAIN.md control totals), from the bundled page table
+    assert [cbp[f"2020-{m:02d}"] for m in range(1, 13)] == [1974, 1829, 2255, 215, 124, 208, 382, 768, 1167, 648, 887, 1092]
+    ids = {m["id"] for m in doc["metrics"]}
+    assert {"g1b_nri_referrals", "g1b_nri_positive", "g1b_nri_negative", "g1b_nri_admin_closed"} <= ids

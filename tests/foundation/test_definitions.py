@@ -29,7 +29,8 @@ def test_dbt_sources_line_up_with_raw_ingestion_assets():
 def test_assets_are_grouped_by_layer_and_goal():
     graph = defs.resolve_asset_graph()
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert {"raw_cbp", "raw_mpp", "staging_cbp", "intermediate", "definitions", "goal_4_encounters", "outputs"} <= groups
+    assert {"raw_cbp", "raw_mpp", "raw_eoir", "raw_uscis", "staging_cbp", "staging_eoir", "intermediate", "definitions",
+            "goal_1a_relief", "goal_2_completions", "goal_3_enrollments", "goal_4_encounters", "outputs"} <= groups
 
 
 def test_every_warehouse_step_is_in_the_single_writer_pool():
