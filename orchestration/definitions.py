@@ -54,6 +54,8 @@ nightly_rebuild = ScheduleDefinition(
 
 defs = Definitions(
     assets=all_assets,
+    # also for the UI's "Materialize all" / ad-hoc selections (the implicit asset job): one process
+    executor=in_process_executor,
     jobs=[main_job],
     schedules=[nightly_rebuild],
     resources={
