@@ -21,4 +21,23 @@ if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
-dbt_project.prepare_if_dev()
+
+
+def _manifest_is_stale() -> bool:
+    """True when target/manifest.json is missing or older than any dbt source file of the project."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [PROJECT_DIR / "dbt_project.yml", PROJECT_DIR / "selectors.yml"]
+    for folder in ("models", "seeds", "macros", "dbt_tests"):
+        sources.extend(p for p in (PROJECT_DIR / folder).rglob("*") if p.is_file())
+    return any(p.exists() and p.stat().st_mtime > built for p in sources)
+
+
+# `dagster dev` re-parses on load; elsewhere (CLI, tests, cron) re-parse only when a dbt file changed, so
+# the asset graph never runs on a stale manifest (a model missing from it fails the dbt step).
+if _manifest_is_stale():
+    dbt_project.preparer.prepare(dbt_project)
+else:
+    dbt_project.prepare_if_dev()

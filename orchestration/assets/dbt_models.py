@@ -56,4 +56,12 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches)."""
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
     os.environ["MPP_WAREHOUSE"] = str(get_settings().warehouse)
-    yield from dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context).stream()
+    invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
+    try:
+        yield from invocation.stream()
+    except BaseException:
+        # never leave a dbt process writing to the warehouse after this step has failed
+        if invocation.process.poll() is None:
+            invocation.process.terminate()
+            invocation.process.wait(timeout=30)
+        raise

@@ -13,6 +13,9 @@ Inputs (see `_write_inputs`):
     2021-11: 12 (only the state file covers it -> used, no component split).
 - CBP PDF transcription (USBP by sector): 2019-10 El Paso 60 + Tucson 40 = 100 (= dashboard USBP).
 - OHSS (rounded): FY2020 "01 October" El Paso 60, Tucson 40, plus a Northern sector 70 (ignored).
+- CBP MPP pages, 2020-10: early snapshot USBP El Paso 60 + Tucson 40 = 100 (= dashboard USBP), OFO El Paso
+  5 (= dashboard OFO); later revision USBP El Paso 61 + Tucson 40 = 101 (differs by -1, shown not hidden);
+  a printed "Total" row (not a location: excluded from the location fact).
 """
 
 from __future__ import annotations
@@ -86,6 +89,17 @@ def _write_inputs(folder: Path) -> dict[str, Path]:
         '2020,01 October,Southwest Land Border,"Tucson, AZ",40\n'
         '2020,01 October,Northern Land Border,"Blaine, WA",70\n'
     )
+    page = "https://www.cbp.gov/newsroom/stats/migrant-protection-protocols"
+    files["cbp_mpp_published_tables"] = folder / "pages.csv"
+    files["cbp_mpp_published_tables"].write_text(
+        "table,fiscal_year,month,component,location,value,source_url,page_version,parse_method\n"
+        f"usbp_apprehensions_by_sw_sector,2021,2020-10,USBP,El Paso,60,{page},fy2021_page_early_snapshot,test\n"
+        f"usbp_apprehensions_by_sw_sector,2021,2020-10,USBP,Tucson,40,{page},fy2021_page_early_snapshot,test\n"
+        f"usbp_apprehensions_by_sw_sector,2021,2020-10,USBP,Total,100,{page},fy2021_page_early_snapshot,test\n"
+        f"usbp_apprehensions_by_sw_sector,2021,2020-10,USBP,El Paso,61,{page},fy2021_printable_later_revision,test\n"
+        f"usbp_apprehensions_by_sw_sector,2021,2020-10,USBP,Tucson,40,{page},fy2021_printable_later_revision,test\n"
+        f"ofo_sw_inadmissibles_by_field_office,2021,2020-10,OFO,El Paso,5,{page},fy2021_page_early_snapshot,test\n"
+    )
     return files
 
 
@@ -143,6 +157,32 @@ def test_reconciliation_shows_revisions_with_both_vintages(goal4_warehouse: Path
     assert ("dashboard_usbp_vs_cbp_pdf", "2019-10", 100, 100, 0, True) in rows
     assert ("dashboard_usbp_vs_ohss", "2019-10", 100, 100, 0, True) in rows
     assert ("dashboard_leaves_vs_rollup", "2019-11", 54, 54, 0, True) in rows
+    page_rows = [r for r in rows if r[0].endswith("_vs_mpp_page")]
+    assert sorted(page_rows) == sorted([
+        ("dashboard_usbp_vs_mpp_page", "2020-10", 100, 100, 0, True),
+        ("dashboard_usbp_vs_mpp_page", "2020-10", 100, 101, -1, False),
+        ("dashboard_ofo_vs_mpp_page", "2020-10", 5, 5, 0, True),
+    ])
+
+
+def test_location_fact_keeps_every_source_and_page_version(goal4_warehouse: Path):
+    rows = query(goal4_warehouse, """
+        select source_table, coalesce(page_version, '-'), component, location_code, encounter_count, is_rounded
+        from marts.fct_swb_encounters_by_location where encounter_count > 0 order by all""")
+    # the CBP PDF transcription also lists the 7 other SW sectors with a published 0 that month
+    assert query(goal4_warehouse, """select count(*) from marts.fct_swb_encounters_by_location
+        where source_table = 'cbp_usbp_monthly_encounters_sector' and encounter_count = 0""") == [(7,)]
+    assert rows == [
+        ("cbp_mpp_published_tables", "fy2021_page_early_snapshot", "OFO", "ELP", 5, False),
+        ("cbp_mpp_published_tables", "fy2021_page_early_snapshot", "USBP", "EPT", 60, False),
+        ("cbp_mpp_published_tables", "fy2021_page_early_snapshot", "USBP", "TCA", 40, False),
+        ("cbp_mpp_published_tables", "fy2021_printable_later_revision", "USBP", "EPT", 61, False),
+        ("cbp_mpp_published_tables", "fy2021_printable_later_revision", "USBP", "TCA", 40, False),
+        ("cbp_usbp_monthly_encounters_sector", "-", "USBP", "EPT", 60, False),
+        ("cbp_usbp_monthly_encounters_sector", "-", "USBP", "TCA", 40, False),
+        ("ohss_usbp_encounters_region_sector", "-", "USBP", "EPT", 60, True),
+        ("ohss_usbp_encounters_region_sector", "-", "USBP", "TCA", 40, True),
+    ]
 
 
 def test_as_of_date_cuts_the_series(goal4_warehouse: Path, tmp_path: Path):

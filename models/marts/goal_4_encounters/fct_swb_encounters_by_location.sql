@@ -1,5 +1,5 @@
--- One row per source x calendar month x component x Southwest Border location (USBP sector or OFO field
--- office), for months on or before the as-of date.
+-- One row per source (and page version) x calendar month x component x Southwest Border location (USBP
+-- sector or OFO field office), for months on or before the as-of date.
 with
 
 usbp_sectors as (
@@ -8,10 +8,17 @@ usbp_sectors as (
 
 ),
 
-final as (
+mpp_pages as (
+
+    select * from {{ ref('int_swb_encounters_by_location_mpp_pages') }}
+
+),
+
+unioned as (
 
     select
         source_table,
+        cast(null as varchar) as page_version,
         month_start,
         fiscal_year,
         'USBP' as component,
@@ -22,6 +29,40 @@ final as (
         vintage,
         input_kind
     from usbp_sectors
+
+    union all
+
+    select
+        source_table,
+        page_version,
+        month_start,
+        fiscal_year,
+        component,
+        location_code,
+        location_name,
+        encounter_count,
+        is_rounded,
+        vintage,
+        input_kind
+    from mpp_pages
+
+),
+
+final as (
+
+    select
+        source_table,
+        page_version,
+        month_start,
+        fiscal_year,
+        component,
+        location_code,
+        location_name,
+        encounter_count,
+        is_rounded,
+        vintage,
+        input_kind
+    from unioned
     where last_day(month_start) <= {{ as_of_date() }}
 
 )

@@ -5,6 +5,8 @@
 --   dashboard_vs_state_file     dashboard SW total vs the Nationwide-by-State SW region total (exact)
 --   dashboard_usbp_vs_cbp_pdf   dashboard USBP vs USBP SW sectors of the CBP PDF transcription (exact)
 --   dashboard_usbp_vs_ohss      dashboard USBP vs OHSS SW sectors, each rounded to 10 (tolerance 5 per sector)
+--   dashboard_usbp_vs_mpp_page  dashboard USBP vs USBP sectors printed on CBP's MPP pages, per page version (exact)
+--   dashboard_ofo_vs_mpp_page   dashboard OFO vs OFO field offices printed on CBP's MPP pages, per page version (exact)
 with
 
 dashboard as (
@@ -25,6 +27,20 @@ sectors as (
 
 ),
 
+page_locations as (
+
+    select * from {{ ref('int_swb_encounters_by_location_mpp_pages') }}
+
+),
+
+page_totals as (
+
+    select page_version, component, month_start, sum(encounter_count) as value, max(vintage) as vintage
+    from page_locations
+    group by page_version, component, month_start
+
+),
+
 rollup_totals as (
 
     select month_start, sum(encounter_count) as value, max(vintage) as vintage
@@ -41,6 +57,7 @@ source_totals as (
         month_start,
         sum(encounter_count) as value,
         sum(case when component = 'USBP' then encounter_count end) as usbp_value,
+        sum(case when component = 'OFO' then encounter_count end) as ofo_value,
         max(vintage) as vintage
     from encounters
     group by source_table, month_start
@@ -95,6 +112,18 @@ comparisons as (
         case when t.source_table = 'ohss_usbp_encounters_region_sector' then 5 * t.sectors else 0 end
     from dashboard_totals as d
     inner join sector_totals as t on d.month_start = t.month_start
+
+    union all
+
+    select
+        case when p.component = 'USBP' then 'dashboard_usbp_vs_mpp_page' else 'dashboard_ofo_vs_mpp_page' end,
+        d.month_start,
+        d.source_table || ' (' || p.component || ')', d.vintage,
+        case when p.component = 'USBP' then d.usbp_value else d.ofo_value end,
+        'cbp_mpp_published_tables (' || p.page_version || ')', p.vintage, p.value,
+        0
+    from dashboard_totals as d
+    inner join page_totals as p on d.month_start = p.month_start
 
 ),
 
