@@ -148,6 +148,54 @@ def run(
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")
 
 
+@app.command()
+def cases(
+    metric_id: Annotated[str, typer.Argument(help="Court metric id, e.g. g2_removal_orders_in_absentia.")],
+    period: Annotated[str | None, typer.Option(help="'YYYY-MM' for a month; omit for the cumulative figure.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write all case ids to this CSV.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Case ids to print (all go to --csv).")] = 20,
+) -> None:
+    """List the EOIR cases behind a court headline figure (goals 1a, 2, 3), from the last run."""
+    import csv as csv_module
+
+    import duckdb
+
+    from orchestration.settings import get_settings
+
+    warehouse = get_settings().warehouse
+    if not warehouse.exists():
+        console.print(f"[red]no warehouse at {warehouse}: run `mpp-metrics run` first[/red]")
+        raise typer.Exit(code=1)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        known = {r[0] for r in con.execute("select distinct metric_id from marts.court_metric_cases").fetchall()}
+        if metric_id not in known:
+            console.print(f"[red]unknown court metric {metric_id!r}[/red]; known: {', '.join(sorted(known))}")
+            raise typer.Exit(code=2)
+        rows = con.execute(
+            """
+            select case_id from marts.court_metric_cases
+            where metric_id = ? and period is not distinct from ?
+            order by case_id
+            """,
+            [metric_id, period],
+        ).fetchall()
+        as_of = con.execute("select max(as_of_date) from marts.court_metric_cases").fetchone()[0]
+    finally:
+        con.close()
+    console.print(f"{metric_id} {period or 'cumulative'} as of {as_of}: {len(rows):,} cases")
+    for (case_id,) in rows[:limit]:
+        console.print(f"  {case_id}")
+    if len(rows) > limit:
+        console.print(f"  ... {len(rows) - limit:,} more" + ("" if csv_out else " (use --csv FILE for all)"))
+    if csv_out:
+        with open(csv_out, "w", newline="", encoding="utf-8") as fh:
+            writer = csv_module.writer(fh)
+            writer.writerow(["metric_id", "period", "case_id"])
+            writer.writerows([metric_id, period or "", r[0]] for r in rows)
+        console.print(f"wrote {csv_out}")
+
+
 generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.")
 app.add_typer(generate_app, name="generate")
 

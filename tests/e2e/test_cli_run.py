@@ -79,6 +79,11 @@ def test_as_of_changes_the_figures(first_run, tmp_path: Path):
     doc = json.loads((out / "metrics.json").read_text())
     periods = {m["period"] for m in doc["metrics"] if m["id"] == "g4_swb_encounters"}
     assert "2020-11" in periods and "2020-12" not in periods
+    before = json.loads((var / "output" / "metrics.json").read_text())
+    # court figures move with the as-of date too (no completion or NTA after 2020-11-30 is counted)
+    assert doc["as_of"] == "2020-11-30"
+    assert metric(doc, "g2_initial_completions", None)["value"] < metric(before, "g2_initial_completions", None)["value"]
+    assert metric(doc, "g2_enrolled_nta_filed", None)["value"] < metric(before, "g2_enrolled_nta_filed", None)["value"]
 
 
 def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
@@ -119,3 +124,18 @@ def test_cbp_enrollments_and_nri_ids_are_written(first_run):
     assert [cbp[f"2020-{m:02d}"] for m in range(1, 13)] == [1974, 1829, 2255, 215, 124, 208, 382, 768, 1167, 648, 887, 1092]
     ids = {m["id"] for m in doc["metrics"]}
     assert {"g1b_nri_referrals", "g1b_nri_positive", "g1b_nri_negative", "g1b_nri_admin_closed"} <= ids
+
+
+def test_drill_down_lists_exactly_the_cases_behind_a_figure(first_run, tmp_path: Path):
+    var, _ = first_run
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    env = {**os.environ, "MPP_VAR_DIR": str(var)}
+    out = tmp_path / "cases.csv"
+    proc = subprocess.run([CLI, "cases", "g2_removal_orders_in_absentia", "--csv", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0] == "metric_id,period,case_id"
+    assert len(lines) - 1 == metric(doc, "g2_removal_orders_in_absentia", None)["value"]
+    bad = subprocess.run([CLI, "cases", "no_such_metric"], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "unknown court metric" in bad.stdout
