@@ -32,9 +32,12 @@ Link to a synthetic EOIR release (optional ``eoir_release``)
     header; A_TblCaseIdentifier too when present) and returns its MPP cases. Referrals, in date order,
     are assigned to distinct cases whose NTA date is before the referral date (random among eligible
     cases); a linked referral takes the case's nationality and the port/sector of its MPP hearing
-    location. Referrals left when no eligible case remains keep an empty idncase. Positive NRIs disenroll:
-    the sidecar ``<stem>.disenrollments.csv`` lists (idncase, subject_id, referral_id, disenrollment_date)
-    for linked positive referrals, so the court side can show those cases leaving MPP hearing locations.
+    location. Referrals left when no eligible case remains keep an empty idncase. Positive NRIs disenroll,
+    consistently with the court release: a positive referral links only to an MPP case that later leaves
+    MPP hearing locations (its first proceeding away from them, e.g. after a change of venue, is recorded
+    after the interview date); negative and administratively closed referrals link to cases that stay.
+    The sidecar ``<stem>.disenrollments.csv`` lists (idncase, subject_id, referral_id, disenrollment_date)
+    for linked positive referrals.
 
 Markers: every row has data_origin = 'SYNTHETIC'; the sidecars ``<stem>.months.csv`` (month, referrals,
 count_basis, published_referrals, cbp_enrollments) and ``<stem>.SYNTHETIC.txt`` say how it was made.
@@ -94,6 +97,12 @@ class MppCase:
     nationality: str | None
     hearing_loc_code: str
     nta_date: date
+    #: record date (INPUT_DATE) of the case's first proceeding after its last proceeding at an MPP hearing
+    #: location (the case left MPP then, e.g. by a change of venue); None if it never left
+    left_mpp_date: date | None = None
+    #: last date the case was active at an MPP hearing location: the latest record date of its MPP-location
+    #: proceedings and the latest hearing date at an MPP location (tbl_schedule, when present)
+    last_mpp_activity: date | None = None
 
 
 def _default_published_tables() -> Path:
@@ -221,12 +230,20 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
     if case_file is None or proc_file is None:
         raise FileNotFoundError(f"{release_dir}: A_TblCase and B_TblProceeding files are required")
     ident_file = _find(release_dir, "A_TblCaseIdentifier")
+    sched_file = _find(release_dir, "tbl_schedule")
     locs = ", ".join(f"'{c}'" for c in MPP_HEARING_LOCATIONS)
     ident_cte = (
         f"""ident as (select distinct try_cast(trim(IDNCASE) as bigint) as idncase
                       from {_eoir_reader(ident_file)} where upper(trim(CASE_ID)) in ('MP', 'RM')),"""
         if ident_file
         else "ident as (select cast(null as bigint) as idncase where false),"
+    )
+    sched_cte = (
+        f"""mpp_hearings as (select try_cast(trim(IDNCASE) as bigint) as idncase,
+                    max(cast(try_strptime(trim(ADJ_DATE), '{_EOIR_DATE}') as date)) as last_hearing
+                 from {_eoir_reader(sched_file)} where upper(trim(HEARING_LOC_CODE)) in ({locs}) group by 1),"""
+        if sched_file
+        else "mpp_hearings as (select cast(null as bigint) as idncase, cast(null as date) as last_hearing where false),"
     )
     sql = f"""
         with
@@ -239,6 +256,7 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
             select try_cast(trim(IDNPROCEEDING) as bigint) as idnproceeding,
                    try_cast(trim(IDNCASE) as bigint) as idncase,
                    cast(try_strptime(trim(OSC_DATE), '{_EOIR_DATE}') as date) as osc_date,
+                   cast(try_strptime(trim(INPUT_DATE), '{_EOIR_DATE}') as date) as input_date,
                    upper(trim(HEARING_LOC_CODE)) as hloc,
                    upper(trim(CASE_TYPE)) as case_type
             from {_eoir_reader(proc_file)}
@@ -253,10 +271,27 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
                    bool_or(case_type = 'RMV') as any_rmv
             from procs where idncase is not null
             group by idncase
+        ),
+        {sched_cte}
+        last_mpp as (
+            select idncase, max(idnproceeding) as last_mpp_proceeding, max(input_date) as last_record
+            from procs where hloc in ({locs}) group by idncase
+        ),
+        left_mpp as (
+            -- the case's proceedings after its last one at an MPP location: it left MPP locations then
+            select later.idncase, min(later.input_date) as left_mpp_date,
+                   greatest(max(m.last_record), max(h.last_hearing)) as last_mpp_activity
+            from procs as later
+            inner join last_mpp as m on later.idncase = m.idncase and later.idnproceeding > m.last_mpp_proceeding
+            left join mpp_hearings as h on h.idncase = later.idncase
+            group by later.idncase
         )
-        select p.idncase, c.nat, coalesce(p.mpp_hloc, p.first_hloc) as hloc, p.nta_date
+        select p.idncase, c.nat, coalesce(p.mpp_hloc, p.first_hloc) as hloc, p.nta_date,
+               case when l.left_mpp_date > l.last_mpp_activity then l.left_mpp_date end,
+               case when l.left_mpp_date > l.last_mpp_activity then l.last_mpp_activity end
         from per_case as p
         left join cases as c on c.idncase = p.idncase
+        left join left_mpp as l on l.idncase = p.idncase
         where (p.any_rmv or c.case_type = 'RMV')
           and (p.at_mpp_location or p.idncase in (select idncase from ident))
           and p.nta_date >= ?
@@ -267,7 +302,7 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
         rows = con.execute(sql, [MPP_INCEPTION]).fetchall()
     finally:
         con.close()
-    return [MppCase(int(i), n, h, d) for i, n, h, d in rows]
+    return [MppCase(int(i), n, h, d, left, last) for i, n, h, d, left, last in rows]
 
 
 def _weighted(rng: random.Random, items: Sequence, weights: Sequence[float]):
@@ -339,18 +374,37 @@ def generate_nri_extract(
             )
     referrals.sort(key=lambda r: r["referral_date"])  # stable: generation order within a day
 
-    # link to MPP cases: distinct cases with NTA before the referral date
-    pool: list[MppCase] = []
+    # Link to MPP cases: distinct cases with NTA before the referral date. A positive NRI disenrolls, so
+    # a positive referral links only to a case that later left MPP hearing locations (left_mpp_date), with
+    # its interview before that date; other outcomes link to cases that stayed. A referral with no
+    # eligible case stays unlinked (idncase empty: "EOIR case id where known").
+    staying: list[MppCase] = []
+    leaving: list[MppCase] = []
     next_case = 0
     linked = 0
     for r in referrals:
         rdate = date.fromisoformat(r["referral_date"])
         while next_case < len(cases) and cases[next_case].nta_date < rdate:
-            pool.append(cases[next_case])
+            case = cases[next_case]
+            (leaving if case.left_mpp_date is not None else staying).append(case)
             next_case += 1
-        if not pool:
-            continue
-        k = rng.randrange(len(pool))
+        if r["outcome"] == "positive":
+            # the interview (within 14 days of the referral) falls after the case's last MPP activity and
+            # no later than the day it left MPP locations
+            eligible = [
+                k for k, c in enumerate(leaving)
+                if c.last_mpp_activity - timedelta(days=13) <= rdate < c.left_mpp_date
+            ]
+            if not eligible:
+                continue
+            pool, k = leaving, eligible[rng.randrange(len(eligible))]
+            chosen = leaving[k]
+            interview = max(date.fromisoformat(r["interview_date"]), chosen.last_mpp_activity + timedelta(days=1))
+            r["interview_date"] = min(interview, chosen.left_mpp_date, rdate + timedelta(days=14)).isoformat()
+        else:
+            if not staying:
+                continue
+            pool, k = staying, rng.randrange(len(staying))
         case = pool[k]
         pool[k] = pool[-1]
         pool.pop()
