@@ -41,7 +41,9 @@ def _validate_as_of(value: str) -> str:
 
 
 class _ProgressHandler(logging.Handler):
-    """Prints one line per step start / success / failure of a Dagster run."""
+    """Prints one line per step start / success / failure of a Dagster run, and times the steps."""
+
+    recorder = None  # the RunStatsRecorder of the run in progress, if any
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -50,9 +52,14 @@ class _ProgressHandler(logging.Handler):
             return
         step = event.step_key or ""
         kind = event.event_type_value
+        recorder = _ProgressHandler.recorder
         if kind == "STEP_START":
+            if recorder:
+                recorder.step_started(step)
             console.print(f"[dim]…[/dim] {step}")
-        elif kind == "STEP_SUCCESS":
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and recorder:
+            recorder.step_finished(step)
+        if kind == "STEP_SUCCESS":
             console.print(f"[green]✓[/green] {step}")
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
@@ -132,8 +139,28 @@ def run(
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     output_dir.mkdir(parents=True, exist_ok=True)
     log_path = output_dir / "run.log"
-    with open(log_path, "w", encoding="utf-8") as log_file, redirect_stdout(log_file):
-        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    from orchestration.metrics import write_json_atomically
+    from orchestration.runstats import RunStatsRecorder
+
+    with (
+        open(log_path, "w", encoding="utf-8") as log_file,
+        redirect_stdout(log_file),
+        RunStatsRecorder() as recorder,
+    ):
+        _ProgressHandler.recorder = recorder
+        try:
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+        finally:
+            _ProgressHandler.recorder = None
+    materialized = sorted(
+        e.asset_key.to_user_string()
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key is not None
+    )
+    write_json_atomically(
+        {"success": result.success, **recorder.as_dict(), "materialized": materialized},
+        output_dir / "run_stats.json",
+    )
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -143,6 +170,12 @@ def run(
                 console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
         console.print(f"full log: {log_path}")
         raise typer.Exit(code=1)
+    if "outputs/metrics_json" not in materialized:
+        # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
+        from orchestration.metrics import build_metrics_document
+
+        write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
+        console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")

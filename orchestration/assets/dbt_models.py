@@ -14,6 +14,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
@@ -53,9 +54,20 @@ translator = MppDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_sourc
     pool=WAREHOUSE_POOL,
 )
 def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineConfig) -> Iterator[Any]:
-    """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches)."""
+    """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches).
+
+    Incremental: when the build's fingerprint (current raw loads, dbt vars, dbt project files, selection)
+    equals that of the last successful build, nothing is rebuilt and no asset is materialized (they are
+    skippable), so downstream steps of this run are skipped too.
+    """
+    warehouse = get_settings().warehouse
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
-    os.environ["MPP_WAREHOUSE"] = str(get_settings().warehouse)
+    os.environ["MPP_WAREHOUSE"] = str(warehouse)
+    selection = sorted(k.to_user_string() for k in context.selected_asset_keys)
+    build_fingerprint = build_state.build_fingerprint(warehouse, pipeline.dbt_vars(), selection)
+    if build_state.last_build(warehouse) == build_fingerprint and build_state.marts_match(warehouse, pipeline.dbt_vars()):
+        context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
+        return
     invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
     try:
         yield from invocation.stream()
@@ -65,3 +77,4 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
             invocation.process.terminate()
             invocation.process.wait(timeout=30)
         raise
+    build_state.record_build(warehouse, build_fingerprint)

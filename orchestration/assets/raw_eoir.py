@@ -12,7 +12,6 @@ the assets report the current load with ``skipped_same_hash = True`` and the sam
 nothing downstream is stale.
 """
 
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate
 from orchestration.raw.ledger import LoadResult, current_load, is_current, load_transaction
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
+from orchestration.state import cached_sha256
 
 #: Seed and scale of the bundled synthetic release (scale 0.01: ~120k cases, the calibrated MPP population).
 BUNDLED_SEED = 20201231
@@ -50,14 +50,17 @@ def ensure_bundled_release() -> Path:
 
 
 def release_file_hashes(release_path: Path) -> dict[str, str]:
-    """sha256 of every file of a release (zip members hashed from the archive), keyed by raw table."""
+    """sha256 of every file of a release (zip members hashed from the archive), keyed by raw table.
+
+    Hashes are cached by file size and mtime (orchestration.state), so an unchanged release is not re-read.
+    """
     hashes = {}
     for rf in locate_release(release_path).files:
-        h = hashlib.sha256()
-        with open_release_file(rf) as fh:
-            while chunk := fh.read(4 << 20):
-                h.update(chunk)
-        hashes[rf.spec.raw_table] = h.hexdigest()
+        if rf.zip_path is not None:
+            digest = cached_sha256(rf.zip_path, lambda rf=rf: open_release_file(rf), member=rf.member)
+        else:
+            digest = cached_sha256(Path(rf.member))
+        hashes[rf.spec.raw_table] = digest
     return hashes
 
 

@@ -3,11 +3,15 @@
 With ``pipeline.uscis_nri`` set (PipelineConfig), that extract is landed as ``input_kind='real'`` unless
 its rows say ``data_origin = SYNTHETIC``; otherwise the synthetic extract is generated (seed
 :data:`SYNTHETIC_SEED`) under ``Settings.generated_dir/uscis``, its referrals linked to MPP cases of the
-bundled synthetic EOIR release (never to a real release), and landed as ``synthetic``. Either way through
+run's synthetic EOIR release (the bundled one by default; never a real release), and landed as
+``synthetic``. Generation is deterministic, so a file already generated for the same seed, generator code
+and linked release is reused. Either way through
 :func:`orchestration.uscis.nri.load_nri_extract` in one transaction; an unchanged file is not re-loaded.
 """
 
 import csv
+import hashlib
+import json
 from datetime import date
 from pathlib import Path
 
@@ -15,9 +19,12 @@ from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeRes
 
 from orchestration.assets.raw_eoir import ensure_bundled_release
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.eoir.release import SYNTHETIC_MARKER
 from orchestration.raw.ledger import load_transaction
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
+from orchestration.state import fingerprint
+from orchestration.uscis import generator as generator_module
 from orchestration.uscis.generator import generate_nri_extract
 from orchestration.uscis.nri import load_nri_extract
 
@@ -30,6 +37,18 @@ def _is_synthetic(path: Path) -> bool:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first = next(csv.DictReader(fh), None)
     return bool(first) and (first.get("data_origin") or "").strip().upper() == "SYNTHETIC"
+
+
+def synthetic_release_to_link(pipeline: PipelineConfig) -> Path | None:
+    """The EOIR release folder the synthetic NRI extract links its referrals to: the run's release when it
+    is a synthetic release folder, the bundled synthetic release when none is given, and none for a real
+    release (synthetic referrals are never attached to real court cases) or a zipped one."""
+    if not pipeline.eoir_release:
+        return ensure_bundled_release()
+    release = Path(pipeline.eoir_release).expanduser().resolve()
+    if release.is_dir() and (release / SYNTHETIC_MARKER).is_file():
+        return release
+    return None
 
 
 @asset(
@@ -47,9 +66,18 @@ def uscis_nri_referrals(context: AssetExecutionContext, pipeline: PipelineConfig
         kind = "synthetic" if _is_synthetic(path) else "real"
         vintage = None
     else:
-        path = settings.generated_dir / "uscis" / "uscis_nri_referrals_synthetic.csv"
-        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=ensure_bundled_release())
-        context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
+        link_to = synthetic_release_to_link(pipeline)
+        key = fingerprint({
+            "seed": SYNTHETIC_SEED,
+            "generator": hashlib.sha256(Path(generator_module.__file__).read_bytes()).hexdigest(),
+            "release": json.loads((link_to / SYNTHETIC_MARKER).read_text()) if link_to else None,
+        })[:12]
+        path = settings.generated_dir / "uscis" / f"uscis_nri_referrals_synthetic_{key}.csv"
+        if path.is_file():
+            context.log.info(f"reusing the SYNTHETIC NRI extract {path} (same seed, generator and linked release)")
+        else:
+            summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=link_to)
+            context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
         kind, vintage = "synthetic", SYNTHETIC_VINTAGE
     with load_transaction(settings.warehouse) as con:
         result = load_nri_extract(con, path, input_kind=kind, vintage=vintage)

@@ -69,6 +69,12 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     after = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
     assert after == before
+    # nothing rebuilt: only the raw assets report (unchanged, same data version); no dbt model materialized
+    stats = json.loads((var / "output" / "run_stats.json").read_text())
+    assert stats["success"] and stats["materialized"]
+    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    assert metric(doc, "g4_swb_encounters", "2020-10")["value"] == 71929
 
 
 def test_as_of_changes_the_figures(first_run, tmp_path: Path):

@@ -1,0 +1,116 @@
+"""The fingerprint of a dbt build, to skip a rebuild when nothing it depends on changed.
+
+fingerprint = sha256 of: the current raw loads (table -> sha256 from raw._load_ledger), the dbt vars of
+the run, the selected assets, and the content of every dbt project file (models, seeds, macros, tests,
+dbt_project.yml, selectors.yml, profiles.yml). It is stored after a successful build in
+``var/state/last_dbt_build.json`` keyed by warehouse path (a warehouse that is deleted or replaced has
+no ledger, so its fingerprint differs and it is rebuilt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from orchestration.metrics import write_json_atomically
+from orchestration.settings import PROJECT_DIR, get_settings
+from orchestration.state import fingerprint
+
+_PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
+_PROJECT_FOLDERS = ("models", "seeds", "macros", "dbt_tests")
+
+
+def _state_file() -> Path:
+    return get_settings().var_dir / "state" / "last_dbt_build.json"
+
+
+def project_digest() -> str:
+    """sha256 over the relative path and bytes of every dbt project file."""
+    h = hashlib.sha256()
+    paths = [PROJECT_DIR / f for f in _PROJECT_FILES]
+    for folder in _PROJECT_FOLDERS:
+        paths.extend(sorted(p for p in (PROJECT_DIR / folder).rglob("*") if p.is_file()))
+    for p in paths:
+        if p.is_file():
+            h.update(str(p.relative_to(PROJECT_DIR)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def current_loads(warehouse: Path) -> dict[str, list[str]]:
+    """raw table -> sorted '<load_id>:<sha256>' of its current load (empty without warehouse or ledger).
+
+    Load ids, not only hashes: a warehouse rebuilt from scratch with the same files has new load ids, so
+    it is never mistaken for the one that was built."""
+    if not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            select table_name, list(load_id || ':' || sha256 order by sha256)
+            from raw._load_ledger
+            where load_id in (select arg_max(load_id, loaded_at) from raw._load_ledger group by table_name)
+            group by table_name
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        con.close()
+    return {t: list(h) for t, h in rows}
+
+
+def build_fingerprint(warehouse: Path, dbt_vars: dict, selection: list[str]) -> str:
+    """The fingerprint of a build of ``selection`` with ``dbt_vars`` on the warehouse's current raw data."""
+    return fingerprint({
+        "raw": current_loads(warehouse),
+        "vars": dbt_vars,
+        "selection": selection,
+        "project": project_digest(),
+    })
+
+
+def last_build(warehouse: Path) -> str | None:
+    """Fingerprint of the last successful build on this warehouse, if any."""
+    try:
+        state = json.loads(_state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state.get(str(warehouse.resolve()))
+
+
+def marts_match(warehouse: Path, dbt_vars: dict) -> bool:
+    """True when marts.headline_metrics exists and is stamped with these vars (as-of date and variants):
+    a guard against a build made outside this pipeline (e.g. a manual dbt run with other vars)."""
+    if not warehouse.exists():
+        return False
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """select distinct cast(as_of_date as varchar), admin_closures_are_completions,
+                      relief_after_reopening_counts from marts.headline_metrics"""
+        ).fetchall()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    expected = (
+        dbt_vars["as_of_date"],
+        bool(dbt_vars["admin_closures_are_completions"]),
+        bool(dbt_vars["relief_after_reopening_counts"]),
+    )
+    return rows == [expected]
+
+
+def record_build(warehouse: Path, build: str) -> None:
+    """Remember a successful build's fingerprint."""
+    try:
+        state = json.loads(_state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    state[str(warehouse.resolve())] = build
+    write_json_atomically(state, _state_file())
