@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
 # uv must never download a Python: use this machine's 3.11.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test test-fast dev lint clean
+.PHONY: help setup run test dev lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ test: setup ## Install, then run the whole test suite
 
 dev: setup ## Start the Dagster UI on http://127.0.0.1:3000 (persistent DAGSTER_HOME under var/)
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+SCALE ?= 1.0
+bench: setup ## Benchmark at release size (SCALE=1.0; SCALE=0.002 for a quick look) -> benchmarks/results/
+	$(PYTHON) -m uv sync --frozen --extra dev --extra bench --python $(PYTHON)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 lint: setup ## Static checks
 	$(BIN)/ruff check orchestration expectations tests
