@@ -15,6 +15,7 @@ output_dir:    default folder for metrics.json, the report and charts.
 raw_data_dir:  bundled real extracts with provenance (committed).
 generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
 data_docs_dir: Great Expectations Data Docs (HTML) and per-suite results JSON, rebuilt by every run.
+build_data_docs: render the GE Data Docs HTML (about 1 s per suite); results JSON are written either way.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Settings(BaseSettings):
     raw_data_dir: Path = PROJECT_DIR / "data" / "raw"
     generated_dir: Path | None = None
     data_docs_dir: Path | None = None
+    build_data_docs: bool = True
 
     def model_post_init(self, __context: object) -> None:  # noqa: D401 - pydantic hook
         var = self.var_dir

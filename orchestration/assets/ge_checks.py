@@ -93,7 +93,8 @@ def _result(outcome: SuiteOutcome, key: AssetKey, check_name: str, severity: str
 def _run(suite: Suite, pipeline: PipelineConfig) -> SuiteOutcome:
     settings = get_settings()
     docs = settings.data_docs_dir
-    outcome = run_suite(suite, settings.warehouse, _params(pipeline), docs_dir=docs, results_dir=docs / "results")
+    outcome = run_suite(suite, settings.warehouse, _params(pipeline),
+                        docs_dir=docs if settings.build_data_docs else None, results_dir=docs / "results")
     write_index(docs)
     return outcome
 
