@@ -15,9 +15,10 @@ export UV_PYTHON_DOWNLOADS := never
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(BIN)/uv-sync.stamp: pyproject.toml uv.lock
+# expectations/__init__.py: a venv made before that package existed must re-install the editable project
+$(BIN)/uv-sync.stamp: pyproject.toml uv.lock expectations/__init__.py
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
-	$(PYTHON) -m uv sync --frozen --extra dev --python $(PYTHON)
+	$(PYTHON) -m uv sync --frozen --extra dev --python $(PYTHON) --reinstall-package mpp-metrics
 	@touch $@
 
 target/manifest.json: $(BIN)/uv-sync.stamp dbt_project.yml $(shell find models seeds macros -type f 2>/dev/null)

@@ -23,6 +23,7 @@ from dagster import (
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt_models import mpp_dbt_models
+from orchestration.assets.ge_checks import build_ge_checks
 from orchestration.assets.outputs import metrics_json
 from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
@@ -35,6 +36,8 @@ MAIN_JOB_NAME = "mpp_main"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 all_assets = [*build_extract_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
+# Great Expectations suites as asset checks: blocking (ERROR) ones gate outputs; see assets/ge_checks.py.
+ge_checks = build_ge_checks(all_assets)
 
 main_job = define_asset_job(
     name=MAIN_JOB_NAME,
@@ -56,6 +59,7 @@ defs = Definitions(
     assets=all_assets,
     # also for the UI's "Materialize all" / ad-hoc selections (the implicit asset job): one process
     executor=in_process_executor,
+    asset_checks=ge_checks,
     jobs=[main_job],
     schedules=[nightly_rebuild],
     resources={

@@ -14,6 +14,8 @@ published_dir: the analysts' read-only copy (DuckDB file + Parquet), swapped in 
 output_dir:    default folder for metrics.json, the report and charts.
 raw_data_dir:  bundled real extracts with provenance (committed).
 generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
+data_docs_dir: Great Expectations Data Docs (HTML) and per-suite results JSON, rebuilt by every run.
+build_data_docs: render the GE Data Docs HTML (about 1 s per suite); results JSON are written either way.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Settings(BaseSettings):
     output_dir: Path | None = None
     raw_data_dir: Path = PROJECT_DIR / "data" / "raw"
     generated_dir: Path | None = None
+    data_docs_dir: Path | None = None
+    build_data_docs: bool = True
 
     def model_post_init(self, __context: object) -> None:  # noqa: D401 - pydantic hook
         var = self.var_dir
@@ -49,6 +53,8 @@ class Settings(BaseSettings):
             self.output_dir = var / "output"
         if self.generated_dir is None:
             self.generated_dir = var / "generated"
+        if self.data_docs_dir is None:
+            self.data_docs_dir = var / "data_docs"
 
     @property
     def dbt_target_dir(self) -> Path:

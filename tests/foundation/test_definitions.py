@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dagster import AssetKey, DefaultScheduleStatus
+from dagster import AssetCheckKey, AssetKey, DefaultScheduleStatus
 
 from orchestration.definitions import MAIN_JOB_NAME, defs
 from orchestration.resources import PipelineConfig
@@ -56,3 +56,27 @@ def test_run_settings_give_dbt_vars():
         "admin_closures_are_completions": False,
         "relief_after_reopening_counts": True,
     }
+
+
+def test_great_expectations_checks_are_in_the_main_job_with_their_severities():
+    from orchestration.definitions import ge_checks
+
+    specs = {(s.asset_key, s.name): s for c in ge_checks for s in c.check_specs}
+    # blocking (ERROR) and warning (WARN, non-blocking) checks of the definitional suites
+    assert specs[(AssetKey(["intermediate", "int_initial_completions"]), "ge_initial_completions")].blocking
+    assert specs[(AssetKey(["marts", "mpp_relief_cases"]), "ge_relief_grants")].blocking
+    assert specs[(AssetKey(["marts", "mpp_case_outcomes"]), "ge_enrolled_cases")].blocking
+    assert specs[(AssetKey(["marts", "swb_encounters_monthly"]), "ge_swb_encounters_monthly")].blocking
+    assert specs[(AssetKey(["marts", "cbp_enrollments_monthly"]), "ge_cbp_enrollments")].blocking
+    assert specs[(AssetKey(["marts", "nri_referrals_monthly"]), "ge_nri_referrals_monthly")].blocking
+    assert specs[(AssetKey(["raw", "eoir_b_tblproceeding"]), "ge_raw_load_ledger")].blocking
+    assert not specs[(AssetKey(["marts", "court_headline_metrics"]), "ge_court_headline_warnings")].blocking
+    assert not specs[(AssetKey(["intermediate", "int_cbp_mpp_printed_totals_checked"]),
+                      "ge_cbp_page_totals_warnings")].blocking
+    # the publishing gate waits for every blocking suite
+    gate = specs[(AssetKey(["marts", "headline_metrics"]), "ge_headline_metrics")]
+    assert gate.blocking
+    assert AssetKey(["intermediate", "int_initial_completions"]) in {d.asset_key for d in gate.additional_deps}
+    # ... and all of them run in mpp_main ("Materialize all" selects the same)
+    job_checks = defs.resolve_job_def(MAIN_JOB_NAME).asset_layer.asset_graph.asset_check_keys
+    assert {AssetCheckKey(k, n) for k, n in specs} <= set(job_checks)

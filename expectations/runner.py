@@ -1,0 +1,234 @@
+"""Run a :class:`~expectations.spec.Suite`: DuckDB read -> pandas frame -> ephemeral GE validation -> outcome.
+
+STACK.md: GE 1.x cannot read DuckDB through SQLAlchemy, so the suite's SQL is run through DuckDB on a
+read-only connection that is CLOSED before validation starts (the build database has one writer), and GE
+validates a pandas batch (``add_pandas`` -> dataframe asset -> ``whole_dataframe`` batch definition) in an
+ephemeral context. When ``docs_dir`` is given, a Checkpoint with ``UpdateDataDocsAction`` writes the
+validation into a filesystem Data Docs site there (``<docs_dir>/index.html``).
+
+The outcome (:class:`SuiteOutcome`) lists every expectation with its success, counts and a sample of the
+failing rows (the suite's id columns plus the columns the expectation reads), and can be written as JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from expectations.spec import Suite
+
+SAMPLE_ROWS = 10
+DOCS_SITE = "mpp_data_docs"
+
+
+@dataclass
+class ExpectationOutcome:
+    """Result of one expectation: counts and a sample of failing rows (JSON-ready)."""
+
+    id: str
+    gx_type: str
+    severity: str
+    definition: str
+    success: bool
+    element_count: int | None = None
+    unexpected_count: int | None = None
+    unexpected_values: list[Any] = field(default_factory=list)
+    failing_rows: list[dict[str, Any]] = field(default_factory=list)
+    observed_value: Any = None
+    failing_tables: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SuiteOutcome:
+    """Result of one suite run (see module docstring)."""
+
+    suite: str
+    asset_key: list[str]
+    rows: int
+    expectations: list[ExpectationOutcome]
+    data_docs_index: str | None = None
+    validation_page: str | None = None
+
+    def failed(self, severity: str | None = None) -> list[ExpectationOutcome]:
+        return [e for e in self.expectations if not e.success and (severity is None or e.severity == severity)]
+
+    def passed(self, severity: str) -> bool:
+        return not self.failed(severity)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), default=str, indent=2)
+
+    def write(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.suite}.json"
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+
+def read_frame(warehouse: Path | str, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run ``sql`` on a read-only connection and close it before returning the frame.
+
+    Only the named parameters the SQL mentions (``$name``) are bound.
+    """
+    bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, bound).df()
+    finally:
+        con.close()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            pass
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    return str(value)
+
+
+def _build_context(docs_dir: Path | None):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    with contextlib.suppress(Exception):  # cosmetic only: no progress bars in run logs
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        ctx.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return gx, ctx
+
+
+def build_gx_suite(suite: Suite, gx: Any) -> Any:
+    """The GE ExpectationSuite of a spec: notes = definition, meta = id/definition/severity/how."""
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    gx_suite = gx.ExpectationSuite(name=suite.name, meta={"asset_key": "/".join(suite.asset_key),
+                                                          "description": suite.description})
+    for e in suite.expectations:
+        cls = getattr(gxe, e.gx_type)
+        gx_suite.add_expectation(cls(
+            **e.kwargs,
+            notes=f"[{e.severity}] {e.id}: {e.definition}" + (f" ({e.how})" if e.how else ""),
+            meta={"id": e.id, "definition": e.definition, "severity": e.severity, "how": e.how},
+            severity=FailureSeverity.CRITICAL if e.severity == "error" else FailureSeverity.WARNING,
+        ))
+    return gx_suite
+
+
+def validate_frame(suite: Suite, df: pd.DataFrame, docs_dir: Path | None = None) -> SuiteOutcome:
+    """Validate ``df`` against ``suite`` in an ephemeral GE context (see module docstring)."""
+    df = df.reset_index(drop=True)
+    gx, ctx = _build_context(docs_dir)
+    gx_suite = ctx.suites.add(build_gx_suite(suite, gx))
+    batch_def = ctx.data_sources.add_pandas("warehouse").add_dataframe_asset(suite.name) \
+        .add_batch_definition_whole_dataframe("whole_frame")
+    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch_def, suite=gx_suite))
+    actions = []
+    if docs_dir is not None:
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE]))
+    checkpoint = ctx.checkpoints.add(gx.Checkpoint(
+        name=f"{suite.name}_checkpoint", validation_definitions=[vd], actions=actions,
+        result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS},
+    ))
+    result = checkpoint.run(batch_parameters={"dataframe": df})
+    [(vr_id, vr)] = list(result.run_results.items())
+
+    by_id = {e.id: e for e in suite.expectations}
+    outcomes = []
+    for r in vr.results:
+        spec = by_id[r.expectation_config.meta["id"]]
+        res = r.result or {}
+        idx = list(res.get("unexpected_index_list") or [])
+        cols = [c for c in dict.fromkeys([*suite.id_columns, *spec.columns]) if c in df.columns]
+        rows = df.loc[[i for i in idx[:SAMPLE_ROWS] if i in df.index], cols] if idx and cols else df.iloc[0:0]
+        tables: list[str] = []
+        if suite.per_table_column and idx:
+            tables = sorted({str(t) for t in df.loc[idx, suite.per_table_column]})
+        outcomes.append(ExpectationOutcome(
+            id=spec.id, gx_type=spec.gx_type, severity=spec.severity, definition=spec.definition,
+            success=bool(r.success),
+            element_count=res.get("element_count"),
+            unexpected_count=res.get("unexpected_count"),
+            unexpected_values=_jsonable(list(res.get("partial_unexpected_list") or [])[:SAMPLE_ROWS]),
+            failing_rows=[{k: _jsonable(v) for k, v in row.items()} for row in rows.to_dict("records")],
+            observed_value=_jsonable(res.get("observed_value")),
+            failing_tables=tables,
+        ))
+    out = SuiteOutcome(suite=suite.name, asset_key=list(suite.asset_key), rows=len(df), expectations=outcomes)
+    if docs_dir is not None:
+        out.data_docs_index = str(docs_dir / "index.html")
+        try:
+            [url] = [u["site_url"] for u in ctx.get_docs_sites_urls(resource_identifier=vr_id, site_name=DOCS_SITE)]
+            out.validation_page = url.removeprefix("file://")
+        except Exception:  # noqa: BLE001 - the page link is a convenience
+            out.validation_page = None
+    return out
+
+
+def run_suite(suite: Suite, warehouse: Path | str, params: dict[str, Any] | None = None,
+              docs_dir: Path | None = None, results_dir: Path | None = None) -> SuiteOutcome:
+    """Read the suite's frame from the warehouse, validate it, optionally write ``<results_dir>/<suite>.json``."""
+    df = read_frame(warehouse, suite.sql, params)
+    outcome = validate_frame(suite, df, docs_dir)
+    if results_dir is not None:
+        outcome.write(results_dir)
+    return outcome
+
+
+def write_index(docs_dir: Path) -> Path:
+    """``<docs_dir>/suites.html``: the latest result of every suite (from ``results/*.json``) with links.
+
+    GE's own ``index.html`` is rebuilt from one ephemeral context at a time, so it lists only the suite that
+    ran last; this page lists them all, linking each suite's latest GE validation page.
+    """
+    import html
+
+    rows = []
+    for path in sorted((docs_dir / "results").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        failed = [e for e in doc["expectations"] if not e["success"]]
+        errors = [e["id"] for e in failed if e["severity"] == "error"]
+        warnings = [e["id"] for e in failed if e["severity"] == "warning"]
+        status = "FAILED (blocking)" if errors else ("passed with warnings" if warnings else "passed")
+        page = doc.get("validation_page")
+        link = f'<a href="{html.escape(os.path.relpath(page, docs_dir))}">validation</a>' if page else ""
+        rows.append(
+            f"<tr><td>{html.escape(doc['suite'])}</td><td>{html.escape('/'.join(doc['asset_key']))}</td>"
+            f"<td>{doc['rows']}</td><td>{len(doc['expectations'])}</td><td>{status}</td>"
+            f"<td>{html.escape(', '.join(errors))}</td><td>{html.escape(', '.join(warnings))}</td><td>{link}</td></tr>"
+        )
+    page = (
+        "<!doctype html><meta charset='utf-8'><title>mpp-metrics: Great Expectations suites</title>"
+        "<h1>Great Expectations suites (latest run)</h1>"
+        "<p>Definitions: shared/DOMAIN.md; split with dbt tests: docs/quality.md. "
+        "<a href='index.html'>GE Data Docs index</a> (last suite run).</p>"
+        "<table border=1 cellpadding=4><tr><th>suite</th><th>asset</th><th>rows</th><th>expectations</th>"
+        "<th>status</th><th>failed (error)</th><th>failed (warning)</th><th>page</th></tr>"
+        + "".join(rows) + "</table>"
+    )
+    out = docs_dir / "suites.html"
+    out.write_text(page, encoding="utf-8")
+    return out

@@ -1,0 +1,1 @@
+"""The suites, one module per area; :mod:`expectations.registry` collects them."""
