@@ -95,6 +95,16 @@ def print_headline(doc: dict) -> None:
         console.print(f"[bold yellow]SYNTHETIC input:[/bold yellow] {', '.join(synthetic)} (figures built on them are demo values)")
 
 
+def print_quarantine(rows: list[dict]) -> None:
+    """One line per file of the current loads with quarantined rows: count and count per reason."""
+    for r in rows:
+        reasons = ", ".join(f"{k} {v:,}" for k, v in r["reasons"].items())
+        console.print(
+            f"[yellow]quarantined[/yellow] {r['rows_quarantined']:,} of {r['rows_read']:,} rows of "
+            f"{r['source_file']} -> raw._rejects ({reasons})"
+        )
+
+
 @app.command()
 def run(
     as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
@@ -108,6 +118,8 @@ def run(
     from dagster import DagsterInstance
 
     from orchestration.definitions import MAIN_JOB_NAME, defs
+    from orchestration.locking import warehouse_write_lock
+    from orchestration.raw.quarantine import quarantine_summary
     from orchestration.settings import get_settings
 
     settings = get_settings()
@@ -132,8 +144,12 @@ def run(
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     output_dir.mkdir(parents=True, exist_ok=True)
     log_path = output_dir / "run.log"
-    with open(log_path, "w", encoding="utf-8") as log_file, redirect_stdout(log_file):
-        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
+    with warehouse_write_lock(settings.warehouse, log=console.print):
+        with open(log_path, "w", encoding="utf-8") as log_file, redirect_stdout(log_file):
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+        quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
+    print_quarantine(quarantine)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:

@@ -15,6 +15,8 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.checkpoints import checkpoint
+from orchestration.locking import warehouse_write_lock
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
@@ -55,5 +57,11 @@ translator = MppDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_sourc
 def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineConfig) -> Iterator[Any]:
     """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches)."""
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
-    os.environ["MPP_WAREHOUSE"] = str(get_settings().warehouse)
-    yield from dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context).stream()
+    warehouse = get_settings().warehouse
+    os.environ["MPP_WAREHOUSE"] = str(warehouse)
+    # the write lock of the warehouse for the whole build (re-entered when the CLI already holds it)
+    with warehouse_write_lock(warehouse, log=context.log.info):
+        for i, event in enumerate(dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context).stream()):
+            yield event
+            if i == 0:
+                checkpoint("dbt_mid_build")
