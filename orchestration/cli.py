@@ -174,11 +174,12 @@ def generate_eoir(
     seed: Annotated[int, typer.Option(help="Random seed (same seed and scale -> same bytes).")] = 20201231,
     scale: Annotated[float, typer.Option(min=1e-6, max=1.0, help="Fraction of the full release (1.0 = ~12M cases).")] = 0.01,
     as_zip: Annotated[bool, typer.Option("--zip", help="Write the release as one zip, like EOIR publishes it.")] = False,
+    corrupt_rate: Annotated[float, typer.Option(min=0.0, max=0.5, help="Fraction of rows per file broken on purpose (quarantined on load), e.g. 0.01.")] = 0.0,
 ) -> None:
     """Write a SYNTHETIC EOIR case-data release in the published file format."""
     from orchestration.eoir.generator import generate_release
 
-    meta = generate_release(out, seed=seed, scale=scale, as_zip=as_zip)
+    meta = generate_release(out, seed=seed, scale=scale, as_zip=as_zip, corrupt_rate=corrupt_rate)
     rows = {name: t["rows_generated"] for name, t in meta["tables"].items()}
     console.print(f"SYNTHETIC EOIR release written to {meta['path']}: {rows}")
 

@@ -68,7 +68,14 @@ from typing import IO
 import duckdb
 
 from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field
-from orchestration.eoir.diff import DiffThresholds, ReleaseDiff, apply_thresholds, diff_tables, record_diff
+from orchestration.eoir.diff import (
+    DiffThresholds,
+    ReleaseDiff,
+    apply_thresholds,
+    diff_tables,
+    ensure_diff_table,
+    record_diff,
+)
 from orchestration.eoir.release import (
     COLUMN_ALIASES,
     SYNTHETIC_MARKER,
@@ -555,6 +562,7 @@ def load_release(
     release = locate_release(Path(release_path))
     kind, vint = _resolve_kind_and_vintage(release, vintage, input_kind)
     ensure_ledger(con)
+    ensure_diff_table(con)
     settings = _push_settings(con, memory_limit)
     tmpdir = Path(tempfile.mkdtemp(prefix="eoir_load_", dir=work_dir))
     try:
