@@ -8,6 +8,8 @@ SIGKILL the process. Production runs never set these variables; the cost is one 
 Checkpoints:
 - ``before_commit``: inside :func:`orchestration.raw.ledger.load_transaction`, after every raw table of a
   load is written, before COMMIT (any ingestion asset).
+- ``eoir_before_commit``: in the EOIR ingestion asset, after every table of the release is landed (and
+  diffed), before the transaction commits.
 - ``dbt_mid_build``: in the dbt asset, after dbt reported its first finished model, while it builds the rest.
 """
 

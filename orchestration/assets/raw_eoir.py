@@ -20,6 +20,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.checkpoints import checkpoint
 from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
 from orchestration.eoir.reader import load_release, open_release_file
 from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate_release
@@ -96,6 +97,7 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
             context.log.info("EOIR release unchanged (same sha256 for every file): nothing re-read")
         else:
             results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds()))
+            checkpoint("eoir_before_commit")
     for result in results:
         if result.table_name not in REQUIRED_RAW_TABLES:
             continue

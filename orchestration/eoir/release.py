@@ -20,7 +20,7 @@ Lookup tables ``tblLookupXxx.csv`` / ``tblLookUpXxx.csv`` land in ``raw.eoir_loo
 prefix removed, e.g. ``raw.eoir_lookup_hloc``); their columns are whatever their header says.
 
 Column lists come from the published metadata (``deportationdata/eoir`` ``variable_types.csv``, cross-checked
-with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``/work/shared/data/MANIFEST.md`` section B) and are
+with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``shared/data/MANIFEST.md`` section B) and are
 embedded here so that a run does not depend on those files. Published header spelling is kept in
 :attr:`TableSpec.published`; raw column names are the header upper-cased (``Sex`` -> ``SEX``).
 

@@ -151,10 +151,9 @@ def test_release_diff_blocks_above_the_block_threshold_and_the_warehouse_is_unch
     with load_transaction(wh) as con:
         load(con, make_release(tmp_path / "r1", {"tbl_Court_Appln.csv": appln([(k, "G") for k in range(1, 101)])}))
     before = _snapshot(wh)
-    with pytest.raises(ReleaseDiffError, match=r"r2/tbl_Court_Appln\.csv: release diff blocked the load: "
-                                                r"eoir_tbl_court_appln .* 30 of 100 rows vanished \(30\.00%\)"):
-        with load_transaction(wh) as con:
-            load(con, make_release(tmp_path / "r2", {"tbl_Court_Appln.csv": appln([(k, "G") for k in range(31, 101)])}))
+    blocked = r"r2/tbl_Court_Appln\.csv: release diff blocked the load: eoir_tbl_court_appln .* 30 of 100 rows vanished"
+    with pytest.raises(ReleaseDiffError, match=blocked), load_transaction(wh) as con:
+        load(con, make_release(tmp_path / "r2", {"tbl_Court_Appln.csv": appln([(k, "G") for k in range(31, 101)])}))
     assert _snapshot(wh) == before
     # a knowingly higher threshold accepts it
     with load_transaction(wh) as con:
