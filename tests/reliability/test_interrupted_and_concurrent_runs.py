@@ -120,4 +120,4 @@ def test_corrupted_release_reports_quarantined_rows_per_file_and_reason(runs):
         assert int(m[1].replace(",", "")) == exp["rows_quarantined"]
         assert int(m[2].replace(",", "")) == exp["rows_read"]
         assert "bad_key" in m[3] and "too_few_fields" in m[3]
-        assert exp["rows_quarantined"] >= 0.01 * exp["rows_read"]
+        assert exp["rows_quarantined"] >= 0.008 * exp["rows_read"]  # 1% corrupted (binomial) + the usual defects

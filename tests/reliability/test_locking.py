@@ -82,9 +82,9 @@ def test_a_writer_gives_up_after_its_time_out_with_a_clear_error(tmp_path):
     wh = tmp_path / "w.duckdb"
     holder = start_writer(wh, "a", 4)
     wait_held(holder)
-    with pytest.raises(WarehouseBusyError, match=r"w\.duckdb is busy: could not take the write lock .*w\.duckdb\.lock"):
-        with warehouse_write_lock(wh, timeout=0.5, log=lambda _m: None):
-            pass
+    busy = r"w\.duckdb is busy: could not take the write lock .*w\.duckdb\.lock"
+    with pytest.raises(WarehouseBusyError, match=busy), warehouse_write_lock(wh, timeout=0.5, log=lambda _m: None):
+        pass
     holder.wait(timeout=60)
 
 
