@@ -102,6 +102,16 @@ def print_headline(doc: dict) -> None:
         console.print(f"[bold yellow]SYNTHETIC input:[/bold yellow] {', '.join(synthetic)} (figures built on them are demo values)")
 
 
+def print_quarantine(rows: list[dict]) -> None:
+    """One line per file of the current loads with quarantined rows: count and count per reason."""
+    for r in rows:
+        reasons = ", ".join(f"{k} {v:,}" for k, v in r["reasons"].items())
+        console.print(
+            f"[yellow]quarantined[/yellow] {r['rows_quarantined']:,} of {r['rows_read']:,} rows of "
+            f"{r['source_file']} -> raw._rejects ({reasons})"
+        )
+
+
 @app.command()
 def run(
     as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
@@ -115,6 +125,8 @@ def run(
     from dagster import DagsterInstance
 
     from orchestration.definitions import MAIN_JOB_NAME, defs
+    from orchestration.locking import warehouse_write_lock
+    from orchestration.raw.quarantine import quarantine_summary
     from orchestration.settings import get_settings
 
     settings = get_settings()
@@ -142,25 +154,35 @@ def run(
     from orchestration.metrics import write_json_atomically
     from orchestration.runstats import RunStatsRecorder
 
-    with (
-        open(log_path, "w", encoding="utf-8") as log_file,
-        redirect_stdout(log_file),
-        RunStatsRecorder() as recorder,
-    ):
-        _ProgressHandler.recorder = recorder
-        try:
-            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-        finally:
-            _ProgressHandler.recorder = None
-    materialized = sorted(
-        e.asset_key.to_user_string()
-        for e in result.all_events
-        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key is not None
-    )
-    write_json_atomically(
-        {"success": result.success, **recorder.as_dict(), "materialized": materialized},
-        output_dir / "run_stats.json",
-    )
+    # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
+    with warehouse_write_lock(settings.warehouse, log=console.print):
+        with (
+            open(log_path, "w", encoding="utf-8") as log_file,
+            redirect_stdout(log_file),
+            RunStatsRecorder() as recorder,
+        ):
+            _ProgressHandler.recorder = recorder
+            try:
+                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+            finally:
+                _ProgressHandler.recorder = None
+        quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
+        materialized = sorted(
+            e.asset_key.to_user_string()
+            for e in result.all_events
+            if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key is not None
+        )
+        write_json_atomically(
+            {"success": result.success, **recorder.as_dict(), "materialized": materialized},
+            output_dir / "run_stats.json",
+        )
+        if result.success and "outputs/metrics_json" not in materialized:
+            # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
+            from orchestration.metrics import build_metrics_document
+
+            write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
+            console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
+    print_quarantine(quarantine)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -170,12 +192,6 @@ def run(
                 console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
         console.print(f"full log: {log_path}")
         raise typer.Exit(code=1)
-    if "outputs/metrics_json" not in materialized:
-        # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
-        from orchestration.metrics import build_metrics_document
-
-        write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
-        console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")
@@ -239,11 +255,12 @@ def generate_eoir(
     seed: Annotated[int, typer.Option(help="Random seed (same seed and scale -> same bytes).")] = 20201231,
     scale: Annotated[float, typer.Option(min=1e-6, max=1.0, help="Fraction of the full release (1.0 = ~12M cases).")] = 0.01,
     as_zip: Annotated[bool, typer.Option("--zip", help="Write the release as one zip, like EOIR publishes it.")] = False,
+    corrupt_rate: Annotated[float, typer.Option(min=0.0, max=0.5, help="Fraction of rows per file broken on purpose (quarantined on load), e.g. 0.01.")] = 0.0,
 ) -> None:
     """Write a SYNTHETIC EOIR case-data release in the published file format."""
     from orchestration.eoir.generator import generate_release
 
-    meta = generate_release(out, seed=seed, scale=scale, as_zip=as_zip)
+    meta = generate_release(out, seed=seed, scale=scale, as_zip=as_zip, corrupt_rate=corrupt_rate)
     rows = {name: t["rows_generated"] for name, t in meta["tables"].items()}
     console.print(f"SYNTHETIC EOIR release written to {meta['path']}: {rows}")
 

@@ -11,6 +11,8 @@ Fields (all validated; none is ever spliced into SQL as text: dbt gets them as -
 - uscis_nri: path of a case-level USCIS NRI extract (CSV, contract in docs/); empty = the synthetic one.
 - output_dir: folder for metrics.json, the report and charts; empty = Settings.output_dir.
 - admin_closures_are_completions, relief_after_reopening_counts: DOMAIN.md's open choices (dbt vars).
+- eoir_diff_block_vanished, eoir_diff_block_changed: release-to-release diff thresholds (fractions of the
+  previous load's rows, 0..1; orchestration/eoir/diff.py) above which an EOIR load is refused.
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ class PipelineConfig(ConfigurableResource):
     output_dir: str = ""
     admin_closures_are_completions: bool = True
     relief_after_reopening_counts: bool = True
+    eoir_diff_block_vanished: float = 0.10
+    eoir_diff_block_changed: float = 1.0
+
+    @field_validator("eoir_diff_block_vanished", "eoir_diff_block_changed")
+    @classmethod
+    def _fraction(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"a diff threshold is a fraction between 0 and 1, got {value}")
+        return value
+
+    def diff_thresholds(self):
+        """The EOIR release-diff thresholds of this run (warn levels are DiffThresholds' defaults)."""
+        from orchestration.eoir.diff import DiffThresholds
+
+        return DiffThresholds(vanished_block=self.eoir_diff_block_vanished,
+                              changed_block=self.eoir_diff_block_changed)
 
     @field_validator("as_of")
     @classmethod

@@ -16,6 +16,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.checkpoints import checkpoint
+from orchestration.locking import warehouse_write_lock
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
@@ -63,18 +65,25 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     warehouse = get_settings().warehouse
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
     os.environ["MPP_WAREHOUSE"] = str(warehouse)
-    selection = sorted(k.to_user_string() for k in context.selected_asset_keys)
-    build_fingerprint = build_state.build_fingerprint(warehouse, pipeline.dbt_vars(), selection)
-    if build_state.last_build(warehouse) == build_fingerprint and build_state.marts_match(warehouse, pipeline.dbt_vars()):
-        context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
-        return
-    invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
-    try:
-        yield from invocation.stream()
-    except BaseException:
-        # never leave a dbt process writing to the warehouse after this step has failed
-        if invocation.process.poll() is None:
-            invocation.process.terminate()
-            invocation.process.wait(timeout=30)
-        raise
-    build_state.record_build(warehouse, build_fingerprint)
+    # the write lock of the warehouse for the whole build (re-entered when the CLI already holds it)
+    with warehouse_write_lock(warehouse, log=context.log.info):
+        selection = sorted(k.to_user_string() for k in context.selected_asset_keys)
+        build_fingerprint = build_state.build_fingerprint(warehouse, pipeline.dbt_vars(), selection)
+        if build_state.last_build(warehouse) == build_fingerprint and build_state.marts_match(
+            warehouse, pipeline.dbt_vars()
+        ):
+            context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
+            return
+        invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
+        try:
+            for i, event in enumerate(invocation.stream()):
+                yield event
+                if i == 0:
+                    checkpoint("dbt_mid_build")
+        except BaseException:
+            # never leave a dbt process writing to the warehouse after this step has failed
+            if invocation.process.poll() is None:
+                invocation.process.terminate()
+                invocation.process.wait(timeout=30)
+            raise
+        build_state.record_build(warehouse, build_fingerprint)

@@ -4,6 +4,7 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.locking import warehouse_write_lock
 from orchestration.metrics import build_metrics_document, write_json_atomically
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
@@ -22,7 +23,9 @@ from orchestration.settings import get_settings
 )
 def metrics_json(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
     """Write DIR/metrics.json from marts.headline_metrics (raises MetricsError on a stale mart)."""
-    doc = build_metrics_document(get_settings().warehouse, pipeline.as_of)
+    warehouse = get_settings().warehouse
+    with warehouse_write_lock(warehouse, log=context.log.info):
+        doc = build_metrics_document(warehouse, pipeline.as_of)
     path = pipeline.resolved_output_dir() / "metrics.json"
     write_json_atomically(doc, path)
     context.log.info(f"wrote {len(doc['metrics'])} metrics to {path}")

@@ -19,6 +19,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.checkpoints import checkpoint
 from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
 from orchestration.eoir.reader import load_release, open_release_file
 from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate_release
@@ -98,13 +99,21 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
                 results.append(current)
             context.log.info("EOIR release unchanged (same sha256 for every file): nothing re-read")
         else:
-            results = list(load_release(con, release_path))
+            results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds()))
+            checkpoint("eoir_before_commit")
     for result in results:
         if result.table_name not in REQUIRED_RAW_TABLES:
             continue
         meta = load_metadata(result)
         meta["release"] = str(release_path)
         meta["rows_repaired"] = getattr(result, "rows_repaired", 0)
+        diff = getattr(result, "diff", None)
+        if diff is not None:
+            meta.update(diff.metadata())
+            log = context.log.warning if diff.status != "ok" else context.log.info
+            log(f"release diff ({diff.status}): {diff.summary()}")
+        if result.rows_quarantined:
+            context.log.warning(f"raw.{result.table_name}: {result.rows_quarantined} rows quarantined (raw._rejects)")
         yield MaterializeResult(
             asset_key=AssetKey(["raw", result.table_name]),
             metadata=meta,

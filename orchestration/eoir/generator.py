@@ -160,6 +160,9 @@ DEFECT_RATES = {
     "trailing_spaces": 1e-3, "nul_byte": 2e-5, "sentinel_date": 1e-4, "out_of_range_date": 2e-5,
     "not_a_date": 2e-5, "duplicate_row": 1e-4,
 }
+#: Row-breaking corruption injected on top of DEFECT_RATES when ``corrupt_rate`` > 0 (each kind gets a third
+#: of the rate); the reader quarantines every such row: too_few_fields, too_many_fields, bad_key.
+CORRUPTION_KINDS = ("corrupt_too_few_fields", "corrupt_extra_fields", "corrupt_bad_key")
 NOT_DATES = ("UNKNOWN", "2019-02-30 00:00:00.000", "00/00/0000", "0")
 CODE_COLUMNS = ("CASE_TYPE", "NAT", "LANG", "CUSTODY", "HEARING_LOC_CODE", "BASE_CITY_CODE", "DEC_CODE",
                 "APPL_CODE", "APPL_DEC", "CASE_ID", "CAL_TYPE", "ABSENTIA", "IJ_CODE")
@@ -186,8 +189,9 @@ def _days(x: date) -> int:
 class _TableWriter:
     """Writes one table file in the release format, injecting defects and tallying what the reader will see."""
 
-    def __init__(self, path: Path, spec: TableSpec, rng: np.random.Generator):
+    def __init__(self, path: Path, spec: TableSpec, rng: np.random.Generator, corrupt_rate: float = 0.0):
         self.spec = spec
+        self.corrupt_rate = corrupt_rate
         self.fh = open(path, "wb")
         self.rng = rng
         self.cols = list(spec.published)
@@ -227,6 +231,9 @@ class _TableWriter:
                 k = max(k, 1)
             counts[name] = k
         self.first_block = False
+        if self.corrupt_rate > 0:
+            for name in CORRUPTION_KINDS:
+                counts[name] = int(self.rng.binomial(n, self.corrupt_rate / len(CORRUPTION_KINDS)))
         total = min(sum(counts.values()), n)
         if total == 0:
             return
@@ -264,6 +271,18 @@ class _TableWriter:
             self.quarantined += 1
             self.defects[name] += 1
             return "\t".join(f[:keep])
+        if name == "corrupt_too_few_fields":
+            self.quarantined += 1
+            self.defects[name] += 1
+            return "\t".join(f[: max(1, ncols // 2)])
+        if name == "corrupt_extra_fields":
+            self.quarantined += 1
+            self.defects[name] += 1
+            return "\t".join(f + ["CORRUPT", "CORRUPT"])
+        if name == "corrupt_bad_key":
+            self.quarantined += 1
+            self.defects[name] += 1
+            return "\t".join(["X" + f[0], *f[1:]])
         if name == "duplicate_row":
             self.duplicates += 1
             self.defects[name] += 1
@@ -788,7 +807,8 @@ defects. Do not use it for any statement about the real immigration courts.
 """
 
 
-def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as_zip: bool = False) -> dict:
+def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as_zip: bool = False,
+                     corrupt_rate: float = 0.0) -> dict:
     """Write a synthetic EOIR release and return its marker (also written as ``_SYNTHETIC_RELEASE.json``).
 
     out: the release folder to create (replaced if it exists); with ``as_zip=True`` the release is a zip
@@ -797,10 +817,16 @@ def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as
     scale. Returns a dict with ``path`` plus the marker: ``seed``, ``scale``, ``generator_version``,
     ``vintage``, ``as_of``, ``tables`` ({file: {rows_generated, defects, expected}}), ``mpp`` (population
     summary).
-    Raises ValueError for a scale outside (0, 1].
+    corrupt_rate: fraction of data rows per file additionally broken so that the reader must quarantine
+    them (:data:`CORRUPTION_KINDS`: too few fields, two extra fields, a non-numeric key); 0 (default) adds
+    nothing and leaves the bytes as before. Recorded in the marker (``corrupt_rate``) and in each table's
+    ``defects`` / ``expected`` counts.
+    Raises ValueError for a scale outside (0, 1] or a corrupt_rate outside [0, 0.5].
     """
     if not (0 < scale <= 1):
         raise ValueError(f"scale must be in (0, 1], got {scale}")
+    if not (0 <= corrupt_rate <= 0.5):
+        raise ValueError(f"corrupt_rate must be in [0, 0.5], got {corrupt_rate}")
     out = Path(out)
     final = out if not as_zip else (out if out.suffix == ".zip" else out.with_name(out.name + ".zip"))
     folder = final if not as_zip else final.with_name(final.name + ".tmpdir")
@@ -812,7 +838,8 @@ def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as
     folder.mkdir(parents=True)
     root = np.random.SeedSequence(seed)
     s_mpp, s_bg, *s_tables = root.spawn(2 + len(REQUIRED_TABLES))
-    writers = {spec.name: _TableWriter(folder / spec.file_name, spec, np.random.Generator(np.random.PCG64(s)))
+    writers = {spec.name: _TableWriter(folder / spec.file_name, spec, np.random.Generator(np.random.PCG64(s)),
+                                       corrupt_rate)
                for spec, s in zip(REQUIRED_TABLES, s_tables, strict=True)}
     ids = {"proc": _Ids(1_000_000), "appl": _Ids(1_000_000), "caseid": _Ids(1_000_000), "sched": _Ids(1_000_000)}
     factor = min(1.0, scale / MPP_REFERENCE_SCALE)
@@ -840,6 +867,7 @@ def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "scale": scale,
+        "corrupt_rate": corrupt_rate,
         "vintage": VINTAGE.isoformat(),
         "as_of": AS_OF.isoformat(),
         "background_cases": bg_cases,

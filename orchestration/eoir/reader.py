@@ -27,13 +27,21 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    other widths (blank lines, too few, two or more extra) are quarantined into ``raw._rejects``.
 4. Values: trimmed of spaces, empty -> NULL, a value made only of NUL bytes (and spaces) -> NULL
    (reason ``nul_byte``; NUL bytes inside a longer value are left as they are). Date columns: text not matching ``YYYY-MM-DD[ hh:mm:ss[.fff]]`` or not a real
-   date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), year > 2100 or < 1950 -> NULL
-   (``out_of_range_date``); other dates keep their original text (future hearing dates stay).
+   date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), before 1950 or after
+   :func:`max_plausible_date` (31 Dec ten years after the vintage; 2100 without vintage) -> NULL
+   (``out_of_range_date``); other dates keep their original text (near-future hearing dates stay).
+   Columns renamed between releases are mapped to one raw column (``column_aliases.csv``).
    Nullifications are counted per column and reason over every well-formed row (before duplicates collapse).
 5. Exact duplicates collapse to the first occurrence and are counted: rows whose fields are all equal
    after trimming (and NUL-only fields emptied), i.e. equal normalised lines, compared before date
    nullification. Candidates are found by a 64-bit hash of the normalised line and confirmed on the text.
-6. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column ``_row`` with
+6. Keys (:attr:`TableSpec.key` of the five required tables): a row whose key is empty or not digits
+   (``bad_key``) or whose key appears on two or more distinct rows (``duplicate_key``: every such row, since
+   none can be told right) is quarantined into ``raw._rejects`` with its line and the key.
+7. Each table is landed as ``raw.<table>__incoming``, diffed by key against the previous load
+   (orchestration/eoir/diff.py: vanished / added / changed into ``raw._release_diffs``, thresholds warn or
+   block), then swapped in (drop + rename) inside the caller's transaction.
+8. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column ``_row`` with
    reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`).
 
 Passes over each file: one Python transcoding pass, then DuckDB scans of the UTF-8 copy: one aggregate
@@ -60,8 +68,16 @@ from typing import IO
 import duckdb
 
 from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field
+from orchestration.eoir.diff import (
+    DiffThresholds,
+    ReleaseDiff,
+    apply_thresholds,
+    diff_tables,
+    ensure_diff_table,
+    record_diff,
+)
 from orchestration.eoir.release import (
-    COLUMN_ALTERNATIVES,
+    COLUMN_ALIASES,
     SYNTHETIC_MARKER,
     Release,
     ReleaseError,
@@ -69,7 +85,7 @@ from orchestration.eoir.release import (
     TableSpec,
     locate_release,
 )
-from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load
+from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load, table_exists
 
 SOURCE = "eoir"
 _CHUNK = 4 << 20
@@ -86,7 +102,10 @@ class EoirLoadResult(LoadResult):
     raw_table: ``raw.<table>``; rows_repaired: stray-tab rows repaired (also counted in rows_loaded);
     columns_missing: optional spec columns absent from the file (NULL-filled); columns_extra: file columns
     not in the spec (kept); columns_reordered: the spec columns appear in another order than published;
-    nulls_by_reason: total nullified values per reason.
+    nulls_by_reason: total nullified values per reason; columns_renamed: {header name: canonical raw column}
+    for headers mapped through column_aliases.csv; key_rejects: rows quarantined for a bad or duplicate key
+    (included in rows_quarantined); diff: the release-to-release diff against the previous load (None on a
+    first load or for lookups).
     """
 
     raw_table: str = ""
@@ -95,6 +114,16 @@ class EoirLoadResult(LoadResult):
     columns_extra: list[str] = field(default_factory=list)
     columns_reordered: bool = False
     nulls_by_reason: dict[str, int] = field(default_factory=dict)
+    columns_renamed: dict[str, str] = field(default_factory=dict)
+    key_rejects: int = 0
+    diff: ReleaseDiff | None = None
+
+    def metadata(self) -> dict[str, object]:
+        d = super().metadata()
+        d.pop("diff", None)
+        if self.diff is not None:
+            d.update(self.diff.metadata())
+        return d
 
 
 @dataclass
@@ -174,11 +203,12 @@ def _line_scan(path: Path) -> str:
 
 @dataclass
 class _Layout:
-    header: list[str]  # upper-cased header names, file order
+    header: list[str]  # upper-cased header names, file order (aliases replaced by their canonical name)
     out_columns: list[str]  # raw table published columns, output order
     missing: list[str]
     extra: list[str]
     reordered: bool
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
@@ -191,13 +221,28 @@ def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
         raise ReleaseError(f"{display}: line 1 (header): duplicate column name(s) {', '.join(dups)}")
     if not spec.required:
         return _Layout(header, list(header), [], [], False)
+    # columns renamed between releases: every known name maps to the canonical one; two names is an error
+    renamed: dict[str, str] = {}
+    aliases = COLUMN_ALIASES.get(spec.name.lower(), {})
+    for canonical, alts in aliases.items():
+        names = (canonical, *alts)
+        found = [h for h in header if h in names]
+        if len(found) > 1:
+            raise ReleaseError(
+                f"{display}: line 1 (header): columns {' and '.join(found)} are two names of one field "
+                f"{canonical} (renamed between releases, orchestration/eoir/column_aliases.csv); "
+                "a file must have exactly one of them"
+            )
+        if found and found[0] != canonical:
+            header[header.index(found[0])] = canonical
+            renamed[found[0]] = canonical
     present = set(header)
     for need in spec.needed:
-        alts = COLUMN_ALTERNATIVES.get(need, (need,))
-        if not any(a in present for a in alts):
+        if need not in present:
+            alts = aliases.get(need, ())
             raise ReleaseError(
                 f"{display}: line 1 (header) lacks column {need}"
-                + (f" (or {' / '.join(a for a in alts if a != need)})" if len(alts) > 1 else "")
+                + (f" (or {' / '.join(alts)})" if alts else "")
                 + f", which the project needs from {spec.name}; header has: {', '.join(header)}"
             )
     spec_cols = list(spec.columns)
@@ -205,7 +250,13 @@ def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
     extra = [h for h in header if h not in set(spec_cols)]
     in_file_order = [h for h in header if h in set(spec_cols)]
     reordered = in_file_order != [c for c in spec_cols if c in present]
-    return _Layout(header, spec_cols + extra, missing, extra, reordered)
+    return _Layout(header, spec_cols + extra, missing, extra, reordered, renamed)
+
+
+def max_plausible_date(vintage: date | None) -> date:
+    """Latest date a release can hold: 31 December ten years after its vintage (hearings are scheduled a
+    few years ahead), or 2100-12-31 when the vintage is unknown. Later dates are ``out_of_range_date``."""
+    return date(vintage.year + 10, 12, 31) if vintage else date(2100, 12, 31)
 
 
 def _parsed_date(v: str) -> str:
@@ -220,19 +271,26 @@ def load_file(
     vintage: date | None,
     input_kind: str,
     work_dir: Path,
+    thresholds: DiffThresholds | None = None,
 ) -> EoirLoadResult:
-    """Land one release file into ``raw.<spec.raw_table>`` and record its ledger row (see module doc)."""
+    """Land one release file into ``raw.<spec.raw_table>`` and record its ledger row (see module doc).
+
+    thresholds: release-diff thresholds (default :class:`DiffThresholds`); a blocking diff raises
+    :class:`~orchestration.eoir.diff.ReleaseDiffError` before anything is committed.
+    """
     spec = rf.spec
     tmp = work_dir / f"{spec.raw_table}.utf8.txt"
     with open_release_file(rf) as src:
         tc = _transcode(src, tmp)
     try:
-        return _load_transcoded(con, rf, tc, vintage=vintage, input_kind=input_kind)
+        return _load_transcoded(con, rf, tc, vintage=vintage, input_kind=input_kind,
+                                thresholds=thresholds or DiffThresholds())
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_kind) -> EoirLoadResult:
+def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_kind,
+                     thresholds: DiffThresholds) -> EoirLoadResult:
     spec = rf.spec
     display = rf.display
     header_line = _read_header(tc.path)
@@ -245,7 +303,9 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         table_name=spec.raw_table, source=SOURCE, source_file=display, sha256=tc.sha256, vintage=vintage,
         input_kind=input_kind, rows_read=tc.lines - 1, rows_loaded=0, raw_table=f"raw.{spec.raw_table}",
         columns_missing=lay.missing, columns_extra=lay.extra, columns_reordered=lay.reordered,
+        columns_renamed=lay.renamed,
     )
+    max_date = _lit(max_plausible_date(vintage))
     line = "line"
     if tc.has_cr:
         line = f"replace(regexp_replace(line, '{_CR_STANDIN}$', ''), '{_CR_STANDIN}', chr(13))"
@@ -355,12 +415,12 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         if h in dates_in_file:
             inner_cols.append(f"{_parsed_date(f'v_{i}')} as d_{i}")
             d = f"d_{i}"
-            final[h] = (f"case when {d} is null or {d} = date '1900-01-01' or {d} >= date '2101-01-01' "
+            final[h] = (f"case when {d} is null or {d} = date '1900-01-01' or {d} > {max_date} "
                         f"or {d} < date '1950-01-01' then null else v_{i} end")
             count_exprs += [
                 (h, "not_a_date", f"v_{i} is not null and {d} is null"),
                 (h, "sentinel_date", f"{d} = date '1900-01-01'"),
-                (h, "out_of_range_date", f"{d} <> date '1900-01-01' and ({d} >= date '2101-01-01' or {d} < date '1950-01-01')"),
+                (h, "out_of_range_date", f"{d} <> date '1900-01-01' and ({d} > {max_date} or {d} < date '1950-01-01')"),
             ]
         else:
             final[h] = f"v_{i}"
@@ -393,14 +453,47 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
     )
     result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
 
-    # -- land: final values, file order
-    anti = "where ln not in (select ln from _eoir_dups)" if result.duplicates_collapsed else ""
+    # -- keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined
+    excluded = "_eoir_dups"
+    key = spec.key if spec.required and spec.key in pos else None
+    if key is not None:
+        kv = f"g[{pos[key]}]"
+        con.execute(
+            f"""
+            create or replace temp table _eoir_keyrej as
+            with k as (select ln, {kv} as k from {split_rel} where ln not in (select ln from _eoir_dups)),
+            dupkeys as (select k, count(*) as n, min(ln) as first_ln from k
+                        where regexp_full_match(coalesce(k, ''), '[0-9]+') group by k having count(*) > 1)
+            select ln, case when coalesce(k, '') = '' then 'bad_key: {key} is empty'
+                            else 'bad_key: {key} is not digits (got ' || k || ')' end as reason
+            from k where not regexp_full_match(coalesce(k, ''), '[0-9]+')
+            union all
+            select k.ln, 'duplicate_key: {key}=' || k.k || ' on ' || d.n || ' rows with different values (first line '
+                         || d.first_ln || ')'
+            from k join dupkeys d using (k)
+            """
+        )
+        result.key_rejects = con.execute("select count(*) from _eoir_keyrej").fetchone()[0]
+        if result.key_rejects:
+            con.execute(
+                f"""
+                insert into raw._rejects
+                select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, r.ln, s.line, r.reason
+                from _eoir_keyrej r join {rows_rel} s using (ln) order by r.ln
+                """
+            )
+            result.rows_quarantined += result.key_rejects
+            excluded = "(select ln from _eoir_dups union all select ln from _eoir_keyrej)"
+
+    # -- land: final values, file order, into a new table; diff it against the previous load; swap
+    anti = f"where ln not in (select ln from {excluded})" if (result.duplicates_collapsed or excluded != "_eoir_dups") else ""
     value_cols = [
         f"{final[c]} as {_q(c)}" if c in pos else f"cast(null as varchar) as {_q(c)}" for c in lay.out_columns
     ]
+    incoming = f"{tbl}__incoming"
     con.execute(
         f"""
-        create or replace table raw.{_q(tbl)} as
+        create or replace table raw.{_q(incoming)} as
         select {', '.join(value_cols)}, ln as _source_line,
                {_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file,
                {_lit(tc.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
@@ -409,9 +502,19 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         {anti}
         """
     )
-    result.rows_loaded = con.execute(f"select count(*) from raw.{_q(tbl)}").fetchone()[0]
+    result.rows_loaded = con.execute(f"select count(*) from raw.{_q(incoming)}").fetchone()[0]
+    if key is not None and table_exists(con, "raw", tbl) and key in _relation_columns(con, f"raw.{_q(tbl)}"):
+        result.diff = diff_tables(con, f"raw.{_q(tbl)}", f"raw.{_q(incoming)}", key, tbl)
+        apply_thresholds(result.diff, thresholds, display)
+        record_diff(con, result.diff, result.load_id, display)
+    con.execute(f"drop table if exists raw.{_q(tbl)}")
+    con.execute(f"alter table raw.{_q(incoming)} rename to {_q(tbl)}")
     record_load(con, result)
     return result
+
+
+def _relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
 
 
 def _resolve_kind_and_vintage(release: Release, vintage: date | None, input_kind: str | None):
@@ -439,6 +542,7 @@ def load_release(
     input_kind: str | None = None,
     work_dir: Path | None = None,
     memory_limit: str | None = "3GB",
+    thresholds: DiffThresholds | None = None,
 ) -> list[EoirLoadResult]:
     """Land every required table and every lookup of an EOIR release; return one result per file.
 
@@ -458,15 +562,18 @@ def load_release(
     release = locate_release(Path(release_path))
     kind, vint = _resolve_kind_and_vintage(release, vintage, input_kind)
     ensure_ledger(con)
+    ensure_diff_table(con)
     settings = _push_settings(con, memory_limit)
     tmpdir = Path(tempfile.mkdtemp(prefix="eoir_load_", dir=work_dir))
     try:
-        return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir) for rf in release.files]
+        return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds)
+                for rf in release.files]
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         try:
             con.execute("drop table if exists _eoir_repaired")
             con.execute("drop table if exists _eoir_dups")
+            con.execute("drop table if exists _eoir_keyrej")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)

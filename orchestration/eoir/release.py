@@ -20,7 +20,7 @@ Lookup tables ``tblLookupXxx.csv`` / ``tblLookUpXxx.csv`` land in ``raw.eoir_loo
 prefix removed, e.g. ``raw.eoir_lookup_hloc``); their columns are whatever their header says.
 
 Column lists come from the published metadata (``deportationdata/eoir`` ``variable_types.csv``, cross-checked
-with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``/work/shared/data/MANIFEST.md`` section B) and are
+with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``shared/data/MANIFEST.md`` section B) and are
 embedded here so that a run does not depend on those files. Published header spelling is kept in
 :attr:`TableSpec.published`; raw column names are the header upper-cased (``Sex`` -> ``SEX``).
 
@@ -28,12 +28,19 @@ Date columns are those typed Date in ``variable_types.csv`` *and* ``timestamp`` 
 ``UP_BOND_DATE``, ``DETENTION_DATE`` (free text in the real data) and ``C_BIRTHDATE`` (``MM/YYYY``) are
 typed Date by one source only and are treated as text.
 
-``A_TblCase`` gender: the deportationdata column list names it ``Sex``, the marrowb schema ``GENDER``.
-Either header satisfies the project's need for a gender column (:data:`COLUMN_ALTERNATIVES`).
+Columns renamed between releases: ``column_aliases.csv`` beside this module (a seed-like table: ``table,
+canonical, alias, evidence``) maps every known old/new name of a field to one canonical raw column. E.g.
+``A_TblCase`` gender is ``Sex`` in the deportationdata column list and ``GENDER`` in the marrowb schema: either
+header lands in raw column ``SEX``; a header with both, or (for a needed field) neither, is an error.
+
+Primary keys (:attr:`TableSpec.key`): IDNCASE, IDNCASEID, IDNPROCEEDING, IDNPROCEEDINGAPPLN, IDNSCHEDULE.
+The reader quarantines rows whose key is empty, not digits or repeated with different values, and diffs
+each release against the previous one by key (orchestration/eoir/diff.py).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +61,7 @@ class TableSpec:
     id_columns:    upper-cased names of numeric id columns (digits only).
     needed:        upper-cased names the project needs; a file lacking one is rejected.
     required:      True for the five required tables, False for lookups.
+    key:           upper-cased primary key column (digits, unique per release), None for lookups.
     """
 
     name: str
@@ -63,6 +71,7 @@ class TableSpec:
     id_columns: frozenset[str] = frozenset()
     needed: tuple[str, ...] = ()
     required: bool = True
+    key: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -82,6 +91,7 @@ def _spec(name, published, dates, ids, needed) -> TableSpec:
         date_columns=frozenset(dates),
         id_columns=frozenset(ids),
         needed=tuple(needed),
+        key=ids[0],
     )
 
 
@@ -140,8 +150,28 @@ REQUIRED_TABLES: tuple[TableSpec, ...] = (A_TBLCASE, A_TBLCASEIDENTIFIER, B_TBLP
                                           TBL_SCHEDULE)
 SPECS_BY_NAME: dict[str, TableSpec] = {s.name.lower(): s for s in REQUIRED_TABLES}
 
-#: A needed column may be satisfied by one of these alternative headers (upper-cased).
-COLUMN_ALTERNATIVES: dict[str, tuple[str, ...]] = {"SEX": ("SEX", "GENDER")}
+ALIASES_CSV = Path(__file__).with_name("column_aliases.csv")
+
+
+def load_column_aliases(path: Path = ALIASES_CSV) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``{table name lower-cased: {CANONICAL: (ALIAS, ...)}}`` from ``column_aliases.csv`` (upper-cased).
+
+    Raises :class:`ValueError` when an alias is listed for two canonical names of one table.
+    """
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    seen: dict[tuple[str, str], str] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            table, canonical, alias = row["table"].lower(), row["canonical"].upper(), row["alias"].upper()
+            if seen.setdefault((table, alias), canonical) != canonical:
+                raise ValueError(f"{path}: alias {alias} of {table} maps to two fields")
+            out.setdefault(table, {})
+            out[table][canonical] = (*out[table].get(canonical, ()), alias)
+    return out
+
+
+#: Known renamings between releases: {table lower-cased: {canonical column: (old/new names...)}}.
+COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = load_column_aliases()
 
 #: The lookup tables the project uses (others present in ``Lookup/`` are loaded too).
 KNOWN_LOOKUPS = ("tblLookupHloc", "tblLookupBaseCity", "tblLookupCourtDecision", "tblLookUpCaseIdentifier",

@@ -1,15 +1,18 @@
 """Land one delimited extract file into a raw DuckDB table, through DuckDB's own CSV reader.
 
 Shape of a raw table: every published column as VARCHAR, named exactly as the published header (the
-header decides the mapping, matched to the declared columns case-insensitively), then the load columns
-of :data:`orchestration.raw.ledger.LOAD_COLUMNS`. One row per data line of the file. Types are cast in
-dbt staging, never here, so raw keeps what was published.
+header decides the mapping, matched to the declared columns case-insensitively), then extra columns,
+``_source_line`` and the load columns of :data:`orchestration.raw.ledger.LOAD_COLUMNS`. Types are cast in
+dbt staging, never here, so raw keeps what was published; count columns are checked here
+(:func:`check_counts`). Every load is kept in ``raw.<table>__history``; ``raw.<table>`` holds the newest
+vintage per period (orchestration/raw/history.py).
 
 Reading is strict (no ignore_errors, no null_padding): a malformed line stops the load with an
 :class:`ExtractFormatError` naming the file, the line and DuckDB's reason, and nothing is written.
 
 Errors raised:
-- :class:`ExtractFormatError`: empty file, unreadable line, declared column missing from the header.
+- :class:`ExtractFormatError`: empty file, unreadable line, declared column missing from the header, a
+  count column holding a negative number or a symbol (``D``, ``*``, ``<10``, ``-``).
 - :class:`orchestration.raw.registry.ProvenanceError`: a bundled file whose sha256 differs from its
   provenance entry (the file changed without its provenance being updated).
 """
@@ -21,11 +24,13 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.raw import history
 from orchestration.raw.ledger import (
     LoadResult,
     current_load,
     file_sha256,
     is_current,
+    load_results,
     load_transaction,
     record_load,
 )
@@ -75,12 +80,63 @@ def _column_mapping(spec: ExtractSpec, header: list[str]) -> list[tuple[str, str
     return [(by_lower[c.lower()], c) for c in spec.columns]
 
 
-def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str) -> LoadResult:
-    """Create or replace ``raw.<spec.table>`` from the file, inside the caller's transaction.
+#: A count as published: digits, optionally with thousands separators (``1,234``).
+COUNT_TEXT_SQL = r"[0-9]+|[0-9]{1,3}(,[0-9]{3})+"
+#: How many problems an error message lists before "... and N more".
+MAX_LISTED = 20
+_INCOMING = "_extract_incoming"
 
-    Returns the :class:`LoadResult` (rows read = rows loaded; this reader quarantines nothing: a bad
-    line is an error). Columns in the file beyond the declared ones (schema drift) are kept after the
-    declared ones, under their published names.
+
+def check_counts(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: str) -> None:
+    """Raise :class:`ExtractFormatError` when a count column holds anything but a non-negative count.
+
+    Allowed in a count column: a count (:data:`COUNT_TEXT_SQL`, spaces trimmed), an empty value, or one of
+    the spec's ``empty_markers`` (e.g. ``%null%``). Refused, with file, line, column and value: negative
+    numbers (``negative_count``) and any other text (``not_a_count``), in particular suppression or
+    rounding symbols such as ``D``, ``*``, ``<10`` or ``-``, which must never become NULL or 0 unnoticed.
+    """
+    if not spec.count_columns:
+        return
+    parts = []
+    for col in spec.count_columns:
+        v = f'trim("{col}")'
+        parts.append(
+            f"""select _source_line, ? as col, "{col}" as val,
+                   case when regexp_full_match({v}, '-[ ]*[0-9][0-9,]*') then 'negative_count'
+                        else 'not_a_count' end as reason
+            from {relation}
+            where {v} <> '' and not list_contains(?::varchar[], {v})
+              and not regexp_full_match({v}, '{COUNT_TEXT_SQL}')"""
+        )
+    params: list[object] = []
+    for col in spec.count_columns:
+        params += [col, list(spec.empty_markers)]
+    problems = con.execute(
+        f"select * from ({' union all '.join(parts)}) order by _source_line, col", params
+    ).fetchall()
+    if not problems:
+        return
+    listed = [
+        f"line {ln}, column {col!r}: {reason} (got {val!r})" for ln, col, val, reason in problems[:MAX_LISTED]
+    ]
+    more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    allowed = ", ".join(repr(m) for m in spec.empty_markers) or "none"
+    raise ExtractFormatError(
+        f"{spec.path}: {len(problems)} value(s) in count columns are not non-negative counts "
+        f"(allowed: digits with optional thousands commas, empty, empty markers {allowed}; a suppressed or "
+        f"symbolic value is never turned into NULL or 0):\n  " + "\n  ".join(listed) + more
+    )
+
+
+def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str) -> LoadResult:
+    """Land the file into the history of ``raw.<spec.table>`` and rebuild the current table, inside the
+    caller's transaction (orchestration/raw/history.py).
+
+    Returns the :class:`LoadResult` (rows read = rows loaded = data records of the file; this reader
+    quarantines nothing: a bad line is an error). Columns in the file beyond the declared ones (schema
+    drift) are kept after the declared ones, under their published names. ``_source_line`` is the record
+    number + 1 (the physical line when no quoted value spans lines). Raises :class:`ExtractFormatError`
+    (file, line, column) for an empty or unreadable file, a missing column or a bad count value.
     """
     if spec.path.stat().st_size == 0:
         raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
@@ -105,30 +161,38 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
     try:
         con.execute(
             f"""
-            create or replace table raw."{spec.table}" as
-            select {", ".join(select_cols)},
+            create or replace temp table {_INCOMING} as
+            select {", ".join(select_cols)}, ordinality + 1 as _source_line,
                    ?::varchar as _load_id, ?::varchar as _source_file, ?::varchar as _source_sha256,
                    ?::date as _vintage, ?::varchar as _input_kind, ?::timestamp as _loaded_at
-            from {reader}
+            from {reader} with ordinality
             """,
             [result.load_id, result.source_file, sha256, spec.vintage, spec.input_kind, result.loaded_at, *params],
         )
     except duckdb.Error as exc:
         raise ExtractFormatError(f"{spec.path}: {exc}") from exc
-    n = con.execute(f'select count(*) from raw."{spec.table}"').fetchone()[0]
-    if n == 0:
-        raise ExtractFormatError(f"{spec.path}: the file has a header but no data rows")
+    try:
+        n = con.execute(f"select count(*) from {_INCOMING}").fetchone()[0]
+        if n == 0:
+            raise ExtractFormatError(f"{spec.path}: the file has a header but no data rows")
+        check_counts(con, spec, _INCOMING)
+        history.append(con, spec.table, _INCOMING)
+        history.rebuild_current(con, spec.table, spec.columns, spec.period_columns)
+    finally:
+        con.execute(f"drop table if exists {_INCOMING}")
     result.rows_read = result.rows_loaded = n
     record_load(con, result)
     return result
 
 
 def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: bool = True) -> LoadResult:
-    """Land one bundled extract atomically, or skip it when the same file (same sha256) is current.
+    """Land one bundled extract atomically, or skip it when the same file (same sha256) was loaded before.
 
-    Returns the new :class:`LoadResult`, or the current ledger entry with ``skipped=True``.
-    Raises :class:`ProvenanceError` when ``verify_provenance`` and the file's sha256 differs from the
-    provenance entry; :class:`ExtractFormatError` for unreadable input (the warehouse is unchanged).
+    Returns the new :class:`LoadResult`, or the ledger entry of the earlier load of the same file with
+    ``skipped=True`` (nothing written: the same file delivered twice, even after another release, is never
+    counted twice). Raises :class:`ProvenanceError` when ``verify_provenance`` and the file's sha256
+    differs from the provenance entry; :class:`ExtractFormatError` for unreadable input (the warehouse is
+    unchanged).
     """
     sha256 = file_sha256(spec.path)
     if verify_provenance and sha256 != spec.sha256:
@@ -142,4 +206,10 @@ def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: boo
             assert current is not None
             current.skipped = True
             return current
+        earlier = history.sha_in_history(con, spec.table, sha256)
+        if earlier is not None:
+            [previous] = [r for r in load_results(con, earlier) if r.table_name == spec.table] or [None]
+            if previous is not None:
+                previous.skipped = True
+                return previous
         return land_extract(con, spec, sha256)

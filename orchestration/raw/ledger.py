@@ -35,6 +35,9 @@ from typing import Literal
 
 import duckdb
 
+from orchestration.checkpoints import checkpoint
+from orchestration.locking import warehouse_write_lock
+
 InputKind = Literal["real", "synthetic"]
 
 #: Columns every raw table carries after its published columns, in this order.
@@ -170,6 +173,20 @@ def current_loads(con: duckdb.DuckDBPyConnection, table_name: str) -> list[LoadR
     return [LoadResult(*r) for r in rows]
 
 
+def load_results(con: duckdb.DuckDBPyConnection, load_id: str) -> list[LoadResult]:
+    """The ledger rows of one load (one per table and file)."""
+    ensure_ledger(con)
+    rows = con.execute(
+        """
+        select table_name, source, source_file, sha256, vintage, input_kind, rows_read, rows_loaded,
+               rows_quarantined, duplicates_collapsed, load_id, loaded_at
+        from raw._load_ledger where load_id = ? order by table_name, source_file
+        """,
+        [load_id],
+    ).fetchall()
+    return [LoadResult(*r) for r in rows]
+
+
 def is_current(con: duckdb.DuckDBPyConnection, table_name: str, sha256s: list[str]) -> bool:
     """True when the raw table exists and its latest load came from exactly these file hashes."""
     if not table_exists(con, "raw", table_name):
@@ -211,18 +228,24 @@ def load_transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, make sure the ledger exists, and run the body in one transaction.
 
     Commits when the body returns, rolls back on any exception (the exception propagates), and always
-    closes the connection so that dbt, run next in another process, can take the file lock.
+    closes the connection so that dbt, run next in another process, can take the file lock. Holds the
+    warehouse write lock (:mod:`orchestration.locking`) throughout: a concurrent run or reader waits.
+    A process killed inside the body leaves no trace: DuckDB discards the uncommitted transaction when the
+    file is next opened. The test-only checkpoint ``before_commit`` (:mod:`orchestration.checkpoints`)
+    fires after the body, before COMMIT.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
-    try:
-        ensure_ledger(con)
-        con.execute("begin transaction")
+    with warehouse_write_lock(warehouse):
+        con = duckdb.connect(str(warehouse))
         try:
-            yield con
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
-    finally:
-        con.close()
+            ensure_ledger(con)
+            con.execute("begin transaction")
+            try:
+                yield con
+                checkpoint("before_commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+        finally:
+            con.close()

@@ -28,6 +28,11 @@ class ExtractSpec:
 
     ``columns`` are the published header names, in published order (matched case-insensitively).
     ``delimiter`` and ``header`` describe the file format. ``path`` is absolute.
+    ``period_columns``: the columns that name a row's period (e.g. fiscal year and month); a newer vintage
+    replaces an older one period by period (orchestration/raw/history.py). Empty: a load replaces the whole
+    table. ``count_columns``: columns holding counts, checked at landing (non-negative integers, optional
+    thousands separators); ``empty_markers``: the values that mean "empty cell" in a count column
+    (besides the empty string), e.g. ``%null%``; any other text (``D``, ``*``, ``<10``, ``-``) is an error.
     """
 
     table: str
@@ -43,6 +48,9 @@ class ExtractSpec:
     header: bool = True
     origin: dict[str, str] = field(default_factory=dict)
     licence: str = ""
+    period_columns: tuple[str, ...] = ()
+    count_columns: tuple[str, ...] = ()
+    empty_markers: tuple[str, ...] = ()
 
     @property
     def relative_path(self) -> str:
@@ -77,6 +85,9 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
         header=bool(fmt.get("header", True)),
         origin={k: str(v) for k, v in (entry.get("origin") or {}).items()},
         licence=str(entry.get("licence", "")),
+        period_columns=tuple(entry.get("period_columns") or ()),
+        count_columns=tuple(entry.get("count_columns") or ()),
+        empty_markers=tuple(str(m) for m in (entry.get("empty_markers") or ())),
     )
 
 

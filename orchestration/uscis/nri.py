@@ -134,6 +134,8 @@ def validate_row(values: dict[str, str], line_number: int) -> list[RowProblem]:
             bad("referral_date", "bad_date: expected a calendar date YYYY-MM-DD")
         elif referral < MPP_INCEPTION:
             bad("referral_date", f"out_of_range: before MPP inception {MPP_INCEPTION.isoformat()}")
+        elif referral > date.today():
+            bad("referral_date", "out_of_range: in the future")
     interview = None
     if values["interview_date"]:
         interview = _parse_date(values["interview_date"])
@@ -141,6 +143,8 @@ def validate_row(values: dict[str, str], line_number: int) -> list[RowProblem]:
             bad("interview_date", "bad_date: expected a calendar date YYYY-MM-DD or empty (pending)")
         elif referral is not None and interview < referral:
             bad("interview_date", f"out_of_range: before referral_date {referral.isoformat()}")
+        elif interview > date.today():
+            bad("interview_date", "out_of_range: in the future")
     outcome = values["outcome"]
     if outcome and outcome not in OUTCOMES:
         bad("outcome", f"not_allowed: expected one of {', '.join(OUTCOMES)} or empty (pending)")

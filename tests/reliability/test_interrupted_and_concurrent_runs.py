@@ -1,0 +1,123 @@
+"""Real `mpp-metrics run` processes: killed mid-ingestion, then two runs at once (one on a release with 1%
+corrupted rows) against the same var/ folder.
+
+1. A run is SIGKILLed inside the EOIR load transaction (test-only checkpoint ``eoir_before_commit``,
+   orchestration/checkpoints.py): the warehouse opens, no raw table is partial (no EOIR table, no
+   leftover ``__incoming`` table, every extract's history rows = its ledger rows), no metrics.json.
+2. Two runs then start at the same moment: the rerun on the bundled release and a run on a 1%-corrupted
+   release (same seed and scale). Both succeed (the second waits on the warehouse lock instead of failing
+   on DuckDB's file lock), both write metrics.json, and the corrupted run prints how many rows were
+   quarantined per file and why, matching the generator's expected counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.eoir.generator import generate_release
+
+pytestmark = pytest.mark.e2e
+
+CLI = str(Path(sys.executable).parent / "mpp-metrics")
+
+
+def env_for(var: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "MPP_VAR_DIR": str(var), **extra}
+    for k in ("DAGSTER_HOME", "MPP_WAREHOUSE"):
+        env.pop(k, None)
+    return env
+
+
+def start(var: Path, *args: str, **extra: str) -> subprocess.Popen:
+    return subprocess.Popen([CLI, "run", *args], env=env_for(var, **extra), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("interrupt")
+    var = root / "var"
+    marker = root / "checkpoint.txt"
+    killed = start(var, MPP_TEST_CHECKPOINT="eoir_before_commit", MPP_TEST_CHECKPOINT_FILE=str(marker))
+    deadline = time.monotonic() + 600
+    while not marker.exists():
+        assert killed.poll() is None, killed.stdout.read()
+        assert time.monotonic() < deadline, "the run never reached the checkpoint"
+        time.sleep(0.5)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and everything it started (its own session)
+    killed.wait(timeout=60)
+    after_kill = inspect_warehouse(var / "warehouse" / "build.duckdb")
+    metrics_after_kill = (var / "output" / "metrics.json").exists()
+
+    corrupt = root / "corrupt_release"
+    meta = generate_release(corrupt, seed=20201231, scale=0.01, corrupt_rate=0.01)
+    rerun = start(var)
+    corrupted = start(var, "--eoir-release", str(corrupt), "--output", str(root / "out_corrupt"))
+    out_rerun, _ = rerun.communicate(timeout=900)
+    out_corrupt, _ = corrupted.communicate(timeout=900)
+    return {"var": var, "root": root, "after_kill": after_kill, "metrics_after_kill": metrics_after_kill,
+            "killed_rc": killed.returncode, "rerun": (rerun.returncode, out_rerun),
+            "corrupt": (corrupted.returncode, out_corrupt), "meta": meta}
+
+
+def inspect_warehouse(wh: Path) -> dict:
+    con = duckdb.connect(str(wh))  # opening replays or discards the WAL of the killed process
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
+        ledger = con.execute("select table_name, load_id, rows_read, rows_loaded, rows_quarantined, "
+                             "duplicates_collapsed from raw._load_ledger").fetchall()
+        history_counts = {}
+        for table, load_id, *_ in ledger:
+            if f"{table}__history" in tables:
+                history_counts[table] = con.execute(
+                    f'select count(*) from raw."{table}__history" where _load_id = ?', [load_id]).fetchone()[0]
+        return {"tables": tables, "ledger": ledger, "history_counts": history_counts}
+    finally:
+        con.close()
+
+
+def test_killed_run_leaves_no_partial_raw_table(runs):
+    state = runs["after_kill"]
+    assert runs["killed_rc"] == -signal.SIGKILL
+    assert not [t for t in state["tables"] if t.startswith("eoir_")], "uncommitted EOIR tables survived the kill"
+    assert not [t for t in state["tables"] if t.endswith("__incoming")]
+    assert not [r for r in state["ledger"] if r[0].startswith("eoir_")]
+    for table, _load, read, loaded, quarantined, dups in state["ledger"]:
+        assert read == loaded + quarantined + dups
+        if table in state["history_counts"]:
+            assert state["history_counts"][table] == loaded, table
+    assert not runs["metrics_after_kill"]
+
+
+def test_rerun_and_concurrent_run_both_succeed_one_waiting_for_the_other(runs):
+    (rc1, out1), (rc2, out2) = runs["rerun"], runs["corrupt"]
+    assert rc1 == 0, out1[-3000:]
+    assert rc2 == 0, out2[-3000:]
+    assert "Could not set lock" not in out1 + out2
+    assert "waiting for the warehouse lock" in out1 + out2
+    assert json.loads((runs["var"] / "output" / "metrics.json").read_text())["metrics"]
+    assert json.loads((runs["root"] / "out_corrupt" / "metrics.json").read_text())["metrics"]
+
+
+def test_corrupted_release_reports_quarantined_rows_per_file_and_reason(runs):
+    _rc, out = runs["corrupt"]
+    text = " ".join(out.split())  # undo the console's line wrapping
+    for name, t in runs["meta"]["tables"].items():
+        exp = t["expected"]
+        m = re.search(rf"quarantined ([\d,]+) of ([\d,]+) rows of \S*{re.escape(name)} -> raw\._rejects \(([^)]*)\)", text)
+        assert m, f"no quarantine line for {name}"
+        assert int(m[1].replace(",", "")) == exp["rows_quarantined"]
+        assert int(m[2].replace(",", "")) == exp["rows_read"]
+        assert "bad_key" in m[3] and "too_few_fields" in m[3]
+        assert exp["rows_quarantined"] >= 0.008 * exp["rows_read"]  # 1% corrupted (binomial) + the usual defects
