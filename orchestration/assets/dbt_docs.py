@@ -2,8 +2,10 @@
 
 Why a separate asset rather than a step of the dbt asset: the docs' catalog describes the tables as built,
 so it must run after every model; a docs failure must not mark the models failed or skip the publish; and
-it can be re-materialized alone. It runs ``dbt docs generate --static`` (dbt >= 1.7: one self-contained
-``static_index.html`` that opens from disk) into a private target folder, then swaps the folder in:
+it can be re-materialized alone. It runs ``dbt docs generate --static --no-compile`` (dbt >= 1.7: one
+self-contained ``static_index.html`` that opens from disk) into a private target folder seeded with the
+project's parsed manifest (the one the Dagster assets are built from; --no-compile skips compiling ~300
+nodes again, 10 s instead of 40 s, and then reads the manifest from the target folder), then swaps the folder in:
 ``var/dbt_docs/index.html`` (the static page), plus manifest.json and catalog.json. Pool ``warehouse``:
 building the catalog opens the build database.
 """
@@ -19,6 +21,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
 
@@ -58,7 +61,13 @@ def build_dbt_docs_asset(upstream: Sequence[AssetKey]) -> AssetsDefinition:
         final.parent.mkdir(parents=True, exist_ok=True)
         work = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
-            dbt.cli(["docs", "generate", "--static", "--vars", pipeline.dbt_vars_json()], target_path=work).wait()
+            work.mkdir()
+            manifest = dbt_project.manifest_path
+            for artifact in (manifest, manifest.with_name("partial_parse.msgpack")):
+                if artifact.is_file():
+                    shutil.copy2(artifact, work / artifact.name)
+            args = ["docs", "generate", "--static", "--no-compile", "--vars", pipeline.dbt_vars_json()]
+            dbt.cli(args, target_path=work).wait()
             static = work / "static_index.html"
             if not static.is_file():
                 raise RuntimeError(f"dbt docs generate --static wrote no {static.name} in {work}")

@@ -52,18 +52,24 @@ def _evaluation(event_log_entry) -> CheckResult | None:
 def run_check_results(context: AssetExecutionContext) -> list[CheckResult]:
     """Every asset check evaluated so far in this run (dbt tests, GE suites), in event order."""
     records = context.instance.get_records_for_run(
-        run_id=context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+        run_id=context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
     ).records
     results = [_evaluation(r.event_log_entry) for r in records]
     return [r for r in results if r is not None]
 
 
+def _full_asset_graph(context: AssetExecutionContext):
+    """The asset graph of the whole job, also when this run materializes a subset of it."""
+    job = context.job_def
+    while job.asset_selection_data is not None:  # a subset run: walk up to the job it was selected from
+        job = job.asset_selection_data.parent_job_def
+    return job.asset_layer.asset_graph
+
+
 def latest_failed_blocking_checks(context: AssetExecutionContext, upstream: Sequence[AssetKey]) -> list[str]:
     """Checks on ``upstream`` assets whose latest evaluation (any run) failed with severity ERROR."""
     wanted = set(upstream)
-    # The job's asset graph holds every asset and check of the code location (also for a subset run).
-    graph = context.job_def.asset_layer.asset_graph
-    check_keys: list[AssetCheckKey] = [ck for ck in graph.asset_check_keys if ck.asset_key in wanted]
+    check_keys: list[AssetCheckKey] = [ck for ck in _full_asset_graph(context).asset_check_keys if ck.asset_key in wanted]
     if not check_keys:
         return []
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
@@ -106,7 +112,7 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
             settings.warehouse,
             settings.published_dir,
             as_of_date=pipeline.as_of,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             checks=checks,
         )
         context.log.info(f"published {len(result.tables)} tables to {result.database} ({result.publication_id})")
