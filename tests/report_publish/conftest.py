@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.eoir.release import SYNTHETIC_MARKER
 from orchestration.raw.ledger import ensure_ledger
 from orchestration.settings import PROJECT_DIR, get_settings
 
@@ -112,8 +115,14 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
 
     root = tmp_path_factory.mktemp("pipeline")
     var, output = root / "var", root / "out"
+    # The hand-made fixture release is not real data: a copy with the generator's marker file is landed
+    # (and labelled) as synthetic, like the bundled release.
+    release = root / "eoir_mini_release"
+    shutil.copytree(MINI_RELEASE, release)
+    marker = {"note": "hand-made test fixture (tests/fixtures/eoir_mini_release)", "vintage": "2021-01-31"}
+    (release / SYNTHETIC_MARKER).write_text(json.dumps(marker), encoding="utf-8")
     nri = root / "nri_referrals.csv"
-    generate_nri_extract(nri, seed=7, eoir_release=MINI_RELEASE)
+    generate_nri_extract(nri, seed=7, eoir_release=release)
     saved = {k: os.environ.get(k) for k in ("MPP_VAR_DIR", "MPP_WAREHOUSE", "DAGSTER_HOME")}
     os.environ["MPP_VAR_DIR"] = str(var)
     os.environ.pop("MPP_WAREHOUSE", None)
@@ -121,7 +130,7 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
     get_settings.cache_clear()
     try:
         settings = get_settings()
-        config = {"as_of": "2020-12-31", "output_dir": str(output), "eoir_release": str(MINI_RELEASE), "uscis_nri": str(nri)}
+        config = {"as_of": "2020-12-31", "output_dir": str(output), "eoir_release": str(release), "uscis_nri": str(nri)}
         start = time.monotonic()
         result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
             run_config={"resources": {"pipeline": {"config": config}}},
