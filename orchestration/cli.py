@@ -195,6 +195,9 @@ def run(
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")
+    if (output_dir / "report.html").is_file():
+        console.print(f"report:       {output_dir / 'report.html'} (charts in {output_dir / 'charts'})")
+    console.print(f"published:    {settings.published_dir / 'mpp_metrics.duckdb'} (analysts: open read-only)")
 
 
 @app.command()

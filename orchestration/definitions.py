@@ -22,11 +22,14 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource
 
+from orchestration.assets.dbt_docs import build_dbt_docs_asset
 from orchestration.assets.dbt_models import mpp_dbt_models
 from orchestration.assets.ge_checks import build_ge_checks
 from orchestration.assets.outputs import metrics_json
+from orchestration.assets.published import build_published_warehouse_asset, published_upstream_keys
 from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
+from orchestration.assets.report import report
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
 from orchestration.uscis.asset import uscis_nri_referrals
@@ -36,6 +39,12 @@ MAIN_JOB_NAME = "mpp_main"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 all_assets = [*build_extract_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
+# Write-audit-publish, report and dbt docs (outputs group): downstream of every mart / model.
+all_assets += [
+    build_published_warehouse_asset(published_upstream_keys(mpp_dbt_models)),
+    report,
+    build_dbt_docs_asset(sorted(mpp_dbt_models.keys, key=lambda k: k.to_user_string())),
+]
 # Great Expectations suites as asset checks: blocking (ERROR) ones gate outputs; see assets/ge_checks.py.
 ge_checks = build_ge_checks(all_assets)
 

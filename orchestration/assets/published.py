@@ -1,0 +1,130 @@
+"""The analysts' published warehouse as a Dagster asset: ``["outputs", "published_warehouse"]``.
+
+Write-audit-publish (orchestration/publish.py): the asset depends on EVERY mart and seed of the dbt
+project (and the printed-total check model), so a failed dbt model, a failed blocking dbt test or a
+failed blocking Great Expectations check upstream skips it in the same run: the last good publication
+stays in place. As a second guard, when it does run it refuses to publish if the latest evaluation of a
+blocking (ERROR) check on any upstream asset failed, e.g. when the asset is materialized alone after a
+failed run. Pool ``warehouse``: it reads the build database, so it runs between writers, never beside one.
+"""
+
+
+from collections.abc import Sequence
+
+from dagster import (
+    AssetCheckKey,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    DagsterEventType,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.publish import CheckResult, PublishBlocked, publish_warehouse
+from orchestration.resources import PipelineConfig
+from orchestration.settings import get_settings
+
+PUBLISHED_WAREHOUSE_KEY = AssetKey(["outputs", "published_warehouse"])
+#: Layers of the dbt project that are published (or read for the metadata tables).
+PUBLISHED_LAYERS = ("marts", "seeds")
+EXTRA_UPSTREAM = (AssetKey(["intermediate", "int_cbp_mpp_printed_total_discrepancies"]),)
+
+
+def published_upstream_keys(dbt_assets_def: AssetsDefinition) -> list[AssetKey]:
+    """Every mart and seed asset of the dbt assets definition (plus the printed-total check model)."""
+    keys = [k for k in dbt_assets_def.keys if k.path[0] in PUBLISHED_LAYERS]
+    keys += [k for k in EXTRA_UPSTREAM if k in dbt_assets_def.keys]
+    return sorted(keys, key=lambda k: k.to_user_string())
+
+
+def _evaluation(event_log_entry) -> CheckResult | None:
+    event = getattr(event_log_entry, "dagster_event", None)
+    data = getattr(event, "event_specific_data", None)
+    if data is None or not hasattr(data, "passed"):
+        return None
+    return CheckResult(data.asset_key.to_user_string(), data.check_name, bool(data.passed), data.severity.value)
+
+
+def run_check_results(context: AssetExecutionContext) -> list[CheckResult]:
+    """Every asset check evaluated so far in this run (dbt tests, GE suites), in event order."""
+    records = context.instance.get_records_for_run(
+        run_id=context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+    ).records
+    results = [_evaluation(r.event_log_entry) for r in records]
+    return [r for r in results if r is not None]
+
+
+def _full_asset_graph(context: AssetExecutionContext):
+    """The asset graph of the whole job, also when this run materializes a subset of it."""
+    job = context.job_def
+    while job.asset_selection_data is not None:  # a subset run: walk up to the job it was selected from
+        job = job.asset_selection_data.parent_job_def
+    return job.asset_layer.asset_graph
+
+
+def latest_failed_blocking_checks(context: AssetExecutionContext, upstream: Sequence[AssetKey]) -> list[str]:
+    """Checks on ``upstream`` assets whose latest evaluation (any run) failed with severity ERROR."""
+    wanted = set(upstream)
+    check_keys: list[AssetCheckKey] = [ck for ck in _full_asset_graph(context).asset_check_keys if ck.asset_key in wanted]
+    if not check_keys:
+        return []
+    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
+    failed = []
+    for key, record in latest.items():
+        if record.status != AssetCheckExecutionRecordStatus.FAILED or record.event is None:
+            continue
+        result = _evaluation(record.event)
+        if result is not None and result.severity == "ERROR":
+            failed.append(f"{key.asset_key.to_user_string()}:{key.name}")
+    return sorted(failed)
+
+
+def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefinition:
+    """The publish asset, downstream of ``upstream`` (the real graph: every mart and seed)."""
+    upstream = list(upstream)
+
+    @asset(
+        key=PUBLISHED_WAREHOUSE_KEY,
+        group_name="outputs",
+        deps=upstream,
+        kinds={"duckdb", "parquet"},
+        pool=WAREHOUSE_POOL,
+        description=(
+            "The analysts' read-only copy: var/published/mpp_metrics.duckdb (marts, seeds, meta.*) and "
+            "var/published/parquet/, built beside the old copy and swapped in atomically only when every "
+            "blocking check upstream passed (orchestration/publish.py)."
+        ),
+    )
+    def published_warehouse(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
+        """Copy, audit and swap in the published warehouse; raise PublishBlocked on a failed blocking check."""
+        settings = get_settings()
+        checks = run_check_results(context)
+        stale_failures = latest_failed_blocking_checks(context, upstream)
+        if stale_failures:
+            raise PublishBlocked(
+                "latest evaluation of blocking check(s) failed, nothing published: " + ", ".join(stale_failures)
+            )
+        result = publish_warehouse(
+            settings.warehouse,
+            settings.published_dir,
+            as_of_date=pipeline.as_of,
+            run_id=context.run.run_id,
+            checks=checks,
+        )
+        context.log.info(f"published {len(result.tables)} tables to {result.database} ({result.publication_id})")
+        return MaterializeResult(
+            metadata={
+                "path": MetadataValue.path(str(result.database)),
+                "parquet": MetadataValue.path(str(result.parquet_dir)),
+                "publication_id": result.publication_id,
+                "as_of": pipeline.as_of,
+                "tables": len(result.tables),
+                "checks_recorded": len(checks),
+            }
+        )
+
+    return published_warehouse

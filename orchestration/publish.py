@@ -1,0 +1,369 @@
+"""Write-audit-publish: the analysts' read-only copy of the marts, swapped in atomically.
+
+The build database (``Settings.warehouse``) is written by Dagster and dbt and is never opened by
+analysts. After a run whose blocking checks passed, :func:`publish_warehouse` copies what analysts need
+into a NEW DuckDB file built beside the published one, audits it, and swaps it into place with
+``os.replace``; Parquet files are written to a new folder and swapped in through a symlink.
+
+Published layout (under ``Settings.published_dir``, default ``var/published/``)::
+
+    mpp_metrics.duckdb           one DuckDB file (open it with :func:`open_published`)
+      marts.<table>              every table of the build's ``marts`` schema, as built
+      seeds.<table>              every seed (definitions and code lists, to decode the marts)
+      meta.publication           1 row: publication_id, published_at (UTC), as_of_date, variants, run_id
+      meta.tables                1 row per published table: schema_name, table_name, row_count,
+                                 carries_case_ids, case_id_note
+      meta.inputs                1 row per raw table: its current load from raw._load_ledger (file,
+                                 sha256, vintage, input_kind, rows read / loaded / quarantined / collapsed)
+      meta.quarantine            1 row per (raw table, file, reason code): quarantined rows of the current
+                                 loads, counted from raw._rejects (the rejected text itself is NOT published)
+      meta.printed_total_discrepancies
+                                 CBP MPP page totals that differ from the sum of their printed parts
+                                 (intermediate.int_cbp_mpp_printed_total_discrepancies)
+      meta.check_results         1 row per asset check evaluated in the publishing run (dbt tests, GE
+                                 suites): asset_key, check_name, passed, severity
+    parquet -> parquet-<id>/     symlink to the current Parquet folder: <schema>__<table>.parquet per
+                                 table above, plus _publication.json (same publication_id)
+
+Privacy: the copy holds aggregates and pseudonymous ids only. The tables that carry EOIR case ids
+(IDNCASE, a pseudonymous docket number; never names, A-numbers, dates of birth or free text) are listed
+in :data:`CASE_LEVEL_TABLES`; publishing fails if any other table has a ``case_id`` column or if any
+table has a column matching :data:`FORBIDDEN_COLUMN` (so a new person-level mart needs a deliberate
+review before analysts see it).
+
+Guarantees: nothing is swapped in unless the whole copy was built and audited (row counts equal the
+build's, headline stamped with the run's as-of date); a failed or blocked run leaves the last good
+publication untouched; a reader holding the old file open keeps reading the old inode (POSIX rename
+semantics) and never blocks the publish, because the published file is never written in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_DB_NAME = "mpp_metrics.duckdb"
+PARQUET_LINK_NAME = "parquet"
+
+#: Tables that carry one row per EOIR case (pseudonymous case id IDNCASE), and why analysts need them.
+CASE_LEVEL_TABLES: dict[str, str] = {
+    "marts.court_metric_cases": "drill-down: the EOIR case ids behind each court figure (metric_id, period)",
+    "marts.mpp_case_outcomes": "one row per MPP case: EOIR case id, nationality, dates, location and "
+    "initial-completion outcome (goal 2/3 cohorts)",
+    "marts.mpp_relief_cases": "one row per MPP case granted relief: EOIR case id, form, dates, location, nationality",
+}
+
+#: Column names that must never reach the analysts' copy (free text or person-level identifiers).
+FORBIDDEN_COLUMN = re.compile(
+    r"(raw_text|free_text|comment|remarks|gender|sex|birth|dob|alien_number|a_number|anumber|"
+    r"first_name|last_name|full_name|person_name|address|phone|email|language|_lang)",
+    re.IGNORECASE,
+)
+
+_SEED_SCHEMA = "seeds"
+_MART_SCHEMA = "marts"
+
+
+class PublishError(RuntimeError):
+    """The copy could not be built or failed its audit; the previous publication is untouched."""
+
+
+class PublishBlocked(PublishError):
+    """A blocking check of an upstream asset failed: nothing may be published."""
+
+
+@dataclass
+class PublishResult:
+    """What one publish swapped in."""
+
+    publication_id: str
+    database: Path
+    parquet_dir: Path
+    tables: dict[str, int] = field(default_factory=dict)  # "schema.table" -> row count
+    as_of_date: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One asset check evaluation of the publishing run (dbt test or GE suite)."""
+
+    asset_key: str
+    check_name: str
+    passed: bool
+    severity: str  # "ERROR" (blocking) or "WARN"
+
+
+def published_paths(published_dir: Path) -> tuple[Path, Path]:
+    """(DuckDB file, Parquet symlink) of a publication folder."""
+    return published_dir / PUBLISHED_DB_NAME, published_dir / PARQUET_LINK_NAME
+
+
+def open_published(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the analysts' copy read-only (default ``Settings.published_dir/mpp_metrics.duckdb``).
+
+    Readers use this (or ``duckdb.connect(path, read_only=True)``); never the build database. A
+    connection keeps seeing the publication it opened, even after a newer one is swapped in: reconnect
+    to see the new one. Raises FileNotFoundError when nothing was published yet.
+    """
+    if path is None:
+        from orchestration.settings import get_settings
+
+        path = published_paths(get_settings().published_dir)[0]
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no publication yet (run `make run` or `mpp-metrics run` first)")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+        [catalog, schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def check_privacy(columns_by_table: dict[str, list[str]]) -> None:
+    """Raise PublishError if a table would publish a forbidden column or case ids without review."""
+    problems = []
+    for table, columns in columns_by_table.items():
+        bad = [c for c in columns if FORBIDDEN_COLUMN.search(c)]
+        if bad:
+            problems.append(f"{table}: forbidden column(s) {bad} (free text / person-level)")
+        if "case_id" in columns and table not in CASE_LEVEL_TABLES:
+            problems.append(f"{table}: carries case_id but is not in CASE_LEVEL_TABLES (review it first)")
+    if problems:
+        raise PublishError("refusing to publish:\n  " + "\n  ".join(problems))
+
+
+def _write_metadata(
+    con: duckdb.DuckDBPyConnection,
+    publication_id: str,
+    as_of_date: str | None,
+    run_id: str | None,
+    checks: Iterable[CheckResult],
+) -> None:
+    """Fill schema ``meta`` of the new file (connection has the build attached as ``build``)."""
+    con.execute("create schema meta")
+    has_ledger = "_load_ledger" in _tables(con, "build", "raw")
+    if has_ledger:
+        con.execute(
+            """
+            create table meta.inputs as
+            select table_name, source, source_file, sha256, vintage, input_kind,
+                   rows_read, rows_loaded, rows_quarantined, duplicates_collapsed, loaded_at, load_id
+            from build.raw._load_ledger
+            qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)
+            order by source, table_name
+            """
+        )
+        has_rejects = "_rejects" in _tables(con, "build", "raw")
+        rejects = (
+            """
+            select r.table_name, r.source_file, split_part(r.reason, ':', 1) as reason_code,
+                   count(*)::bigint as rows_quarantined
+            from build.raw._rejects r
+            join meta.inputs i on i.load_id = r.load_id
+            group by all
+            """
+            if has_rejects
+            else "select null::varchar table_name, null::varchar source_file, null::varchar reason_code, "
+            "null::bigint rows_quarantined where false"
+        )
+        con.execute(f"create table meta.quarantine as {rejects} order by 1, 2, 3")
+    else:
+        con.execute(
+            "create table meta.inputs (table_name varchar, source varchar, source_file varchar, sha256 varchar, "
+            "vintage date, input_kind varchar, rows_read bigint, rows_loaded bigint, rows_quarantined bigint, "
+            "duplicates_collapsed bigint, loaded_at timestamp, load_id varchar)"
+        )
+        con.execute(
+            "create table meta.quarantine (table_name varchar, source_file varchar, reason_code varchar, "
+            "rows_quarantined bigint)"
+        )
+    if "int_cbp_mpp_printed_total_discrepancies" in _tables(con, "build", "intermediate"):
+        con.execute(
+            "create table meta.printed_total_discrepancies as "
+            "select * from build.intermediate.int_cbp_mpp_printed_total_discrepancies order by month_start, check_id"
+        )
+    con.execute(
+        "create table meta.check_results (asset_key varchar, check_name varchar, passed boolean, severity varchar)"
+    )
+    rows = [(c.asset_key, c.check_name, c.passed, c.severity) for c in checks]
+    if rows:
+        con.executemany("insert into meta.check_results values (?, ?, ?, ?)", rows)
+    variants = (None, None)
+    if "headline_metrics" in _tables(con, "build", _MART_SCHEMA):
+        got = con.execute(
+            "select any_value(admin_closures_are_completions), any_value(relief_after_reopening_counts) "
+            "from build.marts.headline_metrics"
+        ).fetchone()
+        variants = (got[0], got[1]) if got else variants
+    con.execute(
+        "create table meta.publication as select ?::varchar publication_id, ?::timestamp published_at, "
+        "?::date as_of_date, ?::boolean admin_closures_are_completions, ?::boolean relief_after_reopening_counts, "
+        "?::varchar run_id",
+        [publication_id, datetime.now(UTC).replace(tzinfo=None), as_of_date, variants[0], variants[1], run_id],
+    )
+
+
+def _audit(con: duckdb.DuckDBPyConnection, expected: dict[str, int], as_of_date: str | None) -> None:
+    """The publish-time audit of the NEW file: same row counts as the build, headline of this as-of date."""
+    problems = []
+    for name, n in expected.items():
+        schema, table = name.split(".")
+        got = con.execute(f"select count(*) from {_ident(schema)}.{_ident(table)}").fetchone()[0]
+        if got != n:
+            problems.append(f"{name}: {got} rows published, {n} in the build")
+    if "marts.headline_metrics" not in expected:
+        problems.append("marts.headline_metrics is missing from the build")
+    elif expected["marts.headline_metrics"] == 0:
+        problems.append("marts.headline_metrics is empty")
+    elif as_of_date is not None:
+        stamped = {r[0].isoformat() for r in con.execute("select distinct as_of_date from marts.headline_metrics").fetchall()}
+        if stamped != {as_of_date}:
+            problems.append(f"marts.headline_metrics is as of {sorted(stamped)}, not {as_of_date}")
+    if problems:
+        raise PublishError("audit of the new copy failed:\n  " + "\n  ".join(problems))
+
+
+def _swap_parquet(published_dir: Path, new_dir: Path) -> Path:
+    """Point ``published_dir/parquet`` at ``new_dir`` atomically (symlink + os.replace); prune old folders.
+
+    The folder the link pointed at before is kept (a reader may be listing it); older ones are removed.
+    """
+    link = published_dir / PARQUET_LINK_NAME
+    tmp_link = published_dir / f".{PARQUET_LINK_NAME}.{uuid.uuid4().hex}.link"
+    os.symlink(new_dir.name, tmp_link)
+    previous = None
+    if link.is_symlink():
+        previous = (published_dir / os.readlink(link)).name
+    elif link.exists():  # a plain folder from elsewhere: move it aside so the link can take its place
+        aside = published_dir / f"{PARQUET_LINK_NAME}-legacy-{uuid.uuid4().hex[:8]}"
+        os.replace(link, aside)
+        previous = aside.name
+    os.replace(tmp_link, link)
+    for old in published_dir.glob(f"{PARQUET_LINK_NAME}-*"):
+        if old.name not in (new_dir.name, previous) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def publish_warehouse(
+    build: Path,
+    published_dir: Path,
+    *,
+    as_of_date: str | None = None,
+    run_id: str | None = None,
+    checks: Iterable[CheckResult] = (),
+) -> PublishResult:
+    """Copy marts + seeds + metadata of ``build`` into a new file and Parquet folder, audit, swap in.
+
+    ``build`` is opened read-only (the caller holds the single-writer pool, so no writer is active).
+    Raises PublishBlocked if ``checks`` holds a failed ERROR-severity check, PublishError on any problem
+    found before the swap; in both cases the existing publication is left as it was.
+    """
+    checks = list(checks)
+    failed = [c for c in checks if not c.passed and c.severity == "ERROR"]
+    if failed:
+        names = ", ".join(f"{c.asset_key}:{c.check_name}" for c in failed)
+        raise PublishBlocked(f"blocking check(s) failed, nothing published: {names}")
+    if not Path(build).is_file():
+        raise PublishError(f"build warehouse {build} does not exist")
+    published_dir.mkdir(parents=True, exist_ok=True)
+    db_path, _ = published_paths(published_dir)
+    publication_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    tmp_db = published_dir / f".{PUBLISHED_DB_NAME}.{publication_id}.tmp"
+    tmp_parquet = published_dir / f".{PARQUET_LINK_NAME}.{publication_id}.tmp"
+    final_parquet = published_dir / f"{PARQUET_LINK_NAME}-{publication_id}"
+    counts: dict[str, int] = {}
+    try:
+        con = duckdb.connect(str(tmp_db))
+        try:
+            con.execute(f"attach {duckdb_literal(str(build))} as build (read_only)")
+            names: list[tuple[str, str]] = [(_MART_SCHEMA, t) for t in _tables(con, "build", _MART_SCHEMA)]
+            names += [(_SEED_SCHEMA, t) for t in _tables(con, "build", _SEED_SCHEMA)]
+            if not any(s == _MART_SCHEMA for s, _ in names):
+                raise PublishError(f"{build}: schema marts is empty; run dbt build first")
+            check_privacy({f"{s}.{t}": _columns(con, "build", s, t) for s, t in names})
+            for schema in (_MART_SCHEMA, _SEED_SCHEMA):
+                con.execute(f"create schema if not exists {_ident(schema)}")
+            for schema, table in names:
+                src = f"build.{_ident(schema)}.{_ident(table)}"
+                con.execute(f"create table {_ident(schema)}.{_ident(table)} as select * from {src}")
+                counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {src}").fetchone()[0]
+            _write_metadata(con, publication_id, as_of_date, run_id, checks)
+            con.execute("detach build")
+            meta_tables = [("meta", t) for t in _tables(con, _catalog_name(con), "meta")]
+            for schema, table in meta_tables:
+                counts[f"{schema}.{table}"] = con.execute(f"select count(*) from meta.{_ident(table)}").fetchone()[0]
+            con.execute(
+                "create table meta.tables (schema_name varchar, table_name varchar, row_count bigint, "
+                "carries_case_ids boolean, case_id_note varchar)"
+            )
+            con.executemany(
+                "insert into meta.tables values (?, ?, ?, ?, ?)",
+                [
+                    (name.split(".")[0], name.split(".")[1], n, name in CASE_LEVEL_TABLES, CASE_LEVEL_TABLES.get(name))
+                    for name, n in sorted(counts.items())
+                ],
+            )
+            _audit(con, counts, as_of_date)
+            # Parquet: one file per table, into a private folder first.
+            tmp_parquet.mkdir()
+            for name in sorted(counts) + ["meta.tables"]:
+                schema, table = name.split(".")
+                target = tmp_parquet / f"{schema}__{table}.parquet"
+                con.execute(f"copy (select * from {_ident(schema)}.{_ident(table)}) to {duckdb_literal(str(target))} (format parquet)")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        (tmp_parquet / "_publication.json").write_text(
+            json.dumps({"publication_id": publication_id, "as_of_date": as_of_date, "run_id": run_id, "tables": counts}, indent=2)
+            + "\n",
+            encoding="utf-8",
+        )
+        # Publish: the database first (one rename), then the Parquet folder (one symlink rename).
+        os.replace(tmp_parquet, final_parquet)
+        os.replace(tmp_db, db_path)
+        link = _swap_parquet(published_dir, final_parquet)
+    except BaseException:
+        tmp_db.unlink(missing_ok=True)
+        Path(str(tmp_db) + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(tmp_parquet, ignore_errors=True)
+        if final_parquet.exists() and (published_dir / PARQUET_LINK_NAME).resolve() != final_parquet.resolve():
+            shutil.rmtree(final_parquet, ignore_errors=True)
+        raise
+    return PublishResult(publication_id, db_path, link, counts, as_of_date)
+
+
+def _catalog_name(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_database()").fetchone()[0]
+
+
+def duckdb_literal(text: str) -> str:
+    """A SQL string literal (single quotes doubled) for paths in ATTACH / COPY statements."""
+    return "'" + text.replace("'", "''") + "'"
