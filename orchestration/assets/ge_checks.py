@@ -13,13 +13,20 @@
   ``marts.headline_metrics`` or ``outputs.metrics_json``) waits for this blocking gate, so a failed ERROR
   expectation anywhere means nothing is published in that run.
 
+Suites on raw extracts reuse their last outcome while the validated loads are unchanged (same load ids,
+same suite code, same parameters; cache under ``var/state/ge_outcomes/``), so a no-change run does not
+validate its inputs twice.
+
 Every check reads the warehouse read-only (pool ``warehouse``), closes the connection, validates, writes
 ``<data_docs_dir>/results/<suite>.json``, the GE Data Docs pages and ``<data_docs_dir>/suites.html``; the
 result metadata names the failed expectations with counts and a sample of failing rows, and links the pages.
 """
 
 
+import hashlib
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -34,12 +41,15 @@ from dagster import (
     multi_asset_check,
 )
 
+import expectations as expectations_package
 from expectations.registry import GATE_SUITE, SUITES, ledger_suite
 from expectations.runner import ExpectationOutcome, SuiteOutcome, read_frame, run_suite, write_index
 from expectations.spec import Suite
+from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
+from orchestration.state import fingerprint
 
 LEDGER_CHECK_NAME = "ge_raw_load_ledger"
 
@@ -90,12 +100,53 @@ def _result(outcome: SuiteOutcome, key: AssetKey, check_name: str, severity: str
     )
 
 
+def _expectations_digest() -> str:
+    """sha256 of the expectations package's source (a changed suite is never answered from the cache)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(expectations_package.__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_key(suite: Suite, pipeline: PipelineConfig) -> str | None:
+    """Cache key of a raw-extract suite on the current loads of its tables; None = do not cache.
+
+    Only suites on raw tables (and the ledger suite) are cached: their input is fully identified by the
+    load ids of the ledger, which change with every load, so an unchanged input in a no-change run is not
+    validated twice. Marts are validated only when dbt rebuilt them.
+    """
+    loads = build_state.current_loads(get_settings().warehouse)
+    if suite.name == ledger_suite([]).name:
+        tables = sorted(loads)
+    elif suite.asset_key[0] == "raw" and suite.asset_key[-1] in loads:
+        tables = [suite.asset_key[-1]]
+    else:
+        return None
+    if not tables:
+        return None
+    return fingerprint({
+        "suite": suite.name, "params": _params(pipeline), "code": _expectations_digest(),
+        "warehouse": str(get_settings().warehouse.resolve()), "loads": {t: loads[t] for t in tables},
+    })
+
+
 def _run(suite: Suite, pipeline: PipelineConfig) -> SuiteOutcome:
     settings = get_settings()
     docs = settings.data_docs_dir
+    key = _cache_key(suite, pipeline)
+    cache_file = settings.var_dir / "state" / "ge_outcomes" / f"{suite.name}.pkl"
+    if key is not None and cache_file.is_file():
+        with open(cache_file, "rb") as fh:
+            cached_key, cached = pickle.load(fh)
+        if cached_key == key:
+            return cached
     outcome = run_suite(suite, settings.warehouse, _params(pipeline),
                         docs_dir=docs if settings.build_data_docs else None, results_dir=docs / "results")
     write_index(docs)
+    if key is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(cache_file, "wb") as fh:
+            pickle.dump((key, outcome), fh)
     return outcome
 
 

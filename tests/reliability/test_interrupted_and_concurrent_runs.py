@@ -8,10 +8,13 @@ corrupted rows) against the same var/ folder.
    release (same seed and scale). Both succeed (the second waits on the warehouse lock instead of failing
    on DuckDB's file lock), both write metrics.json, and the corrupted run prints how many rows were
    quarantined per file and why, matching the generator's expected counts.
+3. A run at another as-of date is SIGKILLed in the middle of its dbt build (checkpoint ``dbt_mid_build``):
+   the analysts' published copy is byte-identical afterwards, and the rerun completes and publishes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -121,3 +124,43 @@ def test_corrupted_release_reports_quarantined_rows_per_file_and_reason(runs):
         assert int(m[2].replace(",", "")) == exp["rows_read"]
         assert "bad_key" in m[3] and "too_few_fields" in m[3]
         assert exp["rows_quarantined"] >= 0.008 * exp["rows_read"]  # 1% corrupted (binomial) + the usual defects
+
+
+@pytest.fixture(scope="module")
+def killed_during_dbt(runs):
+    """After the runs above (a publication exists), a run at another as-of date is SIGKILLed in the middle
+    of its dbt build (checkpoint ``dbt_mid_build``), then run again."""
+    var, root = runs["var"], runs["root"]
+    published = var / "published" / "mpp_metrics.duckdb"
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    marker = root / "checkpoint_dbt.txt"
+    killed = start(var, "--as-of", "2020-11-30", MPP_TEST_CHECKPOINT="dbt_mid_build",
+                   MPP_TEST_CHECKPOINT_FILE=str(marker))
+    deadline = time.monotonic() + 600
+    while not marker.exists():
+        assert killed.poll() is None, killed.stdout.read()
+        assert time.monotonic() < deadline, "the run never reached the dbt checkpoint"
+        time.sleep(0.5)
+    os.killpg(killed.pid, signal.SIGKILL)  # the CLI and the dbt process it started
+    killed.wait(timeout=60)
+    after = hashlib.sha256(published.read_bytes()).hexdigest()
+    con = duckdb.connect(str(published), read_only=True)
+    as_of_after_kill = con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
+    con.close()
+    rerun = start(var, "--as-of", "2020-11-30")
+    out, _ = rerun.communicate(timeout=900)
+    con = duckdb.connect(str(published), read_only=True)
+    as_of_rerun = con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
+    con.close()
+    return {"before": before, "after": after, "as_of_after_kill": as_of_after_kill,
+            "rerun": (rerun.returncode, out), "as_of_rerun": as_of_rerun, "killed_rc": killed.returncode}
+
+
+def test_killed_dbt_build_leaves_the_publication_untouched_and_the_rerun_publishes(killed_during_dbt):
+    k = killed_during_dbt
+    assert k["killed_rc"] == -signal.SIGKILL
+    assert k["after"] == k["before"], "the published copy changed although the run was killed mid-build"
+    assert k["as_of_after_kill"] == "2020-12-31"
+    rc, out = k["rerun"]
+    assert rc == 0, out[-3000:]
+    assert k["as_of_rerun"] == "2020-11-30"
