@@ -50,19 +50,7 @@ unioned as (
 
 final as (
 
-    select
-        source_table,
-        page_version,
-        month_start,
-        fiscal_year,
-        component,
-        location_code,
-        location_name,
-        encounter_count,
-        is_rounded,
-        vintage,
-        input_kind
-    from unioned
+    select * from unioned
     where last_day(month_start) <= {{ as_of_date() }}
 
 )
