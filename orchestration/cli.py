@@ -31,13 +31,13 @@ def _root() -> None:
 
 
 def _validate_as_of(value: str) -> str:
+    """The run settings' own check (orchestration.resources.validate_as_of), as a CLI error (exit 2)."""
+    from orchestration.resources import validate_as_of
+
     try:
-        parsed = dt.date.fromisoformat(value)
+        return validate_as_of(value)
     except ValueError as exc:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc
-    if parsed.isoformat() != value:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}")
-    return value
+        raise typer.BadParameter(str(exc)) from exc
 
 
 class _ProgressHandler(logging.Handler):
@@ -118,6 +118,8 @@ def run(
     output: Annotated[Path | None, typer.Option(help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
+    eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
+    eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
     admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = True,
     relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = True,
 ) -> None:
@@ -139,6 +141,8 @@ def run(
                     "output_dir": str(output_dir),
                     "eoir_release": str(eoir_release.resolve()) if eoir_release else "",
                     "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
+                    "eoir_diff_block_vanished": eoir_diff_block_vanished,
+                    "eoir_diff_block_changed": eoir_diff_block_changed,
                     "admin_closures_are_completions": admin_closures_are_completions,
                     "relief_after_reopening_counts": relief_after_reopening_counts,
                 }
@@ -185,6 +189,8 @@ def run(
     print_quarantine(quarantine)
     if not result.success:
         for event in result.all_events:
+            if event.event_type_value == "RUN_FAILURE" and event.message:
+                console.print(f"[red]run failed:[/red] {event.message.strip()}")
             if event.is_step_failure:
                 error = event.event_specific_data.error  # type: ignore[union-attr]
                 while error.cause is not None and "executing op" in error.message:
@@ -207,22 +213,31 @@ def cases(
     csv_out: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write all case ids to this CSV.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Case ids to print (all go to --csv).")] = 20,
 ) -> None:
-    """List the EOIR cases behind a court headline figure (goals 1a, 2, 3), from the last run."""
+    """List the EOIR cases behind a court headline figure (goals 1a, 2, 3), from the published copy."""
     import csv as csv_module
+    import re
 
-    import duckdb
+    from orchestration.publish import open_published
 
-    from orchestration.settings import get_settings
-
-    warehouse = get_settings().warehouse
-    if not warehouse.exists():
-        console.print(f"[red]no warehouse at {warehouse}: run `mpp-metrics run` first[/red]")
-        raise typer.Exit(code=1)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        console.print(f"[red]--period must be a month YYYY-MM, got {period!r}[/red]")
+        raise typer.Exit(code=2)
+    try:
+        con = open_published()
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
     try:
         known = {r[0] for r in con.execute("select distinct metric_id from marts.court_metric_cases").fetchall()}
         if metric_id not in known:
             console.print(f"[red]unknown court metric {metric_id!r}[/red]; known: {', '.join(sorted(known))}")
+            raise typer.Exit(code=2)
+        periods = {r[0] for r in con.execute(
+            "select distinct period from marts.court_headline_metrics where metric_id = ?", [metric_id]).fetchall()}
+        if period not in periods:
+            months = sorted(p for p in periods if p)
+            span = f"months {months[0]} .. {months[-1]} or cumulative" if months else "cumulative only"
+            console.print(f"[red]{metric_id} has no figure for period {period!r}[/red] ({span})")
             raise typer.Exit(code=2)
         rows = con.execute(
             """

@@ -100,6 +100,7 @@ def write_json_atomically(doc: dict[str, Any], path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=2)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the headline file is for downstream readers too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from dagster import ConfigurableResource
@@ -27,6 +28,27 @@ from pydantic import field_validator
 from orchestration.settings import get_settings
 
 MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
+
+
+def validate_as_of(value: str) -> str:
+    """Check an as-of date and return it unchanged; ValueError (message starting 'as_of') otherwise.
+
+    Accepted: an existing calendar date written YYYY-MM-DD, from MPP inception (2019-01-28) to today (UTC).
+    A future date is refused: there is no data after today, and every month-end up to the as-of date is
+    a row of the history marts (a far-future date would only cost memory).
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"as_of must be written YYYY-MM-DD, got {value!r}")
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"as_of {value!r} is not a valid calendar date") from exc
+    if parsed < MIN_AS_OF:
+        raise ValueError(f"as_of {value} is before MPP inception ({MIN_AS_OF})")
+    today = dt.datetime.now(dt.UTC).date()
+    if parsed > today:
+        raise ValueError(f"as_of {value} is in the future (today is {today})")
+    return value
 
 
 class PipelineConfig(ConfigurableResource):
@@ -58,15 +80,7 @@ class PipelineConfig(ConfigurableResource):
     @field_validator("as_of")
     @classmethod
     def _valid_as_of(cls, value: str) -> str:
-        try:
-            parsed = dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"as_of must be an ISO date YYYY-MM-DD, got {value!r}") from exc
-        if parsed.isoformat() != value:
-            raise ValueError(f"as_of must be written YYYY-MM-DD, got {value!r}")
-        if parsed < MIN_AS_OF:
-            raise ValueError(f"as_of {value} is before MPP inception ({MIN_AS_OF})")
-        return value
+        return validate_as_of(value)
 
     @field_validator("eoir_release", "uscis_nri")
     @classmethod

@@ -107,6 +107,45 @@ EOIR_SCHEDULE = Suite(
     ),
 )
 
+#: Largest share of child rows whose parent is missing before a release is refused. Real EOIR releases carry
+#: a few orphans (rows whose parent was purged or quarantined); a truncated or half-delivered table leaves
+#: far more. Documented in docs/quality.md.
+MAX_ORPHAN_SHARE = 0.01
+
+_ORPHANS = """
+select '{child}' as relation,
+    count(*) as child_rows,
+    count(*) filter (where parent.{key} is null) as orphan_rows,
+    count(*) filter (where parent.{key} is null) / greatest(count(*), 1) as orphan_share
+from (select distinct {key} from raw.{parent_table}) as parent
+right join raw.{child_table} as child on child.{key} = parent.{key}
+where child.{key} is not null"""
+
+EOIR_REFERENTIAL_INTEGRITY = Suite(
+    name="raw_eoir_referential_integrity",
+    asset_key=("raw", "eoir_b_tblproceeding"),
+    description=("EOIR release tables refer to each other: hearings and applications to proceedings, "
+                 "proceedings to cases. One row per relation with its share of orphaned child rows."),
+    sql=" union all ".join([
+        _ORPHANS.format(child="proceeding -> case", key="IDNCASE", parent_table="eoir_a_tblcase",
+                        child_table="eoir_b_tblproceeding"),
+        _ORPHANS.format(child="application -> proceeding", key="IDNPROCEEDING", parent_table="eoir_b_tblproceeding",
+                        child_table="eoir_tbl_court_appln"),
+        _ORPHANS.format(child="hearing -> proceeding", key="IDNPROCEEDING", parent_table="eoir_b_tblproceeding",
+                        child_table="eoir_tbl_schedule"),
+    ]),
+    id_columns=("relation", "orphan_rows", "child_rows"),
+    expectations=(
+        between("eoir_orphan_share_below_threshold", "orphan_share",
+                f"A release is complete: at most {MAX_ORPHAN_SHARE:.0%} of hearings, applications or proceedings "
+                "point to a proceeding or case missing from the release (a truncated table orphans far more).",
+                min_value=0, max_value=MAX_ORPHAN_SHARE),
+        between("eoir_no_orphans", "orphan_rows",
+                "Every hearing, application and proceeding points to a parent present in the release.",
+                min_value=0, max_value=0, severity="warning"),
+    ),
+)
+
 _COUNT = "try_cast(replace({c}, ',', '') as bigint)"
 
 CBP_SW_DASHBOARD = Suite(
@@ -217,4 +256,4 @@ LOAD_LEDGER = Suite(
 )
 
 SUITES = [EOIR_CASES, EOIR_PROCEEDINGS, EOIR_APPLICATIONS, EOIR_CASE_IDENTIFIERS, EOIR_SCHEDULE,
-          CBP_SW_DASHBOARD, CBP_NATIONWIDE, CBP_MPP_PAGES, USCIS_NRI]
+          EOIR_REFERENTIAL_INTEGRITY, CBP_SW_DASHBOARD, CBP_NATIONWIDE, CBP_MPP_PAGES, USCIS_NRI]

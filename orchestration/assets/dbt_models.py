@@ -8,7 +8,9 @@ dbt tests run as asset checks (source tests included). The run's settings reach 
 
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -87,3 +89,19 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
                 invocation.process.wait(timeout=30)
             raise
         build_state.record_build(warehouse, build_fingerprint)
+    prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
+
+
+#: dagster-dbt writes one target folder per invocation (target/<asset>-<id>); keep the newest few.
+KEEP_RUN_TARGETS = 5
+
+
+def prune_run_targets(target_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest per-run dbt target folders (``<target>/mpp_dbt_models-*``,
+    ``<target>/*-*`` made by dagster-dbt); the project's own manifest (``target/manifest.json``) stays.
+    Returns the folders removed."""
+    runs = sorted((p for p in target_dir.glob("*-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = runs[keep:]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed

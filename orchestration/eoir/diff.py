@@ -205,6 +205,7 @@ def apply_thresholds(diff: ReleaseDiff, thresholds: DiffThresholds, source_file:
             f"{source_file}: release diff blocked the load: {diff.summary()}; thresholds: vanished block "
             f"{thresholds.vanished_block}, changed block {thresholds.changed_block}; first vanished keys: "
             f"{', '.join(diff.sample_vanished[:5]) or '-'}. Nothing of this release was committed: the warehouse "
-            "keeps the previous release. If the change is real, rerun with a higher threshold "
-            "(pipeline config eoir_diff_block_vanished / eoir_diff_block_changed)."
+            "keeps the previous release. If the change is real, rerun with a higher threshold: "
+            "`mpp-metrics run --eoir-diff-block-vanished F --eoir-diff-block-changed F` (fractions 0..1), or "
+            "the pipeline resource's eoir_diff_block_vanished / eoir_diff_block_changed in the Dagster launchpad."
         )

@@ -9,11 +9,12 @@ and linked release is reused. Either way through
 :func:`orchestration.uscis.nri.load_nri_extract` in one transaction; an unchanged file is not re-loaded.
 """
 
-import csv
 import hashlib
 import json
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
@@ -34,9 +35,23 @@ SYNTHETIC_VINTAGE = date(2021, 3, 1)
 
 
 def _is_synthetic(path: Path) -> bool:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        first = next(csv.DictReader(fh), None)
-    return bool(first) and (first.get("data_origin") or "").strip().upper() == "SYNTHETIC"
+    """True when ANY row of the extract says data_origin = SYNTHETIC (a mixed file is not real input).
+
+    A file DuckDB cannot scan here (bad encoding, malformed lines) is left to the strict reader
+    (orchestration.uscis.nri), which raises the precise error naming file, line and column.
+    """
+    con = duckdb.connect()
+    try:
+        row = con.execute(
+            "select count(*) filter (where upper(trim(coalesce(data_origin, ''))) = 'SYNTHETIC') "
+            "from read_csv(?, header = true, all_varchar = true)",
+            [str(path)],
+        ).fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(row and row[0])
 
 
 def synthetic_release_to_link(pipeline: PipelineConfig) -> Path | None:
@@ -76,7 +91,14 @@ def uscis_nri_referrals(context: AssetExecutionContext, pipeline: PipelineConfig
         if path.is_file():
             context.log.info(f"reusing the SYNTHETIC NRI extract {path} (same seed, generator and linked release)")
         else:
-            summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=link_to)
+            try:
+                summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=link_to)
+            except (duckdb.Error, FileNotFoundError, ValueError) as exc:
+                # an unreadable court release is the EOIR asset's error to report (it names file and line);
+                # here the referrals are generated unlinked rather than adding a second, confusing failure
+                context.log.warning(f"cannot link the synthetic NRI extract to {link_to}: {exc}; generating it unlinked")
+                path = path.with_name(path.stem + "_unlinked.csv")
+                summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=None)
             context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
         kind, vintage = "synthetic", SYNTHETIC_VINTAGE
     with load_transaction(settings.warehouse) as con:

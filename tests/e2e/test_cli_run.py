@@ -96,7 +96,11 @@ def test_as_of_changes_the_figures(first_run, tmp_path: Path):
 def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
     proc = run_cli(tmp_path / "var", "--as-of", "2020-02-30")
     assert proc.returncode == 2
-    assert "YYYY-MM-DD" in proc.stdout + proc.stderr
+    assert "not a valid calendar date" in proc.stdout + proc.stderr
+    for bad, message in (("31/12/2020", "YYYY-MM-DD"), ("2018-12-31", "before MPP inception"),
+                         ("2099-12-31", "in the future")):
+        proc = run_cli(tmp_path / "var", "--as-of", bad)
+        assert proc.returncode == 2 and message in " ".join((proc.stdout + proc.stderr).split()), bad
     assert not (tmp_path / "var" / "warehouse").exists()
 
 
@@ -142,14 +146,18 @@ def test_drill_down_lists_exactly_the_cases_behind_a_figure(first_run, tmp_path:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = out.read_text().splitlines()
     assert lines[0] == "metric_id,period,case_id"
-    # the warehouse's own headline (another test may have rebuilt it at another as-of date)
-    con = duckdb.connect(str(var / "warehouse" / "build.duckdb"), read_only=True)
+    # the published copy's own headline (another test may have republished it at another as-of date)
+    con = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
     [(expected,)] = con.execute("select value from marts.headline_metrics "
                                 "where metric_id = 'g2_removal_orders_in_absentia' and period is null").fetchall()
     con.close()
     assert len(lines) - 1 == expected
     bad = subprocess.run([CLI, "cases", "no_such_metric"], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "unknown court metric" in bad.stdout
+    for period, message in (("2020-13", "must be a month"), ("2020-03", "no figure for period")):
+        bad = subprocess.run([CLI, "cases", "g2_pending", "--period", period], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert bad.returncode == 2 and message in bad.stdout, bad.stdout
 
 
 def test_every_blocking_great_expectations_check_passes_on_the_bundled_data(first_run):

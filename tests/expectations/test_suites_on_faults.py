@@ -133,3 +133,29 @@ def test_every_expectation_names_its_definition_and_severity(suite: str):
     for e in s.expectations:
         assert e.severity in ("error", "warning")
         assert len(e.definition) > 15, e.id
+
+
+def _release_tables(path: Path, hearing_proceedings: list[str]) -> Path:
+    """Cases 1, 2; proceedings 10 -> case 1, 11 -> case 2; one application on 10; hearings on the given
+    proceedings (all VARCHAR, as landed)."""
+    hearings = ", ".join(f"('{i}', '{p}')" for i, p in enumerate(hearing_proceedings, start=100))
+    return make_warehouse(path, {
+        "raw.eoir_a_tblcase": "select * from (values ('1'), ('2')) t(IDNCASE)",
+        "raw.eoir_b_tblproceeding": "select * from (values ('10', '1'), ('11', '2')) t(IDNPROCEEDING, IDNCASE)",
+        "raw.eoir_tbl_court_appln": "select * from (values ('500', '10')) t(IDNPROCEEDINGAPPLN, IDNPROCEEDING)",
+        "raw.eoir_tbl_schedule": f"select * from (values {hearings}) t(IDNSCHEDULE, IDNPROCEEDING)",
+    })
+
+
+def test_a_truncated_table_orphans_its_children_and_blocks(tmp_path: Path):
+    """Hand-worked: 200 hearings on proceeding 10 and 3 on proceeding 99 (missing, as if B_TblProceeding
+    were cut short): orphan share 3/203 = 1.5% > 1% -> the blocking expectation fails; 1 orphan of 201
+    (0.5%) only warns."""
+    suite = BY_NAME["raw_eoir_referential_integrity"]
+    truncated = run_suite(suite, _release_tables(tmp_path / "t.duckdb", ["10"] * 200 + ["99"] * 3), PARAMS)
+    assert failed_ids(truncated) == {"eoir_orphan_share_below_threshold", "eoir_no_orphans"}
+    assert not truncated.passed("error")
+    few = run_suite(suite, _release_tables(tmp_path / "f.duckdb", ["10"] * 200 + ["99"]), PARAMS)
+    assert failed_ids(few) == {"eoir_no_orphans"} and few.passed("error") and not few.passed("warning")
+    complete = run_suite(suite, _release_tables(tmp_path / "c.duckdb", ["10", "11"]), PARAMS)
+    assert failed_ids(complete) == set()

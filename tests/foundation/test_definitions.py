@@ -80,3 +80,18 @@ def test_great_expectations_checks_are_in_the_main_job_with_their_severities():
     # ... and all of them run in mpp_main ("Materialize all" selects the same)
     job_checks = defs.resolve_job_def(MAIN_JOB_NAME).asset_layer.asset_graph.asset_check_keys
     assert {AssetCheckKey(k, n) for k, n in specs} <= set(job_checks)
+
+
+def test_old_per_run_dbt_target_folders_are_pruned(tmp_path):
+    import os
+
+    from orchestration.assets.dbt_models import prune_run_targets
+
+    (tmp_path / "manifest.json").write_text("{}")
+    for i in range(7):
+        folder = tmp_path / f"mpp_dbt_models-{i:07d}-abc"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    removed = prune_run_targets(tmp_path, keep=5)
+    assert sorted(p.name for p in removed) == ["mpp_dbt_models-0000000-abc", "mpp_dbt_models-0000001-abc"]
+    assert (tmp_path / "manifest.json").is_file() and len(list(tmp_path.glob("*-*"))) == 5
