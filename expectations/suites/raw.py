@@ -108,9 +108,10 @@ EOIR_SCHEDULE = Suite(
 )
 
 #: Largest share of child rows whose parent is missing before a release is refused. Real EOIR releases carry
-#: a few orphans (rows whose parent was purged or quarantined); a truncated or half-delivered table leaves
-#: far more. Documented in docs/quality.md.
-MAX_ORPHAN_SHARE = 0.01
+#: a few orphans (rows whose parent was purged), and every quarantined parent row orphans its children: a
+#: release with 1% corrupted rows orphans about 1-2% of hearings (tests/reliability). A truncated or
+#: half-delivered table leaves far more (cut at half: about half). Documented in docs/quality.md.
+MAX_ORPHAN_SHARE = 0.05
 
 _ORPHANS = """
 select '{child}' as relation,

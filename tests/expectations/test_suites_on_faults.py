@@ -148,11 +148,11 @@ def _release_tables(path: Path, hearing_proceedings: list[str]) -> Path:
 
 
 def test_a_truncated_table_orphans_its_children_and_blocks(tmp_path: Path):
-    """Hand-worked: 200 hearings on proceeding 10 and 3 on proceeding 99 (missing, as if B_TblProceeding
-    were cut short): orphan share 3/203 = 1.5% > 1% -> the blocking expectation fails; 1 orphan of 201
-    (0.5%) only warns."""
+    """Hand-worked: 200 hearings on proceeding 10 and 12 on proceeding 99 (missing, as if B_TblProceeding
+    were cut short): orphan share 12/212 = 5.7% > 5% -> the blocking expectation fails; 1 orphan of 201
+    (0.5%, e.g. a quarantined parent) only warns."""
     suite = BY_NAME["raw_eoir_referential_integrity"]
-    truncated = run_suite(suite, _release_tables(tmp_path / "t.duckdb", ["10"] * 200 + ["99"] * 3), PARAMS)
+    truncated = run_suite(suite, _release_tables(tmp_path / "t.duckdb", ["10"] * 200 + ["99"] * 12), PARAMS)
     assert failed_ids(truncated) == {"eoir_orphan_share_below_threshold", "eoir_no_orphans"}
     assert not truncated.passed("error")
     few = run_suite(suite, _release_tables(tmp_path / "f.duckdb", ["10"] * 200 + ["99"]), PARAMS)
