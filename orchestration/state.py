@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -38,12 +36,9 @@ def _load() -> dict[str, dict[str, Any]]:
 
 
 def _save(cache: dict[str, dict[str, Any]]) -> None:
-    path = _cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".file_hashes.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(cache, fh)
-    os.replace(tmp, path)
+    from orchestration.metrics import write_json_atomically
+
+    write_json_atomically(cache, _cache_path())
 
 
 def sha256_of_stream(stream: IO[bytes], chunk_size: int = 4 << 20) -> str:

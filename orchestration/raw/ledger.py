@@ -24,7 +24,6 @@ or is killed leaves the previous state of the raw table and the ledger untouched
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ import duckdb
 
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
+from orchestration.state import sha256_of_stream
 
 InputKind = Literal["real", "synthetic"]
 
@@ -123,13 +123,10 @@ class LoadResult:
         return d
 
 
-def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks (constant memory)."""
-    h = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks (constant memory)."""
     with open(path, "rb") as fh:
-        while chunk := fh.read(chunk_size):
-            h.update(chunk)
-    return h.hexdigest()
+        return sha256_of_stream(fh)
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
