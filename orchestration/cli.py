@@ -120,6 +120,7 @@ def run(
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
     eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
     eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
+    eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = False,
     admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = True,
     relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = True,
 ) -> None:
@@ -143,6 +144,7 @@ def run(
                     "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
                     "eoir_diff_block_vanished": eoir_diff_block_vanished,
                     "eoir_diff_block_changed": eoir_diff_block_changed,
+                    "eoir_all_columns": eoir_all_columns,
                     "admin_closures_are_completions": admin_closures_are_completions,
                     "relief_after_reopening_counts": relief_after_reopening_counts,
                 }

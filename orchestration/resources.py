@@ -13,6 +13,7 @@ Fields (all validated; none is ever spliced into SQL as text: dbt gets them as -
 - admin_closures_are_completions, relief_after_reopening_counts: DOMAIN.md's open choices (dbt vars).
 - eoir_diff_block_vanished, eoir_diff_block_changed: release-to-release diff thresholds (fractions of the
   previous load's rows, 0..1; orchestration/eoir/diff.py) above which an EOIR load is refused.
+- eoir_all_columns: land every column of the EOIR tables (default: only the columns the models read).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class PipelineConfig(ConfigurableResource):
     relief_after_reopening_counts: bool = True
     eoir_diff_block_vanished: float = 0.10
     eoir_diff_block_changed: float = 1.0
+    eoir_all_columns: bool = False
 
     @field_validator("eoir_diff_block_vanished", "eoir_diff_block_changed")
     @classmethod

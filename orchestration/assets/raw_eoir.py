@@ -7,9 +7,12 @@ Which release: the run's ``pipeline.eoir_release`` (``mpp-metrics run --eoir-rel
 the published zip), else the bundled synthetic release, generated deterministically on first use into
 ``var/generated/`` (it is always labelled synthetic: marker file -> ``_input_kind = 'synthetic'``).
 
-Incremental: when every file of the release has the sha256 of the current load, nothing is read again;
-the assets report the current load with ``skipped_same_hash = True`` and the same data version, so
-nothing downstream is stale.
+Columns: by default only the columns the models read land (``TableSpec.used``; the dbt source declares the
+same list); ``pipeline.eoir_all_columns`` (``--eoir-all-columns``) lands every column of the release.
+
+Incremental: when every file of the release has the sha256 of the current load and the current raw tables
+hold the columns the column policy asks for, nothing is read again; the assets report the current load with
+``skipped_same_hash = True`` and the same data version, so nothing downstream is stale.
 """
 
 import json
@@ -21,7 +24,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, Mat
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.checkpoints import checkpoint
 from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
-from orchestration.eoir.reader import load_release, open_release_file
+from orchestration.eoir.reader import landed_columns, load_release, open_release_file, value_columns
 from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate_release
 from orchestration.raw.ledger import LoadResult, current_load, is_current, load_transaction
 from orchestration.resources import PipelineConfig
@@ -76,8 +79,9 @@ REQUIRED_RAW_TABLES = [spec.raw_table for spec in REQUIRED_TABLES]
             group_name="raw_eoir",
             kinds={"duckdb", "csv"},
             description=(
-                f"raw.{table}: the EOIR FOIA release table as published (TAB-delimited Latin-1 text), every "
-                "column VARCHAR, repaired or quarantined rows accounted for in raw._load_ledger / raw._rejects."
+                f"raw.{table}: the EOIR FOIA release table (TAB-delimited Latin-1 text), the columns the models "
+                "read (or every column with eoir_all_columns), VARCHAR, one row per distinct data row; repaired "
+                "or quarantined rows accounted for in raw._load_ledger / raw._rejects."
             ),
         )
         for table in REQUIRED_RAW_TABLES
@@ -90,7 +94,11 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
     context.log.info(f"EOIR release: {release_path}")
     hashes = release_file_hashes(release_path)
     with load_transaction(get_settings().warehouse) as con:
-        if all(is_current(con, table, [sha]) for table, sha in hashes.items()):
+        columns_ok = all(
+            value_columns(con, rf.spec.raw_table) == landed_columns(rf, pipeline.eoir_all_columns)
+            for rf in locate_release(release_path).files if rf.spec.required
+        )
+        if columns_ok and all(is_current(con, table, [sha]) for table, sha in hashes.items()):
             results: list[LoadResult] = []
             for table in REQUIRED_RAW_TABLES:
                 current = current_load(con, table)
@@ -99,7 +107,8 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
                 results.append(current)
             context.log.info("EOIR release unchanged (same sha256 for every file): nothing re-read")
         else:
-            results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds()))
+            results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds(),
+                                        all_columns=pipeline.eoir_all_columns))
             checkpoint("eoir_before_commit")
     for result in results:
         if result.table_name not in REQUIRED_RAW_TABLES:

@@ -5,48 +5,58 @@ every input line accounted for: ``rows_read = rows_loaded + rows_quarantined + d
 where rows_read counts the physical lines after the header.
 
 Raw table shape (grain = one distinct data row of the file):
-    the spec's published columns upper-cased, in published order (NULL-filled when the file lacks an
-    optional one), then columns the file has beyond the spec (file order), all VARCHAR; then
+    by default the columns the models read (:attr:`TableSpec.used`, published order; NULL-filled when the
+    file lacks an optional one); with ``all_columns=True`` the spec's published columns upper-cased, in
+    published order, then columns the file has beyond the spec (file order). All VARCHAR; then
     ``_source_line BIGINT`` (physical line in the file, header = 1; for collapsed duplicates the first
     occurrence) and the ledger's :data:`~orchestration.raw.ledger.LOAD_COLUMNS`.
     Rows come out in scan order (file order under preserve_insertion_order, repaired rows last); no ORDER BY
     is applied because sorting a 50M-row table of text blows the memory budget: order by ``_source_line``.
 
 How a file is read (all row work happens in DuckDB SQL, vectorised):
-1. The bytes are streamed once through Python in 4 MiB chunks: sha256 of the original bytes, count of
-   physical lines, Latin-1 decoding (every byte 0x00-0xFF maps to U+0000-U+00FF, so the raw text
-   round-trips exactly; DuckDB's own latin-1 decoder rejects bytes 0x80-0x9F), and carriage returns are
-   swapped for U+E00D so that DuckDB's line splitter only breaks on LF. The result is a UTF-8 temporary
-   file (deleted after the load).
-2. DuckDB reads that file as whole lines: ``read_csv(columns={'line': VARCHAR}, delim=U+E001, quote='',
-   escape='', header=false) WITH ORDINALITY``. U+E001 cannot occur in Latin-1 text, quoting is off (an
-   unbalanced ``"`` is data), and the ordinal is the physical line number (checked against the line count
-   of step 1; a mismatch raises).
-3. Fields = ``string_split(line, TAB)``. Rows with the header's width are parsed in SQL; rows with exactly
-   one extra field go through :func:`orchestration.eoir.defects.repair_extra_field` (few rows; Python);
-   other widths (blank lines, too few, two or more extra) are quarantined into ``raw._rejects``.
-4. Values: trimmed of spaces, empty -> NULL, a value made only of NUL bytes (and spaces) -> NULL
-   (reason ``nul_byte``; NUL bytes inside a longer value are left as they are). Date columns: text not matching ``YYYY-MM-DD[ hh:mm:ss[.fff]]`` or not a real
-   date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), before 1950 or after
+1. A background thread streams the bytes once in 4 MiB chunks: sha256 of the original bytes, Latin-1
+   decoding (every byte 0x00-0xFF maps to U+0000-U+00FF, so the raw text round-trips exactly; DuckDB's own
+   latin-1 decoder rejects bytes 0x80-0x9F; ASCII chunks are copied as they are), and carriage returns are
+   swapped for U+E00D so that DuckDB's line splitter only breaks on LF. The UTF-8 text goes to part files
+   of about :data:`PART_BYTES`, cut after a LF, each with its first physical line number and line count
+   (deleted after the load). The thread writes part k+1 while DuckDB works on part k.
+2. Each part is read as whole lines into a temporary table: ``read_csv(columns={'line': VARCHAR},
+   delim=U+E001, quote='', escape='', header=false) WITH ORDINALITY`` (U+E001 cannot occur in Latin-1 text,
+   quoting is off: an unbalanced ``"`` is data). The ordinal plus the part's offset is the physical line
+   number, checked against the part's line count (a mismatch raises). This read is single-threaded, hence
+   the bounded parts; everything after it runs in parallel from memory.
+3. One parallel INSERT per part: fields = ``string_split(line, TAB)``; values trimmed of spaces, empty ->
+   NULL, a value made only of NUL bytes (and spaces) -> NULL (reason ``nul_byte``; NUL bytes inside a longer
+   value are left as they are). Date columns: text not matching ``YYYY-MM-DD[ hh:mm:ss[.fff]]`` or not a
+   real date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), before 1950 or after
    :func:`max_plausible_date` (31 Dec ten years after the vintage; 2100 without vintage) -> NULL
    (``out_of_range_date``); other dates keep their original text (near-future hearing dates stay).
+   The row also carries helper columns (dropped before the swap): the field count, the line when its
+   width is wrong, a 64-bit hash of the normalised fields (a second, independent one when not every
+   column lands), and the original text of each nullified date.
    Columns renamed between releases are mapped to one raw column (``column_aliases.csv``).
-   Nullifications are counted per column and reason over every well-formed row (before duplicates collapse).
+4. Rows of the wrong width: blank lines, too few fields, two or more extra are quarantined into
+   ``raw._rejects``; rows with exactly one extra field go through
+   :func:`orchestration.eoir.defects.repair_extra_field` (few rows; Python) and are landed repaired or
+   quarantined. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column
+   ``_row`` with reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`).
+   Nullifications are counted per landed column and reason over every well-formed row (before
+   duplicates collapse).
 5. Exact duplicates collapse to the first occurrence and are counted: rows whose fields are all equal
-   after trimming (and NUL-only fields emptied), i.e. equal normalised lines, compared before date
-   nullification. Candidates are found by a 64-bit hash of the normalised line and confirmed on the text.
+   after trimming (and NUL-only fields emptied), compared before date nullification. Candidates share the
+   hash of step 3 and are confirmed on every landed value (and, when not every column lands, on the second
+   hash: a false match needs two independent 64-bit collisions).
 6. Keys (:attr:`TableSpec.key` of the five required tables): a row whose key is empty or not digits
    (``bad_key``) or whose key appears on two or more distinct rows (``duplicate_key``: every such row, since
-   none can be told right) is quarantined into ``raw._rejects`` with its line and the key.
+   none can be told right) is quarantined into ``raw._rejects`` with its line (re-read from its part) and
+   the key.
 7. Each table is landed as ``raw.<table>__incoming``, diffed by key against the previous load
    (orchestration/eoir/diff.py: vanished / added / changed into ``raw._release_diffs``, thresholds warn or
    block), then swapped in (drop + rename) inside the caller's transaction.
-8. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column ``_row`` with
-   reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`).
 
-Passes over each file: one Python transcoding pass, then DuckDB scans of the UTF-8 copy: one aggregate
-(line count and widths), rejects and one-extra-field rows only when some exist, date-nullification counts,
-two for duplicates, one to land. Nothing is held in Python memory except the rare one-extra-field rows.
+Passes over each file: one Python pass (thread), one single-threaded DuckDB line read per part, one parallel
+insert per part; then column-store queries on the landed table (widths, dates, duplicates, keys), which read
+only the few columns they need. Nothing is held in Python memory except the rare one-extra-field rows.
 
 Errors: :class:`~orchestration.eoir.release.ReleaseError` for a missing table, a file without header, a
 header lacking a needed column (names the file and the column), duplicate/empty header names, or a line
@@ -56,10 +66,13 @@ count mismatch.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,7 +98,7 @@ from orchestration.eoir.release import (
     TableSpec,
     locate_release,
 )
-from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load, table_exists
+from orchestration.raw.ledger import LOAD_COLUMNS, LoadResult, ensure_ledger, record_load, table_exists
 
 SOURCE = "eoir"
 _CHUNK = 4 << 20
@@ -126,15 +139,6 @@ class EoirLoadResult(LoadResult):
         return d
 
 
-@dataclass
-class _Transcoded:
-    path: Path
-    sha256: str
-    lines: int
-    has_cr: bool
-    has_nul: bool
-
-
 def _q(name: str) -> str:
     """Quote an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -162,26 +166,163 @@ def open_release_file(rf: ReleaseFile) -> IO[bytes]:
     return open(rf.member, "rb")
 
 
-def _transcode(src: IO[bytes], dst: Path) -> _Transcoded:
-    """Stream Latin-1 bytes to a UTF-8 file (CR -> U+E00D), hashing and counting lines on the way."""
+#: UTF-8 bytes per part file: the unit of the single-threaded, line-numbered read (bounds its memory).
+PART_BYTES = 256 << 20
+
+
+@dataclass
+class _Part:
+    path: Path
+    first_line: int  # physical line number (header = 1) of the part's first line
+    lines: int  # physical lines in the part
+    has_cr: bool  # the part may hold a CR (as U+E00D); False means it holds none
+    has_nul: bool  # the part may hold a NUL byte; False means it holds none
+
+
+@dataclass
+class _Transcoded:
+    parts: list[_Part]
+    sha256: str
+    lines: int
+    has_cr: bool
+    has_nul: bool
+
+
+class _PartWriter:
+    """Write a byte stream into part files of about ``part_bytes`` each, cut only after a LF; each finished
+    part is passed to ``on_part``."""
+
+    def __init__(self, work_dir: Path, stem: str, part_bytes: int, on_part) -> None:
+        self.work_dir, self.stem, self.part_bytes, self.on_part = work_dir, stem, part_bytes, on_part
+        self.parts: list[_Part] = []
+        self._fh: IO[bytes] | None = None
+        self._next_line = 1
+
+    def write(self, data: bytes, *, has_cr: bool, has_nul: bool) -> None:
+        while data:
+            if self._fh is None:
+                self._path = self.work_dir / f"{self.stem}.part{len(self.parts):04d}.txt"
+                self._fh = open(self._path, "wb")  # noqa: SIM115 - closed in _close
+                self._size = self._newlines = 0
+                self._cr = self._nul = False
+            self._cr |= has_cr
+            self._nul |= has_nul
+            room = self.part_bytes - self._size
+            if len(data) <= room:
+                self._put(data)
+                return
+            cut = data.rfind(b"\n", 0, room)
+            if cut < 0:  # a line longer than the room left: the part ends after it
+                cut = data.find(b"\n", room)
+                if cut < 0:
+                    self._put(data)
+                    return
+            self._put(data[: cut + 1])
+            self._close(ends_with_lf=True)
+            data = data[cut + 1 :]
+
+    def _put(self, data: bytes) -> None:
+        assert self._fh is not None
+        self._fh.write(data)
+        self._size += len(data)
+        self._newlines += data.count(b"\n")
+        self._last = data[-1:]
+
+    def _close(self, *, ends_with_lf: bool) -> None:
+        assert self._fh is not None
+        self._fh.close()
+        self._fh = None
+        lines = self._newlines + (0 if ends_with_lf else 1)
+        part = _Part(self._path, self._next_line, lines, self._cr, self._nul)
+        self.parts.append(part)
+        self._next_line += lines
+        self.on_part(part)
+
+    def finish(self) -> list[_Part]:
+        if self._fh is not None:
+            self._close(ends_with_lf=self._last == b"\n")
+        return self.parts
+
+
+def _transcode(src: IO[bytes], work_dir: Path, stem: str, part_bytes: int | None = None, on_part=None,
+               stop: threading.Event | None = None) -> _Transcoded:
+    """Stream Latin-1 bytes into UTF-8 part files (CR -> U+E00D), hashing the original bytes on the way.
+
+    ASCII chunks without CR are copied as they are (identical in UTF-8); others are decoded and re-encoded.
+    on_part(part) is called as each part file is finished; ``stop`` set ends the work early (no result).
+    """
     h = hashlib.sha256()
-    newlines = 0
-    last = b""
     has_cr = has_nul = False
-    with open(dst, "wb") as out:
-        while chunk := src.read(_CHUNK):
-            h.update(chunk)
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
-            if not has_nul and b"\x00" in chunk:
-                has_nul = True
-            text = chunk.decode("latin-1")
-            if b"\r" in chunk:
-                has_cr = True
-                text = text.replace("\r", _CR_STANDIN)
-            out.write(text.encode("utf-8"))
-    lines = newlines + (1 if last and last != b"\n" else 0)
-    return _Transcoded(dst, h.hexdigest(), lines, has_cr, has_nul)
+    writer = _PartWriter(work_dir, stem, part_bytes or PART_BYTES, on_part or (lambda part: None))
+    while chunk := src.read(_CHUNK):
+        if stop is not None and stop.is_set():
+            writer.finish()
+            raise _Stopped
+        h.update(chunk)
+        nul = b"\x00" in chunk
+        cr = b"\r" in chunk
+        has_nul |= nul
+        has_cr |= cr
+        if chunk.isascii() and not cr:
+            writer.write(chunk, has_cr=False, has_nul=nul)
+            continue
+        text = chunk.decode("latin-1")
+        if cr:
+            text = text.replace("\r", _CR_STANDIN)
+        writer.write(text.encode("utf-8"), has_cr=cr, has_nul=nul)
+    parts = writer.finish()
+    return _Transcoded(parts, h.hexdigest(), sum(p.lines for p in parts), has_cr, has_nul)
+
+
+class _Stopped(Exception):
+    """The consumer stopped a background transcoding."""
+
+
+class _BackgroundTranscode:
+    """Transcode a release file in a thread so that the disk writes and hashing overlap DuckDB's work on
+    the previous part. Iterate for the parts as they are finished; then :attr:`result` holds the totals.
+
+    The part files stay until :meth:`close` (key rejects re-read their lines at the end of the load)."""
+
+    def __init__(self, rf: ReleaseFile, work_dir: Path, part_bytes: int | None) -> None:
+        self._queue: queue.Queue[_Part | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._produced: list[_Part] = []
+        self.result: _Transcoded | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(rf, work_dir, part_bytes), name=f"transcode-{rf.spec.raw_table}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, rf: ReleaseFile, work_dir: Path, part_bytes: int | None) -> None:
+        def on_part(part: _Part) -> None:
+            self._produced.append(part)
+            self._queue.put(part)
+
+        try:
+            with open_release_file(rf) as src:
+                self.result = _transcode(src, work_dir, rf.spec.raw_table, part_bytes, on_part, self._stop)
+        except _Stopped:
+            pass
+        except Exception as exc:  # noqa: BLE001 - any failure is handed to the consumer thread, which re-raises it
+            self._error = exc
+        finally:
+            self._queue.put(None)
+
+    def __iter__(self) -> Iterator[_Part]:
+        while (part := self._queue.get()) is not None:
+            yield part
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        """Stop the thread (if still running), wait for it, and delete every part file."""
+        self._stop.set()
+        self._thread.join()
+        for part in self._produced:
+            part.path.unlink(missing_ok=True)
 
 
 def _read_header(path: Path) -> str | None:
@@ -192,26 +333,29 @@ def _read_header(path: Path) -> str | None:
     return first.rstrip("\n").removesuffix(_CR_STANDIN)
 
 
-def _line_scan(path: Path) -> str:
-    """SQL relation: (ln BIGINT, line VARCHAR) for every physical line, CR restored, line ending removed."""
+def _line_scan(part: _Part) -> str:
+    """SQL relation: (ln BIGINT, line VARCHAR) for every physical line of a part, line ending removed.
+
+    ``ln`` is the physical line number in the whole file. The read is single-threaded (line numbers come
+    from WITH ORDINALITY), which is why it lands in a temporary table before any per-row work."""
     return (
-        f"(select ordinality as ln, line from read_csv({_lit(str(path))}, columns={{'line': 'VARCHAR'}}, "
-        f"delim={_lit(_LINE_DELIM)}, quote='', escape='', header=false, auto_detect=false, "
-        f"strict_mode=true, all_varchar=true) with ordinality)"
+        f"(select ordinality + {part.first_line - 1} as ln, line from read_csv({_lit(str(part.path))}, "
+        f"columns={{'line': 'VARCHAR'}}, delim={_lit(_LINE_DELIM)}, quote='', escape='', header=false, "
+        f"auto_detect=false, strict_mode=true, all_varchar=true) with ordinality)"
     )
 
 
 @dataclass
 class _Layout:
     header: list[str]  # upper-cased header names, file order (aliases replaced by their canonical name)
-    out_columns: list[str]  # raw table published columns, output order
+    out_columns: list[str]  # raw table columns, output order (all published + extras, or the used ones)
     missing: list[str]
     extra: list[str]
     reordered: bool
     renamed: dict[str, str] = field(default_factory=dict)
 
 
-def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
+def _layout(spec: TableSpec, header_line: str, display: str, all_columns: bool = True) -> _Layout:
     header = [h.strip(" \x00").upper() for h in header_line.split("\t")]
     for i, h in enumerate(header, start=1):
         if not h:
@@ -250,7 +394,8 @@ def _layout(spec: TableSpec, header_line: str, display: str) -> _Layout:
     extra = [h for h in header if h not in set(spec_cols)]
     in_file_order = [h for h in header if h in set(spec_cols)]
     reordered = in_file_order != [c for c in spec_cols if c in present]
-    return _Layout(header, spec_cols + extra, missing, extra, reordered, renamed)
+    out = spec_cols + extra if all_columns else [c for c in spec_cols if c in set(spec.used)]
+    return _Layout(header, out, missing, extra, reordered, renamed)
 
 
 def max_plausible_date(vintage: date | None) -> date:
@@ -272,79 +417,157 @@ def load_file(
     input_kind: str,
     work_dir: Path,
     thresholds: DiffThresholds | None = None,
+    all_columns: bool = False,
+    part_bytes: int | None = None,
 ) -> EoirLoadResult:
     """Land one release file into ``raw.<spec.raw_table>`` and record its ledger row (see module doc).
 
     thresholds: release-diff thresholds (default :class:`DiffThresholds`); a blocking diff raises
     :class:`~orchestration.eoir.diff.ReleaseDiffError` before anything is committed.
+    all_columns: land every column of a required table (default: the used ones, :attr:`TableSpec.used`).
+    part_bytes: size of the line-numbered read unit (default :data:`PART_BYTES`).
     """
-    spec = rf.spec
-    tmp = work_dir / f"{spec.raw_table}.utf8.txt"
-    with open_release_file(rf) as src:
-        tc = _transcode(src, tmp)
+    transcoding = _BackgroundTranscode(rf, work_dir, part_bytes)
     try:
-        return _load_transcoded(con, rf, tc, vintage=vintage, input_kind=input_kind,
-                                thresholds=thresholds or DiffThresholds())
+        return _load_parts(con, rf, transcoding, vintage=vintage, input_kind=input_kind,
+                           thresholds=thresholds or DiffThresholds(), all_columns=all_columns)
     finally:
-        tmp.unlink(missing_ok=True)
+        transcoding.close()
 
 
-def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_kind,
-                     thresholds: DiffThresholds) -> EoirLoadResult:
+#: Helper columns of ``raw.<table>__incoming`` dropped before the swap.
+_H, _H2, _NF, _BAD = "_h", "_h2", "_nf", "_bad_line"
+
+
+def _x(i: int) -> str:
+    """Helper column holding the original text of a nullified date (column position i), else NULL."""
+    return f"_x_{i}"
+
+
+def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vintage, input_kind,
+                thresholds: DiffThresholds, all_columns: bool) -> EoirLoadResult:
     spec = rf.spec
     display = rf.display
-    header_line = _read_header(tc.path)
+    parts_in = iter(transcoding)
+    first = next(parts_in, None)
+    header_line = _read_header(first.path) if first is not None else None
     if header_line is None or header_line.strip() == "":
         raise ReleaseError(f"{display}: empty file or empty header line (line 1)")
-    lay = _layout(spec, header_line, display)
+    all_columns = all_columns or not spec.required
+    lay = _layout(spec, header_line, display, all_columns)
     n = len(lay.header)
     pos = {h: i + 1 for i, h in enumerate(lay.header)}  # 1-based list index
     result = EoirLoadResult(
-        table_name=spec.raw_table, source=SOURCE, source_file=display, sha256=tc.sha256, vintage=vintage,
-        input_kind=input_kind, rows_read=tc.lines - 1, rows_loaded=0, raw_table=f"raw.{spec.raw_table}",
+        table_name=spec.raw_table, source=SOURCE, source_file=display, sha256="", vintage=vintage,
+        input_kind=input_kind, rows_read=0, rows_loaded=0, raw_table=f"raw.{spec.raw_table}",
         columns_missing=lay.missing, columns_extra=lay.extra, columns_reordered=lay.reordered,
         columns_renamed=lay.renamed,
     )
-    max_date = _lit(max_plausible_date(vintage))
-    line = "line"
-    if tc.has_cr:
-        line = f"replace(regexp_replace(line, '{_CR_STANDIN}$', ''), '{_CR_STANDIN}', chr(13))"
-    nf = f"(length({line}) - length(replace({line}, chr(9), '')) + 1)"
-    scan = f"(select ln, {line} as line, {nf} as nf from {_line_scan(tc.path)})"
-
-    # -- one aggregate pass: physical line count check (exactness of DuckDB's line reading) and row widths
-    bad_pred = f"(coalesce(line, '') = '' or nf < {n} or nf > {n + 1})"
-    got = con.execute(
-        f"select count(*), max(ln), count(*) filter (where ln > 1 and {bad_pred}), "
-        f"count(*) filter (where ln > 1 and nf = {n + 1} and line <> '') from {scan}"
-    ).fetchone()
-    if got[0] != tc.lines or (tc.lines and got[1] != tc.lines):
-        raise ReleaseError(f"{display}: DuckDB read {got[0]} lines but the file has {tc.lines} physical lines")
-    n_bad, n_one_extra = got[2], got[3]
-
     tbl = spec.raw_table
+    incoming = f"raw.{_q(tbl + '__incoming')}"
+    max_date = _lit(max_plausible_date(vintage))
+    landed = set(lay.out_columns)
+    in_file = [h for h in lay.header if h in landed]  # landed columns the file has (file order)
+    dates_in_file = [h for h in in_file if h in spec.date_columns]
+
+    def restored(col: str, has_cr: bool) -> str:  # the line with its CRs back (a CRLF ending's CR dropped)
+        if not has_cr:
+            return col
+        return f"replace(regexp_replace({col}, '{_CR_STANDIN}$', ''), '{_CR_STANDIN}', chr(13))"
+
+    def landing_select(lines_rel: str, has_nul: bool) -> str:
+        """SELECT producing incoming rows (final values + helpers) from a relation (ln, line)."""
+        # normalised fields: trimmed of spaces, NUL-only emptied. Only "dirty" lines (a space next to a TAB
+        # or at an end, or a NUL byte) go through the per-field list transform.
+        dirty = "(contains(line, ' ' || chr(9)) or contains(line, chr(9) || ' ') or starts_with(line, ' ') " \
+                "or ends_with(line, ' ')" + (" or contains(line, chr(0))" if has_nul else "") + ")"
+        fix = "case when trim(replace(x, chr(0), '')) = '' then '' else trim(x) end" if has_nul else "trim(x)"
+        lvl1 = (f"select ln, line, len(g) as nf, case when {dirty} then list_transform(g, lambda x: {fix}) "
+                f"else g end as ng from (select ln, line, string_split(line, chr(9)) as g from {lines_rel} "
+                "where ln > 1)")
+        lvl2 = [f"ln, nf, hash(ng) as {_H}",
+                f"case when coalesce(line, '') = '' or coalesce(nf, 0) <> {n} then coalesce(line, '') end as {_BAD}"]
+        if not all_columns:  # second, independent hash: duplicates are confirmed on landed values + both
+            lvl2.append(f"hash(array_to_string(ng, chr(9))) as {_H2}")
+        lvl2 += [f"nullif(ng[{pos[h]}], '') as v_{pos[h]}" for h in in_file]
+        lvl3 = [f"*, {_parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in dates_in_file[:1]] or ["*"]
+        lvl3 += [f"{_parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in dates_in_file[1:]]
+        cols, xcols = [], []
+        for c in lay.out_columns:
+            if c not in pos:
+                cols.append(f"cast(null as varchar) as {_q(c)}")
+            elif c in dates_in_file:
+                i = pos[c]
+                bad_date = (f"(d_{i} is null or d_{i} = date '1900-01-01' or d_{i} > {max_date} "
+                            f"or d_{i} < date '1950-01-01')")
+                cols.append(f"case when {bad_date} then null else v_{i} end as {_q(c)}")
+                xcols.append(f"case when v_{i} is not null and {bad_date} then v_{i} end as {_x(i)}")
+            else:
+                cols.append(f"v_{pos[c]} as {_q(c)}")
+        return (
+            f"select {', '.join(cols)}, ln as _source_line, {_H}, nf as {_NF}, {_BAD}"
+            + ("" if all_columns else f", {_H2}")
+            + "".join(f", {x}" for x in xcols)
+            + f" from (select {', '.join(lvl3)} from (select {', '.join(lvl2)} from ({lvl1})))"
+        )
+
+    def count_nul_only(lines_rel: str) -> None:
+        """nul_byte nullifications per column over the well-formed rows of a relation (ln, line)."""
+        sel = ", ".join(
+            f"count(*) filter (where contains(f[{pos[h]}], chr(0)) and trim(replace(f[{pos[h]}], chr(0), '')) = '')"
+            for h in in_file
+        )
+        counts = con.execute(
+            f"select {sel} from (select string_split(line, chr(9)) as f from {lines_rel} "
+            f"where ln > 1 and contains(line, chr(0))) where len(f) = {n}"
+        ).fetchone()
+        for h, c in zip(in_file, counts, strict=True):
+            if c:
+                per = result.nullifications.setdefault(h, {})
+                per["nul_byte"] = per.get("nul_byte", 0) + int(c)
+
+    # -- 1. every part: line-numbered read into a temporary table (single-threaded), exactness check, then
+    #       the parallel per-row work from memory into raw.<table>__incoming
+    for k, part in enumerate(itertools.chain([first], parts_in)):
+        lines_rel = f"(select ln, {restored('line', part.has_cr)} as line from _eoir_lines)"
+        con.execute(f"create or replace temp table _eoir_lines as select * from {_line_scan(part)}")
+        got = con.execute("select count(*), coalesce(max(ln), 0) from _eoir_lines").fetchone()
+        last = part.first_line + part.lines - 1
+        if got[0] != part.lines or got[1] != last:
+            raise ReleaseError(
+                f"{display}: DuckDB read {got[0]} lines ending at line {got[1]} where the file has {part.lines} "
+                f"physical lines ending at line {last} (part {k + 1})"
+            )
+        if part.has_nul:
+            count_nul_only(lines_rel)
+        verb = f"create or replace table {incoming} as" if k == 0 else f"insert into {incoming}"
+        con.execute(f"{verb} {landing_select(lines_rel, part.has_nul)}")
+    con.execute("drop table if exists _eoir_lines")
+    tc = transcoding.result
+    assert tc is not None  # the iteration ended without error
+    result.sha256 = tc.sha256
+    result.rows_read = tc.lines - 1
+
+    # -- 2. malformed rows: blank lines, too few fields, two or more extra -> quarantine; one extra -> repair
     con.execute("create or replace temp table _eoir_repaired (ln bigint, line varchar)")
-    # -- quarantine: blank lines, too few fields, two or more extra fields
-    if n_bad:
-        con.execute(
+    con.execute(
         f"""
         insert into raw._rejects
-        select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, ln, coalesce(line, ''),
-               case when coalesce(line, '') = '' then 'blank_line'
-                    when nf < {n} then 'too_few_fields: expected {n}, found ' || nf
-                    else 'too_many_fields: expected {n}, found ' || nf end
-        from {scan}
-        where ln > 1 and (coalesce(line, '') = '' or nf < {n} or nf > {n + 1})
-        order by ln
+        select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, _source_line, {_BAD},
+               case when {_BAD} = '' then 'blank_line'
+                    when {_NF} < {n} then 'too_few_fields: expected {n}, found ' || {_NF}
+                    else 'too_many_fields: expected {n}, found ' || {_NF} end
+        from {incoming}
+        where {_BAD} is not null and ({_BAD} = '' or {_NF} < {n} or {_NF} > {n + 1})
+        order by _source_line
         """
     )
-    quarantined = n_bad
-    # -- one extra field: apply the repair rule (few rows, Python)
-    one_extra = []
-    if n_one_extra:
-        one_extra = con.execute(
-            f"select ln, line from {scan} where ln > 1 and nf = {n + 1} and line <> '' order by ln"
-        ).fetchall()
+    quarantined = con.execute(
+        f"select count(*) from {incoming} where {_BAD} is not null and ({_BAD} = '' or {_NF} <> {n + 1})"
+    ).fetchone()[0]
+    one_extra = con.execute(
+        f"select _source_line, {_BAD} from {incoming} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
+    ).fetchall()
     date_idx = [pos[c] - 1 for c in spec.date_columns if c in pos]
     id_idx = [pos[c] - 1 for c in spec.id_columns if c in pos]
     repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
@@ -358,79 +581,37 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
             rej_ln.append(ln)
             rej_text.append(text)
             rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
-    if repaired_ln:
-        con.execute(
-            "insert into _eoir_repaired select unnest(?::bigint[]), unnest(?::varchar[])",
-            [repaired_ln, ["\t".join(x) for x in repaired_f]],
-        )
     if rej_ln:
         con.execute(
             f"insert into raw._rejects select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, "
             "unnest(?::bigint[]), unnest(?::varchar[]), unnest(?::varchar[])",
             [rej_ln, rej_text, rej_reason],
         )
-    quarantined += len(rej_ln)
-    result.rows_quarantined = quarantined
+    con.execute(f"delete from {incoming} where {_BAD} is not null")
+    if repaired_ln:
+        con.execute(
+            "insert into _eoir_repaired select unnest(?::bigint[]), unnest(?::varchar[])",
+            [repaired_ln, ["\t".join(x) for x in repaired_f]],
+        )
+        if tc.has_nul:
+            count_nul_only("_eoir_repaired")
+        con.execute(f"insert into {incoming} {landing_select('_eoir_repaired', tc.has_nul)}")
+    result.rows_quarantined = quarantined + len(rej_ln)
     result.rows_repaired = len(repaired_ln)
 
-    # well-formed rows (ln, line), repaired rows included
-    rows_rel = (
-        f"(select ln, line from {scan} where ln > 1 and nf = {n} and line <> '' "
-        f"union all select ln, line from _eoir_repaired)"
-    )
-    # normalised line: every field trimmed of spaces, NUL-only fields emptied. Only "dirty" lines (a space
-    # next to a TAB or at an end, or a NUL byte) go through the per-field list transform.
-    dirty = "(contains(line, ' ' || chr(9)) or contains(line, chr(9) || ' ') or starts_with(line, ' ') " \
-            "or ends_with(line, ' ')" + (" or contains(line, chr(0))" if tc.has_nul else "") + ")"
-    fix = "trim(x)"
-    if tc.has_nul:
-        fix = "case when trim(replace(x, chr(0), '')) = '' then '' else trim(x) end"
-    norm_rel = (
-        f"(select ln, case when {dirty} then array_to_string(list_transform(string_split(line, chr(9)), "
-        f"lambda x: {fix}), chr(9)) else line end as nl from {rows_rel})"
-    )
-    split_rel = f"(select ln, string_split(nl, chr(9)) as g from {norm_rel})"
-    dates_in_file = [h for h in lay.header if h in spec.date_columns]
-
-    # -- nullification counts: NUL-only values (only lines holding a NUL are split), then dates
-    if tc.has_nul:
-        sel = ", ".join(
-            f"count(*) filter (where contains(f[{pos[h]}], chr(0)) and trim(replace(f[{pos[h]}], chr(0), '')) = '')"
-            for h in lay.header
-        )
-        counts = con.execute(
-            f"select {sel} from (select string_split(line, chr(9)) as f from {rows_rel} "
-            f"where contains(line, chr(0)))"
-        ).fetchone()
-        for h, c in zip(lay.header, counts, strict=True):
-            if c:
-                result.nullifications.setdefault(h, {})["nul_byte"] = int(c)
-    # per column: v_i = trimmed value or NULL; for dates d_i = the parsed DATE (NULL when not a date)
-    inner_cols = []
-    final: dict[str, str] = {}
+    # -- 3. date nullification counts over the well-formed rows (repaired included, duplicates not collapsed)
     count_exprs: list[tuple[str, str, str]] = []
-    for h in lay.header:
-        i = pos[h]
-        inner_cols.append(f"nullif(g[{i}], '') as v_{i}")
-        if h in dates_in_file:
-            inner_cols.append(f"{_parsed_date(f'v_{i}')} as d_{i}")
-            d = f"d_{i}"
-            final[h] = (f"case when {d} is null or {d} = date '1900-01-01' or {d} > {max_date} "
-                        f"or {d} < date '1950-01-01' then null else v_{i} end")
-            count_exprs += [
-                (h, "not_a_date", f"v_{i} is not null and {d} is null"),
-                (h, "sentinel_date", f"{d} = date '1900-01-01'"),
-                (h, "out_of_range_date", f"{d} <> date '1900-01-01' and ({d} > {max_date} or {d} < date '1950-01-01')"),
-            ]
-        else:
-            final[h] = f"v_{i}"
+    for h in dates_in_file:
+        x = _x(pos[h])
+        d = _parsed_date(x)
+        count_exprs += [
+            (h, "not_a_date", f"{x} is not null and {d} is null"),
+            (h, "sentinel_date", f"{d} = date '1900-01-01'"),
+            (h, "out_of_range_date", f"{d} <> date '1900-01-01'"),
+        ]
     if count_exprs:
-        inner = ", ".join(
-            f"nullif(g[{pos[h]}], '') as v_{pos[h]}, {_parsed_date(f'nullif(g[{pos[h]}], {chr(39)}{chr(39)})')} as d_{pos[h]}"
-            for h in dates_in_file
-        )
         sel = ", ".join(f"count(*) filter (where {e})" for _, _, e in count_exprs)
-        counts = con.execute(f"select {sel} from (select {inner} from {split_rel})").fetchone()
+        counts = con.execute(f"select {sel} from {incoming}").fetchone()
         for (col, reason, _), c in zip(count_exprs, counts, strict=True):
             if c:
                 result.nullifications.setdefault(col, {})[reason] = int(c)
@@ -440,28 +621,29 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
     if result.rows_repaired:
         result.nullifications[ROW_REPAIR_COLUMN] = {"stray_tab_repaired": result.rows_repaired}
 
-    # -- exact duplicates: same normalised line; candidates found by hash, confirmed by text
+    # -- 4. exact duplicates: equal normalised fields (dates before nullification); candidates by hash
+    same = [_q(c) for c in in_file] + [_x(pos[h]) for h in dates_in_file] + ([] if all_columns else [_H2])
     con.execute(
         f"""
         create or replace temp table _eoir_dups as
         select ln from (
-            select ln, row_number() over (partition by nl order by ln) as k
-            from {norm_rel}
-            where hash(nl) in (select hash(nl) from {norm_rel} group by 1 having count(*) > 1)
+            select _source_line as ln, row_number() over (partition by {', '.join(same)} order by _source_line) as k
+            from {incoming}
+            where {_H} in (select {_H} from {incoming} group by 1 having count(*) > 1)
         ) where k > 1
         """
     )
     result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
 
-    # -- keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined
-    excluded = "_eoir_dups"
+    # -- 5. keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined
     key = spec.key if spec.required and spec.key in pos else None
+    excluded = ["_eoir_dups"]
     if key is not None:
-        kv = f"g[{pos[key]}]"
         con.execute(
             f"""
             create or replace temp table _eoir_keyrej as
-            with k as (select ln, {kv} as k from {split_rel} where ln not in (select ln from _eoir_dups)),
+            with k as (select _source_line as ln, {_q(key)} as k from {incoming}
+                       where _source_line not in (select ln from _eoir_dups)),
             dupkeys as (select k, count(*) as n, min(ln) as first_ln from k
                         where regexp_full_match(coalesce(k, ''), '[0-9]+') group by k having count(*) > 1)
             select ln, case when coalesce(k, '') = '' then 'bad_key: {key} is empty'
@@ -475,42 +657,74 @@ def _load_transcoded(con, rf: ReleaseFile, tc: _Transcoded, *, vintage, input_ki
         )
         result.key_rejects = con.execute("select count(*) from _eoir_keyrej").fetchone()[0]
         if result.key_rejects:
-            con.execute(
-                f"""
-                insert into raw._rejects
-                select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, r.ln, s.line, r.reason
-                from _eoir_keyrej r join {rows_rel} s using (ln) order by r.ln
-                """
-            )
+            _quarantine_key_rejects(con, tc, result, tbl, display, restored)
             result.rows_quarantined += result.key_rejects
-            excluded = "(select ln from _eoir_dups union all select ln from _eoir_keyrej)"
+            excluded.append("_eoir_keyrej")
 
-    # -- land: final values, file order, into a new table; diff it against the previous load; swap
-    anti = f"where ln not in (select ln from {excluded})" if (result.duplicates_collapsed or excluded != "_eoir_dups") else ""
-    value_cols = [
-        f"{final[c]} as {_q(c)}" if c in pos else f"cast(null as varchar) as {_q(c)}" for c in lay.out_columns
-    ]
-    incoming = f"{tbl}__incoming"
-    con.execute(
-        f"""
-        create or replace table raw.{_q(incoming)} as
-        select {', '.join(value_cols)}, ln as _source_line,
-               {_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file,
-               {_lit(tc.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
-               {_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at
-        from (select ln, {', '.join(inner_cols)} from {split_rel})
-        {anti}
-        """
-    )
-    result.rows_loaded = con.execute(f"select count(*) from raw.{_q(incoming)}").fetchone()[0]
+    # -- 6. drop what is not landed, then the helper columns; diff against the previous load; swap
+    for rel in excluded:
+        con.execute(f"delete from {incoming} where _source_line in (select ln from {rel})")
+    for col in [_H, _NF, _BAD] + ([] if all_columns else [_H2]) + [_x(pos[h]) for h in dates_in_file]:
+        con.execute(f"alter table {incoming} drop column {col}")
+    # the load columns (constant per load; the sha256 is known only once the whole file was read)
+    for col, value in zip(LOAD_COLUMNS, (result.load_id, display, result.sha256, vintage, input_kind,
+                                         result.loaded_at), strict=True):
+        typ = "date" if col == "_vintage" else con.execute(f"select typeof({_lit(value)})").fetchone()[0]
+        con.execute(f"alter table {incoming} add column {col} {typ} default {_lit(value)}")
+        con.execute(f"alter table {incoming} alter column {col} drop default")
+    result.rows_loaded = con.execute(f"select count(*) from {incoming}").fetchone()[0]
     if key is not None and table_exists(con, "raw", tbl) and key in _relation_columns(con, f"raw.{_q(tbl)}"):
-        result.diff = diff_tables(con, f"raw.{_q(tbl)}", f"raw.{_q(incoming)}", key, tbl)
+        result.diff = diff_tables(con, f"raw.{_q(tbl)}", incoming, key, tbl)
         apply_thresholds(result.diff, thresholds, display)
         record_diff(con, result.diff, result.load_id, display)
     con.execute(f"drop table if exists raw.{_q(tbl)}")
-    con.execute(f"alter table raw.{_q(incoming)} rename to {_q(tbl)}")
+    con.execute(f"alter table {incoming} rename to {_q(tbl)}")
     record_load(con, result)
     return result
+
+
+def _quarantine_key_rejects(con, tc: _Transcoded, result: EoirLoadResult, tbl: str, display: str,
+                            restored) -> None:
+    """Write the rows of ``_eoir_keyrej`` to ``raw._rejects`` with their line text: re-read from the parts
+    holding them (the landed table keeps values, not lines) or, for a repaired row, its repaired text."""
+    con.execute("create or replace temp table _eoir_keyrej_lines (ln bigint, line varchar)")
+    con.execute("insert into _eoir_keyrej_lines select ln, line from _eoir_repaired "
+                "where ln in (select ln from _eoir_keyrej)")
+    wanted = [r[0] for r in con.execute(
+        "select ln from _eoir_keyrej where ln not in (select ln from _eoir_repaired)").fetchall()]
+    for part in tc.parts:
+        last = part.first_line + part.lines - 1
+        if any(part.first_line <= ln <= last for ln in wanted):
+            con.execute(
+                f"insert into _eoir_keyrej_lines select ln, {restored('line', part.has_cr)} from {_line_scan(part)} "
+                "where ln in (select ln from _eoir_keyrej)"
+            )
+    con.execute(
+        f"""
+        insert into raw._rejects
+        select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, r.ln, s.line, r.reason
+        from _eoir_keyrej r join _eoir_keyrej_lines s using (ln) order by r.ln
+        """
+    )
+    con.execute("drop table if exists _eoir_keyrej_lines")
+
+
+def landed_columns(rf: ReleaseFile, all_columns: bool = False) -> list[str]:
+    """The value columns (raw table order) a load of ``rf`` lands under the given column policy; reads the
+    header line only. Raises :class:`ReleaseError` for a header :func:`load_file` would refuse."""
+    with open_release_file(rf) as fh:
+        first = fh.readline()
+    header = first.decode("latin-1").rstrip("\n").rstrip("\r")
+    if not header.strip():
+        raise ReleaseError(f"{rf.display}: empty file or empty header line (line 1)")
+    return _layout(rf.spec, header, rf.display, all_columns or not rf.spec.required).out_columns
+
+
+def value_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Value columns of ``raw.<table>`` (those not starting with ``_``), in table order; [] if it is absent."""
+    if not table_exists(con, "raw", table):
+        return []
+    return [c for c in _relation_columns(con, f"raw.{_q(table)}") if not c.startswith("_")]
 
 
 def _relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
@@ -543,6 +757,8 @@ def load_release(
     work_dir: Path | None = None,
     memory_limit: str | None = "3GB",
     thresholds: DiffThresholds | None = None,
+    all_columns: bool = False,
+    part_bytes: int | None = None,
 ) -> list[EoirLoadResult]:
     """Land every required table and every lookup of an EOIR release; return one result per file.
 
@@ -552,9 +768,13 @@ def load_release(
 
     release_path: a folder or a ``.zip``. vintage: release date; default from the synthetic marker, else the
     release's modification date (UTC). input_kind: ``'synthetic'`` when the marker file is present (passing
-    ``'real'`` then raises), else ``'real'``. work_dir: where per-file UTF-8 temporaries go (one at a time;
-    about the size of the largest uncompressed file); default: the system temp folder. memory_limit:
+    ``'real'`` then raises), else ``'real'``. work_dir: where per-file UTF-8 part files go (one file at a
+    time; about the size of the largest uncompressed file); default: the system temp folder. memory_limit:
     DuckDB memory limit set for the duration of the load (restored after); None leaves it unchanged.
+    all_columns: land every column of the required tables (published ones, then extras); default: only the
+    columns the models read (:attr:`TableSpec.used`), which is most of the speed and disk of a release-sized
+    load (the schedule has 30 columns, the models read 7). Lookups always land every column.
+    part_bytes: size of the single-threaded line-numbered read unit (default :data:`PART_BYTES`).
 
     Raises :class:`ReleaseError` (missing table, bad header, ...); the ledger raises
     ``RowAccountingError`` if a file's rows do not add up (cannot happen by construction).
@@ -566,7 +786,8 @@ def load_release(
     settings = _push_settings(con, memory_limit)
     tmpdir = Path(tempfile.mkdtemp(prefix="eoir_load_", dir=work_dir))
     try:
-        return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds)
+        return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds,
+                          all_columns=all_columns, part_bytes=part_bytes)
                 for rf in release.files]
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
@@ -574,6 +795,7 @@ def load_release(
             con.execute("drop table if exists _eoir_repaired")
             con.execute("drop table if exists _eoir_dups")
             con.execute("drop table if exists _eoir_keyrej")
+            con.execute("drop table if exists _eoir_lines")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)
@@ -630,4 +852,5 @@ def summarize(results: Iterable[EoirLoadResult]) -> dict[str, dict[str, object]]
     return out
 
 
-__all__ = ["ROW_REPAIR_COLUMN", "EoirLoadResult", "load_file", "load_release", "lookup_codes", "summarize"]
+__all__ = ["PART_BYTES", "ROW_REPAIR_COLUMN", "EoirLoadResult", "landed_columns", "load_file", "load_release",
+           "lookup_codes", "summarize", "value_columns"]

@@ -60,6 +60,9 @@ class TableSpec:
     date_columns:  upper-cased names of columns holding ``YYYY-MM-DD 00:00:00.000`` dates.
     id_columns:    upper-cased names of numeric id columns (digits only).
     needed:        upper-cased names the project needs; a file lacking one is rejected.
+    used:          upper-cased names the models read (``needed`` plus optional ones such as the schedule's ``CAL_TYPE``): the
+                   columns landed by default (``models/staging/eoir/_eoir__sources.yml`` declares exactly
+                   these; a test keeps the two equal). Loading with ``all_columns=True`` lands every column.
     required:      True for the five required tables, False for lookups.
     key:           upper-cased primary key column (digits, unique per release), None for lookups.
     """
@@ -70,6 +73,7 @@ class TableSpec:
     date_columns: frozenset[str] = frozenset()
     id_columns: frozenset[str] = frozenset()
     needed: tuple[str, ...] = ()
+    used: tuple[str, ...] = ()
     required: bool = True
     key: str | None = None
 
@@ -83,7 +87,7 @@ class TableSpec:
         return f"{self.name}.csv"
 
 
-def _spec(name, published, dates, ids, needed) -> TableSpec:
+def _spec(name, published, dates, ids, needed, optional_used=()) -> TableSpec:
     return TableSpec(
         name=name,
         raw_table=f"eoir_{name.lower()}",
@@ -91,6 +95,7 @@ def _spec(name, published, dates, ids, needed) -> TableSpec:
         date_columns=frozenset(dates),
         id_columns=frozenset(ids),
         needed=tuple(needed),
+        used=tuple(needed) + tuple(optional_used),
         key=ids[0],
     )
 
@@ -143,6 +148,7 @@ TBL_SCHEDULE = _spec(
     ["OSC_DATE", "INPUT_DATE", "UPDATE_DATE", "ADJ_DATE"],
     ["IDNSCHEDULE", "IDNPROCEEDING", "IDNCASE", "LNGSESSNID"],
     ["IDNSCHEDULE", "IDNPROCEEDING", "IDNCASE", "HEARING_LOC_CODE", "ADJ_DATE"],
+    ["BASE_CITY_CODE", "CAL_TYPE"],
 )
 
 #: The five tables every release must contain, in load order.

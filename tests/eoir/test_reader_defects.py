@@ -32,7 +32,7 @@ def test_tab_delimited_latin1_accents_survive(tmp_path, con):
     # ALIEN_CITY "SAN JOSÉ" is the byte 0xC9 in Latin-1; the file is TAB-delimited despite its .csv name.
     case = header("A_TblCase") + b"1\tSAN JOS\xc9\tCA" + b"\t" * 36 + b"\n"
     rel = make_release(tmp_path / "rel", {"A_TblCase.csv": case})
-    load_release(con, rel)
+    load_release(con, rel, all_columns=True)  # ALIEN_CITY is not a used column: land every column
     assert con.execute("select IDNCASE, ALIEN_CITY, ALIEN_STATE from raw.eoir_a_tblcase").fetchall() == [
         ("1", "SAN JOSÉ", "CA")
     ]
@@ -146,3 +146,45 @@ def test_physical_line_numbers_hold_on_a_large_file(tmp_path, con):
         "select count(*) from raw.eoir_tbl_court_appln where cast(IDNPROCEEDINGAPPLN as bigint) <> _source_line"
     ).fetchone()[0]
     assert r.rows_loaded == n and bad == 0
+
+
+def test_small_parts_give_the_same_load_as_one_part(tmp_path, con):
+    # The file is read in parts (PART_BYTES) with line numbers carried across; with 40-byte parts every line
+    # below is in its own part, so each rule that looks across rows (duplicates, repeated keys, re-reading a
+    # rejected key's line) crosses part boundaries. Hand-worked outcome, identical for both part sizes:
+    body = (
+        b"1\t2\t3\tASYL\t" + D + b"\tG\n"            # 2 loaded
+        b"5\t2\t3\tASYL\t" + D + b"\tG\n"            # 3 duplicate_key 5 (with line 5)
+        b"\n"                                        # 4 blank_line
+        b"5\t2\t3\tWCAT\t" + D + b"\tD\n"            # 5 duplicate_key 5
+        b"1\t2\t3\tASYL\t" + D + b"\tG\n"            # 6 exact duplicate of line 2: collapsed
+        b"x9\t2\t3\tASYL\t" + D + b"\tG\n"           # 7 bad_key
+        b"7\t8\t9\tASYL\t\t" + D + b"\tG\n"          # 8 stray tab: repaired
+        b"10\t2\t3\tA\rB\t" + D + b"\tG\n"           # 9 CR inside a value: kept
+        b"11\t2\t3\t\x00\t" + D + b"\tG\n"           # 10 NUL-only value: NULL (nul_byte)
+        b"12\t2\t3\n"                                # 11 too_few_fields
+        b"13\t2\t3\tASYL\t1900-01-01 00:00:00.000\tG\n"  # 12 sentinel date: NULL
+        b"14\t2\t3\tASYL\t" + D + b"\tG\r\n"         # 13 CRLF ending
+    )
+    rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": APPLN_HDR + body})
+    outcomes = []
+    for part_bytes in (None, 40):
+        r = {x.table_name: x for x in load_release(con, rel, part_bytes=part_bytes)}["eoir_tbl_court_appln"]
+        rows = con.execute("select IDNPROCEEDINGAPPLN, APPL_CODE, APPL_RECD_DATE, APPL_DEC, _source_line "
+                           "from raw.eoir_tbl_court_appln order by _source_line").fetchall()
+        rejects = con.execute(
+            "select line_number, raw_text, split_part(reason, ':', 1) from raw._rejects "
+            "where load_id = ? order by line_number", [r.load_id]).fetchall()
+        outcomes.append(((r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed,
+                          r.rows_repaired, r.key_rejects, r.nullifications), rows, rejects))
+    assert outcomes[0] == outcomes[1]
+    counts, rows, rejects = outcomes[1]
+    assert counts == (12, 6, 5, 1, 1, 3, {"APPL_CODE": {"nul_byte": 1},
+                                          "APPL_RECD_DATE": {"sentinel_date": 1},
+                                          "_row": {"stray_tab_repaired": 1}})
+    d = D.decode()
+    assert rows == [("1", "ASYL", d, "G", 2), ("7", "ASYL", d, "G", 8), ("10", "A\rB", d, "G", 9),
+                    ("11", None, d, "G", 10), ("13", "ASYL", None, "G", 12), ("14", "ASYL", d, "G", 13)]
+    assert rejects == [(3, f"5\t2\t3\tASYL\t{d}\tG", "duplicate_key"), (4, "", "blank_line"),
+                       (5, f"5\t2\t3\tWCAT\t{d}\tD", "duplicate_key"), (7, f"x9\t2\t3\tASYL\t{d}\tG", "bad_key"),
+                       (11, "12\t2\t3", "too_few_fields")]

@@ -69,10 +69,17 @@ def test_missing_needed_column_names_file_and_column(tmp_path, con):
 def test_extra_and_reordered_columns_accepted_and_reported(tmp_path, con):
     hdr = b"IDNCASE\tIDNPROCEEDING\tIDNPROCEEDINGAPPLN\tAPPL_CODE\tAPPL_RECD_DATE\tAPPL_DEC\tNEW_COL\n"
     rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": hdr + b"9\t8\t1\tASYL\t\tG\tz\n"})
-    r = {x.table_name: x for x in load_release(con, rel)}["eoir_tbl_court_appln"]
+    r = {x.table_name: x for x in load_release(con, rel, all_columns=True)}["eoir_tbl_court_appln"]
     assert r.columns_reordered and r.columns_extra == ["NEW_COL"] and r.columns_missing == []
     row = con.execute("select IDNPROCEEDINGAPPLN, IDNCASE, NEW_COL from raw.eoir_tbl_court_appln").fetchone()
     assert row == ("1", "9", "z")
+    # by default only the used columns land (published order), the extra one is reported, not kept
+    r = {x.table_name: x for x in load_release(con, rel)}["eoir_tbl_court_appln"]
+    assert r.columns_extra == ["NEW_COL"]
+    cols = [d[0] for d in con.execute("select * from raw.eoir_tbl_court_appln").description]
+    assert cols[:7] == ["IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_RECD_DATE", "APPL_DEC",
+                        "_source_line"]
+    assert con.execute("select IDNPROCEEDINGAPPLN, IDNCASE from raw.eoir_tbl_court_appln").fetchone() == ("1", "9")
 
 
 def test_gender_header_satisfies_sex(tmp_path, con):
@@ -97,3 +104,19 @@ def test_real_release_kind_and_mtime_vintage(tmp_path, con):
     results = load_release(con, rel)
     assert {r.input_kind for r in results} == {"real"}
     assert con.execute("select count(*) from raw._load_ledger").fetchone()[0] == 5
+
+
+def test_dbt_source_declares_exactly_the_used_columns():
+    # One list of "columns the models read" per table: TableSpec.used decides what lands by default, and the
+    # dbt source (models/staging/eoir/_eoir__sources.yml) must declare the same value columns.
+    import yaml
+
+    from orchestration.eoir.release import REQUIRED_TABLES
+    from orchestration.settings import PROJECT_DIR
+
+    doc = yaml.safe_load((PROJECT_DIR / "models/staging/eoir/_eoir__sources.yml").read_text())
+    tables = {t["name"]: t for s in doc["sources"] for t in s["tables"]}
+    for spec in REQUIRED_TABLES:
+        declared = [c["name"] for c in tables[spec.raw_table]["columns"] if not c["name"].startswith("_")]
+        assert sorted(declared) == sorted(spec.used), spec.name
+        assert set(spec.needed) <= set(spec.used) <= set(spec.columns), spec.name
