@@ -98,7 +98,7 @@ from orchestration.eoir.release import (
     TableSpec,
     locate_release,
 )
-from orchestration.raw.ledger import LOAD_COLUMNS, LoadResult, ensure_ledger, record_load, table_exists
+from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load, table_exists
 
 SOURCE = "eoir"
 _CHUNK = 4 << 20
@@ -435,7 +435,7 @@ def load_file(
         transcoding.close()
 
 
-#: Helper columns of ``raw.<table>__incoming`` dropped before the swap.
+#: Helper columns of the temporary table ``_eoir_parsed`` (not landed).
 _H, _H2, _NF, _BAD = "_h", "_h2", "_nf", "_bad_line"
 
 
@@ -465,6 +465,8 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     )
     tbl = spec.raw_table
     incoming = f"raw.{_q(tbl + '__incoming')}"
+    parsed = "_eoir_parsed"  # temporary: values + helper columns, every row of the file but the header
+    good = f"(select * from {parsed} where {_BAD} is null)"  # the well-formed (and repaired) rows
     max_date = _lit(max_plausible_date(vintage))
     landed = set(lay.out_columns)
     in_file = [h for h in lay.header if h in landed]  # landed columns the file has (file order)
@@ -527,7 +529,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
                 per["nul_byte"] = per.get("nul_byte", 0) + int(c)
 
     # -- 1. every part: line-numbered read into a temporary table (single-threaded), exactness check, then
-    #       the parallel per-row work from memory into raw.<table>__incoming
+    #       the parallel per-row work from memory into the temporary table _eoir_parsed
     for k, part in enumerate(itertools.chain([first], parts_in)):
         lines_rel = f"(select ln, {restored('line', part.has_cr)} as line from _eoir_lines)"
         con.execute(f"create or replace temp table _eoir_lines as select * from {_line_scan(part)}")
@@ -540,7 +542,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             )
         if part.has_nul:
             count_nul_only(lines_rel)
-        verb = f"create or replace table {incoming} as" if k == 0 else f"insert into {incoming}"
+        verb = f"create or replace temp table {parsed} as" if k == 0 else f"insert into {parsed}"
         con.execute(f"{verb} {landing_select(lines_rel, part.has_nul)}")
     con.execute("drop table if exists _eoir_lines")
     tc = transcoding.result
@@ -557,16 +559,16 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
                case when {_BAD} = '' then 'blank_line'
                     when {_NF} < {n} then 'too_few_fields: expected {n}, found ' || {_NF}
                     else 'too_many_fields: expected {n}, found ' || {_NF} end
-        from {incoming}
+        from {parsed}
         where {_BAD} is not null and ({_BAD} = '' or {_NF} < {n} or {_NF} > {n + 1})
         order by _source_line
         """
     )
     quarantined = con.execute(
-        f"select count(*) from {incoming} where {_BAD} is not null and ({_BAD} = '' or {_NF} <> {n + 1})"
+        f"select count(*) from {parsed} where {_BAD} is not null and ({_BAD} = '' or {_NF} <> {n + 1})"
     ).fetchone()[0]
     one_extra = con.execute(
-        f"select _source_line, {_BAD} from {incoming} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
+        f"select _source_line, {_BAD} from {parsed} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
     ).fetchall()
     date_idx = [pos[c] - 1 for c in spec.date_columns if c in pos]
     id_idx = [pos[c] - 1 for c in spec.id_columns if c in pos]
@@ -587,7 +589,6 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             "unnest(?::bigint[]), unnest(?::varchar[]), unnest(?::varchar[])",
             [rej_ln, rej_text, rej_reason],
         )
-    con.execute(f"delete from {incoming} where {_BAD} is not null")
     if repaired_ln:
         con.execute(
             "insert into _eoir_repaired select unnest(?::bigint[]), unnest(?::varchar[])",
@@ -595,7 +596,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         )
         if tc.has_nul:
             count_nul_only("_eoir_repaired")
-        con.execute(f"insert into {incoming} {landing_select('_eoir_repaired', tc.has_nul)}")
+        con.execute(f"insert into {parsed} {landing_select('_eoir_repaired', tc.has_nul)}")
     result.rows_quarantined = quarantined + len(rej_ln)
     result.rows_repaired = len(repaired_ln)
 
@@ -611,7 +612,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         ]
     if count_exprs:
         sel = ", ".join(f"count(*) filter (where {e})" for _, _, e in count_exprs)
-        counts = con.execute(f"select {sel} from {incoming}").fetchone()
+        counts = con.execute(f"select {sel} from {good}").fetchone()
         for (col, reason, _), c in zip(count_exprs, counts, strict=True):
             if c:
                 result.nullifications.setdefault(col, {})[reason] = int(c)
@@ -628,8 +629,8 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         create or replace temp table _eoir_dups as
         select ln from (
             select _source_line as ln, row_number() over (partition by {', '.join(same)} order by _source_line) as k
-            from {incoming}
-            where {_H} in (select {_H} from {incoming} group by 1 having count(*) > 1)
+            from {good}
+            where {_H} in (select {_H} from {good} group by 1 having count(*) > 1)
         ) where k > 1
         """
     )
@@ -642,7 +643,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         con.execute(
             f"""
             create or replace temp table _eoir_keyrej as
-            with k as (select _source_line as ln, {_q(key)} as k from {incoming}
+            with k as (select _source_line as ln, {_q(key)} as k from {good}
                        where _source_line not in (select ln from _eoir_dups)),
             dupkeys as (select k, count(*) as n, min(ln) as first_ln from k
                         where regexp_full_match(coalesce(k, ''), '[0-9]+') group by k having count(*) > 1)
@@ -661,17 +662,20 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             result.rows_quarantined += result.key_rejects
             excluded.append("_eoir_keyrej")
 
-    # -- 6. drop what is not landed, then the helper columns; diff against the previous load; swap
-    for rel in excluded:
-        con.execute(f"delete from {incoming} where _source_line in (select ln from {rel})")
-    for col in [_H, _NF, _BAD] + ([] if all_columns else [_H2]) + [_x(pos[h]) for h in dates_in_file]:
-        con.execute(f"alter table {incoming} drop column {col}")
-    # the load columns (constant per load; the sha256 is known only once the whole file was read)
-    for col, value in zip(LOAD_COLUMNS, (result.load_id, display, result.sha256, vintage, input_kind,
-                                         result.loaded_at), strict=True):
-        typ = "date" if col == "_vintage" else con.execute(f"select typeof({_lit(value)})").fetchone()[0]
-        con.execute(f"alter table {incoming} add column {col} {typ} default {_lit(value)}")
-        con.execute(f"alter table {incoming} alter column {col} drop default")
+    # -- 6. land: the well-formed rows not excluded, value columns then provenance; diff; swap
+    anti = " ".join(f"and _source_line not in (select ln from {rel})" for rel in excluded)
+    value_cols = [f"{_q(c)}" for c in lay.out_columns]
+    con.execute(
+        f"""
+        create or replace table {incoming} as
+        select {', '.join(value_cols)}, _source_line,
+               {_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file,
+               {_lit(result.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
+               {_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at
+        from {parsed} where {_BAD} is null {anti}
+        """
+    )
+    con.execute(f"drop table {parsed}")
     result.rows_loaded = con.execute(f"select count(*) from {incoming}").fetchone()[0]
     if key is not None and table_exists(con, "raw", tbl) and key in _relation_columns(con, f"raw.{_q(tbl)}"):
         result.diff = diff_tables(con, f"raw.{_q(tbl)}", incoming, key, tbl)
@@ -796,6 +800,7 @@ def load_release(
             con.execute("drop table if exists _eoir_dups")
             con.execute("drop table if exists _eoir_keyrej")
             con.execute("drop table if exists _eoir_lines")
+            con.execute("drop table if exists _eoir_parsed")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)
