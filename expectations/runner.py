@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from expectations.spec import Suite
+from orchestration.settings import limit_memory
 
 SAMPLE_ROWS = 10
 DOCS_SITE = "mpp_data_docs"
@@ -79,7 +80,7 @@ def read_frame(warehouse: Path | str, sql: str, params: dict[str, Any] | None = 
     Only the named parameters the SQL mentions (``$name``) are bound.
     """
     bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = limit_memory(duckdb.connect(str(warehouse), read_only=True))
     try:
         return con.execute(sql, bound).df()
     finally:

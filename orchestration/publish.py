@@ -51,6 +51,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.settings import limit_memory
+
 PUBLISHED_DB_NAME = "mpp_metrics.duckdb"
 PARQUET_LINK_NAME = "parquet"
 
@@ -301,7 +303,7 @@ def publish_warehouse(
     final_parquet = published_dir / f"{PARQUET_LINK_NAME}-{publication_id}"
     counts: dict[str, int] = {}
     try:
-        con = duckdb.connect(str(tmp_db))
+        con = limit_memory(duckdb.connect(str(tmp_db)))
         try:
             con.execute(f"attach {duckdb_literal(str(build))} as build (read_only)")
             names: list[tuple[str, str]] = [(_MART_SCHEMA, t) for t in _tables(con, "build", _MART_SCHEMA)]

@@ -16,6 +16,8 @@ raw_data_dir:  bundled real extracts with provenance (committed).
 generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
 data_docs_dir: Great Expectations Data Docs (HTML) and per-suite results JSON, rebuilt by every run.
 build_data_docs: render the GE Data Docs HTML (about 1 s per suite); results JSON are written either way.
+duckdb_memory_limit: DuckDB memory limit of every warehouse connection the pipeline opens (ingestion, dbt
+               through profiles.yml, checks, publishing), e.g. ``3GB``; DuckDB spills to disk beyond it.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ class Settings(BaseSettings):
     generated_dir: Path | None = None
     data_docs_dir: Path | None = None
     build_data_docs: bool = True
+    duckdb_memory_limit: str = "3GB"
 
-    def model_post_init(self, __context: object) -> None:  # noqa: D401 - pydantic hook
+    def model_post_init(self, __context: object) -> None:
         var = self.var_dir
         if self.warehouse is None:
             self.warehouse = var / "warehouse" / "build.duckdb"
@@ -60,6 +63,13 @@ class Settings(BaseSettings):
     def dbt_target_dir(self) -> Path:
         """Where dbt writes manifest.json and run artifacts."""
         return self.project_dir / "target"
+
+
+def limit_memory(con):
+    """Apply :attr:`Settings.duckdb_memory_limit` to a DuckDB connection (a database-wide setting) and
+    return the connection."""
+    con.execute("set memory_limit = $limit", {"limit": get_settings().duckdb_memory_limit})
+    return con
 
 
 @lru_cache(maxsize=1)

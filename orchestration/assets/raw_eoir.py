@@ -108,7 +108,8 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
             context.log.info("EOIR release unchanged (same sha256 for every file): nothing re-read")
         else:
             results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds(),
-                                        all_columns=pipeline.eoir_all_columns))
+                                        all_columns=pipeline.eoir_all_columns,
+                                        memory_limit=get_settings().duckdb_memory_limit))
             checkpoint("eoir_before_commit")
     for result in results:
         if result.table_name not in REQUIRED_RAW_TABLES:

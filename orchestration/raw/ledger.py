@@ -36,6 +36,7 @@ import duckdb
 
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
+from orchestration.settings import limit_memory
 from orchestration.state import sha256_of_stream
 
 InputKind = Literal["real", "synthetic"]
@@ -233,7 +234,7 @@ def load_transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with warehouse_write_lock(warehouse):
-        con = duckdb.connect(str(warehouse))
+        con = limit_memory(duckdb.connect(str(warehouse)))
         try:
             ensure_ledger(con)
             con.execute("begin transaction")
