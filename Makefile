@@ -22,7 +22,7 @@ $(BIN)/uv-sync.stamp: pyproject.toml uv.lock expectations/__init__.py
 	@touch $@
 
 target/manifest.json: $(BIN)/uv-sync.stamp dbt_project.yml $(shell find models seeds macros -type f 2>/dev/null)
-	$(BIN)/dbt parse --profiles-dir . --project-dir . --quiet
+	$(BIN)/python -m orchestration.project
 
 setup: $(BIN)/uv-sync.stamp target/manifest.json ## Install the pinned environment (uv.lock) and parse the dbt project
 	@mkdir -p $(DAGSTER_HOME)

@@ -5,6 +5,9 @@
 - ``pandas``: ``pandas.read_csv`` of one file as the issue specifies (TAB, Latin-1, every column a
   string), with the default C engine or ``engine="pyarrow"``; bad lines are skipped (the C engine would
   otherwise stop at the first stray tab), so the peer does less than our reader, which accounts for them.
+- ``ours``: our reader (orchestration.eoir.reader.load_file, default column policy) landing the same
+  files into a fresh DuckDB file in one transaction, as the pipeline's ingestion does: the like-for-like
+  comparison with the pandas peers (same tables, same process boundaries).
 Prints one JSON line with the row counts.
 """
 
@@ -51,6 +54,49 @@ def pandas(
         kwargs["quoting"] = 3  # csv.QUOTE_NONE: an unbalanced quote is data, as in the release
     frame = pd.read_csv(file, **kwargs)
     print(json.dumps({file.name: len(frame)}))
+
+
+@app.command()
+def ours(
+    release: Annotated[Path, typer.Argument(exists=True, help="Release folder or zip.")],
+    table: Annotated[list[str], typer.Option(help="Table name, e.g. B_TblProceeding (repeatable).")],
+    db: Annotated[Path, typer.Option(help="DuckDB file to create (replaced).")],
+) -> None:
+    """Land the named tables of a release with our reader, as the pipeline's ingestion does."""
+    import shutil
+    import tempfile
+
+    import duckdb
+
+    from orchestration.eoir.diff import ensure_diff_table
+    from orchestration.eoir.reader import _pop_settings, _push_settings, load_file
+    from orchestration.eoir.release import locate_release
+    from orchestration.raw.ledger import ensure_ledger
+    from orchestration.settings import get_settings
+
+    wanted = {t.lower() for t in table}
+    files = [rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]
+    if len(files) != len(wanted):
+        raise typer.BadParameter(f"{release}: not every table of {sorted(wanted)} was found")
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    ensure_ledger(con)
+    ensure_diff_table(con)
+    work = Path(tempfile.mkdtemp(prefix="ours_"))
+    counts = {}
+    try:
+        con.execute("begin transaction")
+        saved = _push_settings(con, get_settings().duckdb_memory_limit)
+        for rf in files:
+            r = load_file(con, rf, vintage=None, input_kind="synthetic", work_dir=work)
+            counts[rf.spec.name] = r.rows_loaded
+        _pop_settings(con, saved)
+        con.execute("commit")
+    finally:
+        con.close()
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(counts))
 
 
 if __name__ == "__main__":

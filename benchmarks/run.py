@@ -8,8 +8,9 @@
 2. floor: DuckDB ``count(*)`` over the release files (benchmarks.peers floor);
 3. peers: ``pandas.read_csv`` of B_TblProceeding and A_TblCase (TAB, Latin-1, all strings), default
    engine and ``engine="pyarrow"`` (needs the ``bench`` extra);
-4. the pipeline: ``mpp-metrics run --eoir-release <release>`` on a fresh warehouse (ingest, dbt build with
-   tests, checks, outputs), then again on unchanged inputs (the incremental no-change run);
+4. the pipeline: ``mpp-metrics run --eoir-release <release> --uscis-nri <extract>`` on a fresh warehouse
+   (ingest, dbt build with tests, checks, outputs), then again on unchanged inputs (the incremental no-change
+   run); the synthetic NRI extract linked to the release is generated once beforehand, like the release;
 each in its own process, measured by benchmarks.measure (wall time, kernel peak RSS of the process tree).
 
 Writes ``benchmarks/results/latest.json`` and ``latest.md`` (plus a dated copy) and prints the table.
@@ -133,6 +134,12 @@ def main(
         else:
             gen = None
             console.print(f"reusing {release}")
+        # the synthetic NRI extract linked to this release is demo input, like the release: generated once,
+        # outside the measured pipeline (the pipeline would otherwise generate it on its first run)
+        nri = work / f"nri_seed{seed}_scale{scale}.csv"
+        if not nri.is_file():
+            measure("generate the synthetic NRI extract (not part of the pipeline)",
+                    [BIN / "mpp-metrics", "generate", "nri", "--out", nri, "--eoir-release", release])
         files = release_files(release)
         text_bytes = sum(f.stat().st_size for f in files)
         marker = json.loads((release / "_SYNTHETIC_RELEASE.json").read_text())
@@ -153,11 +160,17 @@ def main(
                             console.print("[yellow]pyarrow not installed (make bench installs the bench extra)[/yellow]")
                             continue
                         raise
+            ours_db = work / f"ours_seed{seed}_scale{scale}.duckdb"
+            peer_results["ours"] = measure(
+                f"our reader: {' + '.join(PEER_TABLES)}",
+                [sys.executable, "-m", "benchmarks.peers", "ours", release,
+                 *[a for t in PEER_TABLES for a in ("--table", t)], "--db", ours_db])
+            ours_db.unlink(missing_ok=True)
         var = work / f"var_seed{seed}_scale{scale}"
         shutil.rmtree(var, ignore_errors=True)
         env = {"MPP_VAR_DIR": str(var)}
         out = var / "output"
-        cmd = [BIN / "mpp-metrics", "run", "--eoir-release", release, "--output", out]
+        cmd = [BIN / "mpp-metrics", "run", "--eoir-release", release, "--uscis-nri", nri, "--output", out]
         first = measure("pipeline: first run (fresh warehouse)", cmd, env)
         stats = json.loads((out / "run_stats.json").read_text())
         second = measure("pipeline: second run, unchanged inputs", cmd, env)
@@ -191,13 +204,16 @@ def main(
     rows.append(row("whole pipeline, first run (process)", first["wall_seconds"], first["peak_rss_mb"]))
     rows.append(row("whole pipeline, unchanged inputs", second["wall_seconds"], second["peak_rss_mb"]))
     for name, res in peer_results.items():
+        if name == "ours":
+            rows.append(row(f"our reader alone: {' + '.join(PEER_TABLES)} (as in the pipeline)",
+                            res["wall_seconds"], res["peak_rss_mb"]))
+            continue
         rows.append(row(f"peer: pandas.read_csv {name.replace('/c', ' (default engine)').replace('/pyarrow', ' (pyarrow)')}",
                         res["wall_seconds"], res["peak_rss_mb"]))
 
     pandas_c = [peer_results[f"{t}/c"] for t in PEER_TABLES if f"{t}/c" in peer_results]
     pandas_c_wall = sum(p["wall_seconds"] for p in pandas_c) if len(pandas_c) == 2 else None
     pandas_c_rss = max((p["peak_rss_mb"] for p in pandas_c), default=None)
-    eoir = steps.get("raw_eoir_release", {})
     targets = [
         {"target": "whole pipeline at most 6x the floor", "met": first["wall_seconds"] <= 6 * fw,
          "detail": f"{first['wall_seconds']:.1f} s = {ratio(first['wall_seconds'], fw)}x of {fw:.1f} s"},
@@ -207,13 +223,24 @@ def main(
          "detail": f"{second['wall_seconds']:.1f} s (ingestion skipped: "
                    f"{all(stats2['steps'].get(k, {}).get('wall_seconds', 0) < 5 for k in ingest_steps)})"},
     ]
-    if pandas_c_wall and eoir:
+    ours = peer_results.get("ours")
+    if pandas_c_wall and ours:
+        pyarrow = [peer_results[f"{t}/pyarrow"] for t in PEER_TABLES if f"{t}/pyarrow" in peer_results]
+        pa_wall = sum(p["wall_seconds"] for p in pyarrow) if len(pyarrow) == 2 else None
         targets.append({
             "target": "ingestion >= 4x faster than pandas default engine (B_TblProceeding + A_TblCase), < 1/3 of its memory",
-            "met": eoir["wall_seconds"] * 4 <= pandas_c_wall and eoir["peak_rss_mb"] * 3 < (pandas_c_rss or 0),
-            "detail": f"our EOIR ingestion of all five tables {eoir['wall_seconds']:.1f} s / {eoir['peak_rss_mb']:.0f} MiB "
-                      f"vs pandas two tables {pandas_c_wall:.1f} s / {pandas_c_rss:.0f} MiB",
+            "met": ours["wall_seconds"] * 4 <= pandas_c_wall and ours["peak_rss_mb"] * 3 < (pandas_c_rss or 0),
+            "detail": f"our reader {ours['wall_seconds']:.1f} s / {ours['peak_rss_mb']:.0f} MiB vs pandas default "
+                      f"engine {pandas_c_wall:.1f} s / {pandas_c_rss:.0f} MiB "
+                      f"({pandas_c_wall / ours['wall_seconds']:.1f}x faster)",
         })
+        if pa_wall:
+            targets.append({
+                "target": "stretch: faster than the pandas pyarrow engine on the same two tables",
+                "met": ours["wall_seconds"] < pa_wall,
+                "detail": f"our reader {ours['wall_seconds']:.1f} s vs pyarrow {pa_wall:.1f} s "
+                          f"(pyarrow parses only; ours also repairs, quarantines, deduplicates and writes DuckDB)",
+            })
     doc = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "scale": scale, "seed": seed, "machine": machine(),

@@ -18,13 +18,15 @@ import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from expectations.spec import Suite
 from orchestration.settings import limit_memory
+
+if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a suite runs, not when Dagster loads
+    import pandas as pd
 
 SAMPLE_ROWS = 10
 DOCS_SITE = "mpp_data_docs"
@@ -191,9 +193,20 @@ def validate_frame(suite: Suite, df: pd.DataFrame, docs_dir: Path | None = None)
 
 def run_suite(suite: Suite, warehouse: Path | str, params: dict[str, Any] | None = None,
               docs_dir: Path | None = None, results_dir: Path | None = None) -> SuiteOutcome:
-    """Read the suite's frame from the warehouse, validate it, optionally write ``<results_dir>/<suite>.json``."""
-    df = read_frame(warehouse, suite.sql, params)
-    outcome = validate_frame(suite, df, docs_dir)
+    """Read the suite's frame from the warehouse, validate it, optionally write ``<results_dir>/<suite>.json``.
+
+    A ``candidates_only`` suite reads only the rows that could fail (:meth:`Suite.candidate_sql`) and reports
+    the relation's row count as ``rows`` and as every expectation's element count."""
+    if not suite.candidates_only:
+        df = read_frame(warehouse, suite.sql, params)
+        outcome = validate_frame(suite, df, docs_dir)
+    else:
+        df = read_frame(warehouse, suite.candidate_sql(), params)
+        outcome = validate_frame(suite, df, docs_dir)
+        total = int(read_frame(warehouse, f"select count(*) as n from ({suite.sql})", params)["n"].iloc[0])
+        outcome.rows = total
+        for e in outcome.expectations:
+            e.element_count = total
     if results_dir is not None:
         outcome.write(results_dir)
     return outcome

@@ -11,6 +11,12 @@ A :class:`Suite` is one validation: the DuckDB ``sql`` that reads the needed col
 one warehouse relation, the Dagster ``asset_key`` it validates, and its expectations. The SQL may use the
 named parameters ``$as_of`` (run as-of date, 'YYYY-MM-DD') and ``$admin_closures_are_completions``
 (boolean), bound from the run's ``pipeline`` resource.
+
+A suite over a release-sized relation sets ``candidates_only``: DuckDB then sends GE only the rows that could
+fail one of its expectations (:meth:`Suite.candidate_sql`: NULL where not-null is expected, a value outside
+the set or range, a value that occurs twice where unique is expected), never the tens of millions of rows
+that cannot. Every expectation succeeds or fails exactly as on the whole relation and reports the same
+failing rows; the element count reported is the relation's row count.
 """
 
 from __future__ import annotations
@@ -58,6 +64,14 @@ class Suite:
     id_columns: tuple[str, ...] = ()  # columns shown beside failing values (row identity)
     per_table_column: str | None = None  # set for suites judged per raw table (the load ledger)
     extra: dict[str, Any] = field(default_factory=dict)
+    candidates_only: bool = False  # validate only the rows that could fail (release-sized relations)
+
+    def candidate_sql(self) -> str:
+        """The suite's SQL restricted to rows that could fail an expectation (see module docstring).
+
+        Raises ValueError for an expectation type whose failing rows cannot be pre-selected row by row."""
+        preds = [_candidate_predicate(e) for e in self.expectations]
+        return f"with _suite as ({self.sql})\nselect * from _suite where " + " or ".join(f"({p})" for p in preds)
 
     def of_severity(self, severity: Severity) -> list[Expect]:
         return [e for e in self.expectations if e.severity == severity]
@@ -69,6 +83,35 @@ class Suite:
     @property
     def warning_check_name(self) -> str:
         return f"ge_{self.name}_warnings"
+
+
+def _sql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _candidate_predicate(e: Expect) -> str:
+    """SQL true on every row of ``_suite`` that could fail expectation ``e`` (GE ignores NULLs except in
+    not-null)."""
+    c = '"' + str(e.kwargs.get("column", "")).replace('"', '""') + '"'
+    if e.gx_type == "ExpectColumnValuesToNotBeNull":
+        return f"{c} is null"
+    if e.gx_type == "ExpectColumnValuesToBeUnique":
+        return f"{c} in (select {c} from _suite where {c} is not null group by all having count(*) > 1)"
+    if e.gx_type == "ExpectColumnValuesToBeInSet":
+        values = ", ".join(_sql_literal(v) for v in e.kwargs["value_set"])
+        return f"{c} is not null and {c} not in ({values})"
+    if e.gx_type == "ExpectColumnValuesToBeBetween":
+        bounds = []
+        if e.kwargs.get("min_value") is not None:
+            bounds.append(f"{c} < {_sql_literal(e.kwargs['min_value'])}")
+        if e.kwargs.get("max_value") is not None:
+            bounds.append(f"{c} > {_sql_literal(e.kwargs['max_value'])}")
+        return " or ".join(bounds) or "false"
+    raise ValueError(f"expectation {e.id} ({e.gx_type}): failing rows cannot be pre-selected (candidates_only)")
 
 
 # --- small builders used by the suite modules -------------------------------------------------------------

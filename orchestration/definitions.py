@@ -3,6 +3,12 @@
 - ``mpp_main``: materializes every asset in one process (in-process executor: steps share the single
   DuckDB writer one after another, and the run starts in seconds). The CLI ``mpp-metrics run`` runs it.
 - ``nightly_rebuild``: the same job at 02:00 UTC every day, on by default.
+- ``rebuild_downstream_of_new_inputs``: declarative automation (sensor on by default). Every asset below the
+  raw layer (dbt seeds and models, outputs) has ``AutomationCondition.eager()``: when one raw asset is
+  materialized on its own (a new release of one extract, from the UI or a job), the next tick requests
+  exactly the assets downstream of it, so only they are rebuilt (dagster-dbt passes the subset to
+  ``dbt build --select``). A run that already rebuilt the downstream assets (the nightly job, the CLI)
+  triggers nothing. Visible in the UI under Automation and on each asset.
 - Resources: ``dbt`` (dagster-dbt CLI resource) and ``pipeline`` (per-run settings, configurable at launch).
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
 """
@@ -14,7 +20,11 @@ from pathlib import Path
 
 from dagster import (
     AssetSelection,
+    AssetsDefinition,
+    AutomationCondition,
+    AutomationConditionSensorDefinition,
     DefaultScheduleStatus,
+    DefaultSensorStatus,
     Definitions,
     ScheduleDefinition,
     define_asset_job,
@@ -45,6 +55,18 @@ all_assets += [
     report,
     build_dbt_docs_asset(sorted(mpp_dbt_models.keys, key=lambda k: k.to_user_string())),
 ]
+
+
+def with_rebuild_on_new_inputs(assets_def: AssetsDefinition) -> AssetsDefinition:
+    """``assets_def`` with ``AutomationCondition.eager()`` on every asset outside the raw layer (raw assets
+    are the inputs: they are materialized by the nightly job or by hand, never automatically)."""
+    return assets_def.map_asset_specs(
+        lambda spec: spec if spec.key.path[0] == "raw" else spec.replace_attributes(
+            automation_condition=AutomationCondition.eager())
+    )
+
+
+all_assets = [with_rebuild_on_new_inputs(a) for a in all_assets]
 # Great Expectations suites as asset checks: blocking (ERROR) ones gate outputs; see assets/ge_checks.py.
 ge_checks = build_ge_checks(all_assets)
 
@@ -64,6 +86,14 @@ nightly_rebuild = ScheduleDefinition(
     description="Nightly rebuild of the whole graph; unchanged inputs are not re-ingested.",
 )
 
+rebuild_downstream_of_new_inputs = AutomationConditionSensorDefinition(
+    name="rebuild_downstream_of_new_inputs",
+    target=AssetSelection.all(),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Rebuild only what depends on a newly materialized raw asset (AutomationCondition.eager()).",
+)
+
 defs = Definitions(
     assets=all_assets,
     # also for the UI's "Materialize all" / ad-hoc selections (the implicit asset job): one process
@@ -71,6 +101,7 @@ defs = Definitions(
     asset_checks=ge_checks,
     jobs=[main_job],
     schedules=[nightly_rebuild],
+    sensors=[rebuild_downstream_of_new_inputs],
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "pipeline": PipelineConfig.configure_at_launch(),

@@ -21,6 +21,7 @@ def _input_kind(prefix: str) -> Expect:
 
 
 EOIR_CASES = Suite(
+    candidates_only=True,
     name="raw_eoir_cases",
     asset_key=("raw", "eoir_a_tblcase"),
     description="EOIR A_TblCase key columns: one row per case (a new case = a new charging document).",
@@ -35,6 +36,7 @@ EOIR_CASES = Suite(
 )
 
 EOIR_PROCEEDINGS = Suite(
+    candidates_only=True,
     name="raw_eoir_proceedings",
     asset_key=("raw", "eoir_b_tblproceeding"),
     description="EOIR B_TblProceeding key columns, completion date and codes: one row per proceeding.",
@@ -60,6 +62,7 @@ from raw.eoir_b_tblproceeding""",
 )
 
 EOIR_APPLICATIONS = Suite(
+    candidates_only=True,
     name="raw_eoir_applications",
     asset_key=("raw", "eoir_tbl_court_appln"),
     description="EOIR tbl_Court_Appln key columns: one row per relief application.",
@@ -76,6 +79,7 @@ from raw.eoir_tbl_court_appln""",
 )
 
 EOIR_CASE_IDENTIFIERS = Suite(
+    candidates_only=True,
     name="raw_eoir_case_identifiers",
     asset_key=("raw", "eoir_a_tblcaseidentifier"),
     description="EOIR A_TblCaseIdentifier: 0..n flags per case, CASE_ID two letters (MP, RM mark MPP).",
@@ -93,6 +97,7 @@ from raw.eoir_a_tblcaseidentifier""",
 )
 
 EOIR_SCHEDULE = Suite(
+    candidates_only=True,
     name="raw_eoir_schedule",
     asset_key=("raw", "eoir_tbl_schedule"),
     description="EOIR tbl_schedule key columns: one row per hearing.",

@@ -4,7 +4,10 @@ Entry point: :func:`load_release`. One raw table per file (``CREATE OR REPLACE``
 every input line accounted for: ``rows_read = rows_loaded + rows_quarantined + duplicates_collapsed``
 where rows_read counts the physical lines after the header.
 
-Raw table shape (grain = one distinct data row of the file):
+Raw relation shape (grain = one distinct data row of the file). ``raw.<table>`` is a view over the table
+``raw.<table>__rows`` (every data line of the file as parsed, plus ``_nf``, its field count) that hides the
+malformed lines and the lines listed in ``raw.<table>__excluded`` (collapsed duplicates, key rejects) and
+adds the load's provenance constants; query ``raw.<table>``, never the two tables behind it. Columns:
     by default the columns the models read (:attr:`TableSpec.used`, published order; NULL-filled when the
     file lacks an optional one); with ``all_columns=True`` the spec's published columns upper-cased, in
     published order, then columns the file has beyond the spec (file order). All VARCHAR; then
@@ -31,9 +34,9 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    real date -> NULL (``not_a_date``), 1900-01-01 -> NULL (``sentinel_date``), before 1950 or after
    :func:`max_plausible_date` (31 Dec ten years after the vintage; 2100 without vintage) -> NULL
    (``out_of_range_date``); other dates keep their original text (near-future hearing dates stay).
-   The row also carries helper columns (dropped before the swap): the field count, the line when its
-   width is wrong, a 64-bit hash of the normalised fields (a second, independent one when not every
-   column lands), and the original text of each nullified date.
+   The row also carries helper columns (all but the field count dropped before the swap): the line when
+   its width is wrong, a 64-bit hash of the normalised fields, for the key its digits check and hash,
+   and the original text of each nullified date.
    Columns renamed between releases are mapped to one raw column (``column_aliases.csv``).
 4. Rows of the wrong width: blank lines, too few fields, two or more extra are quarantined into
    ``raw._rejects``; rows with exactly one extra field go through
@@ -43,20 +46,25 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    Nullifications are counted per landed column and reason over every well-formed row (before
    duplicates collapse).
 5. Exact duplicates collapse to the first occurrence and are counted: rows whose fields are all equal
-   after trimming (and NUL-only fields emptied), compared before date nullification. Candidates share the
-   hash of step 3 and are confirmed on every landed value (and, when not every column lands, on the second
-   hash: a false match needs two independent 64-bit collisions).
+   after trimming (and NUL-only fields emptied), compared before date nullification. Candidates are the
+   rows whose key hash occurs twice or more (duplicates share their key; the same aggregation serves step
+   6), or for a lookup whose line hash does; they are confirmed on every landed value (the key among them)
+   and the line hash, so a false match needs a 64-bit collision between two rows with the same key.
 6. Keys (:attr:`TableSpec.key` of the five required tables): a row whose key is empty or not digits
    (``bad_key``) or whose key appears on two or more distinct rows (``duplicate_key``: every such row, since
    none can be told right) is quarantined into ``raw._rejects`` with its line (re-read from its part) and
    the key.
-7. Each table is landed as ``raw.<table>__incoming``, diffed by key against the previous load
-   (orchestration/eoir/diff.py: vanished / added / changed into ``raw._release_diffs``, thresholds warn or
-   block), then swapped in (drop + rename) inside the caller's transaction.
+7. Nothing is deleted (a DELETE inside the load transaction makes DuckDB rewrite the table at commit):
+   the rows land in ``raw.<table>__rows_incoming``, the excluded line numbers in
+   ``raw.<table>__excluded_incoming``, the view ``raw.<table>__incoming`` is diffed by key against the
+   previous load (orchestration/eoir/diff.py: vanished / added / changed into ``raw._release_diffs``,
+   thresholds warn or block), then everything is swapped in (drop + rename + view) inside the caller's
+   transaction.
 
 Passes over each file: one Python pass (thread), one single-threaded DuckDB line read per part, one parallel
-insert per part; then column-store queries on the landed table (widths, dates, duplicates, keys), which read
-only the few columns they need. Nothing is held in Python memory except the rare one-extra-field rows.
+insert per part; then column-store queries on the landed rows (widths, dates, one aggregation for duplicates
+and keys), which read only the few columns they need. Nothing is held in Python memory except the rare
+one-extra-field rows. The release-sized benchmark (benchmarks/) measures every stage.
 
 Errors: :class:`~orchestration.eoir.release.ReleaseError` for a missing table, a file without header, a
 header lacking a needed column (names the file and the column), duplicate/empty header names, or a line
@@ -435,8 +443,24 @@ def load_file(
         transcoding.close()
 
 
-#: Helper columns of the temporary table ``_eoir_parsed`` (not landed).
-_H, _H2, _NF, _BAD = "_h", "_h2", "_nf", "_bad_line"
+#: The rows of ``raw.<table>`` live in the table ``raw.<table>__rows``; ``raw.<table>`` is a view adding the
+#: load's provenance constants. Parsed rows are written straight into the database file (compressed, as
+#: they come) rather than into a temporary table (uncompressed: a release-sized file spills tens of GB).
+_ROWS = "__rows"
+#: Line numbers of the rows of ``raw.<table>__rows`` not landed (collapsed duplicates, key rejects).
+_EXCLUDED = "__excluded"
+
+#: Helper columns of the parsed rows (dropped before the swap).
+_H, _NF, _BAD, _KEY_OK, _KH = "_h", "_nf", "_bad_line", "_key_ok", "_key_hash"
+
+
+def _drop_relation(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop ``raw.<table>``, a view (this reader) or a table (an older load), if it exists."""
+    row = con.execute(
+        "select table_type from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
+    ).fetchone()
+    if row is not None:
+        con.execute(f"drop {'view' if row[0] == 'VIEW' else 'table'} raw.{_q(table)}")
 
 
 def _x(i: int) -> str:
@@ -465,10 +489,13 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     )
     tbl = spec.raw_table
     incoming = f"raw.{_q(tbl + '__incoming')}"
-    parsed = "_eoir_parsed"  # temporary: values + helper columns, every row of the file but the header
+    # values + helper columns, every row of the file but the header (dropped after landing)
+    parsed = f"raw.{_q(tbl + _ROWS + '_incoming')}"
     good = f"(select * from {parsed} where {_BAD} is null)"  # the well-formed (and repaired) rows
     max_date = _lit(max_plausible_date(vintage))
     landed = set(lay.out_columns)
+    key = spec.key if spec.required and spec.key in pos else None
+    key_ok = key is not None and key in landed  # the key is always a used column of a required table
     in_file = [h for h in lay.header if h in landed]  # landed columns the file has (file order)
     dates_in_file = [h for h in in_file if h in spec.date_columns]
 
@@ -489,8 +516,6 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
                 "where ln > 1)")
         lvl2 = [f"ln, nf, hash(ng) as {_H}",
                 f"case when coalesce(line, '') = '' or coalesce(nf, 0) <> {n} then coalesce(line, '') end as {_BAD}"]
-        if not all_columns:  # second, independent hash: duplicates are confirmed on landed values + both
-            lvl2.append(f"hash(array_to_string(ng, chr(9))) as {_H2}")
         lvl2 += [f"nullif(ng[{pos[h]}], '') as v_{pos[h]}" for h in in_file]
         lvl3 = [f"*, {_parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in dates_in_file[:1]] or ["*"]
         lvl3 += [f"{_parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in dates_in_file[1:]]
@@ -508,7 +533,8 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
                 cols.append(f"v_{pos[c]} as {_q(c)}")
         return (
             f"select {', '.join(cols)}, ln as _source_line, {_H}, nf as {_NF}, {_BAD}"
-            + ("" if all_columns else f", {_H2}")
+            + (f", regexp_full_match(coalesce(v_{pos[key]}, ''), '[0-9]+') as {_KEY_OK}, hash(v_{pos[key]}) as {_KH}"
+               if key_ok else "")
             + "".join(f", {x}" for x in xcols)
             + f" from (select {', '.join(lvl3)} from (select {', '.join(lvl2)} from ({lvl1})))"
         )
@@ -529,7 +555,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
                 per["nul_byte"] = per.get("nul_byte", 0) + int(c)
 
     # -- 1. every part: line-numbered read into a temporary table (single-threaded), exactness check, then
-    #       the parallel per-row work from memory into the temporary table _eoir_parsed
+    #       the parallel per-row work from memory into raw.<table>__rows_incoming
     for k, part in enumerate(itertools.chain([first], parts_in)):
         lines_rel = f"(select ln, {restored('line', part.has_cr)} as line from _eoir_lines)"
         con.execute(f"create or replace temp table _eoir_lines as select * from {_line_scan(part)}")
@@ -542,7 +568,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             )
         if part.has_nul:
             count_nul_only(lines_rel)
-        verb = f"create or replace temp table {parsed} as" if k == 0 else f"insert into {parsed}"
+        verb = f"create or replace table {parsed} as" if k == 0 else f"insert into {parsed}"
         con.execute(f"{verb} {landing_select(lines_rel, part.has_nul)}")
     con.execute("drop table if exists _eoir_lines")
     tc = transcoding.result
@@ -622,38 +648,45 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     if result.rows_repaired:
         result.nullifications[ROW_REPAIR_COLUMN] = {"stray_tab_repaired": result.rows_repaired}
 
-    # -- 4. exact duplicates: equal normalised fields (dates before nullification); candidates by hash
-    same = [_q(c) for c in in_file] + [_x(pos[h]) for h in dates_in_file] + ([] if all_columns else [_H2])
+    # -- 4. exact duplicates: equal normalised fields (dates before nullification). Candidates: with a key,
+    #       the rows whose key hash occurs twice or more (exact duplicates share their key, so this one
+    #       aggregation also finds the repeated keys of step 5); without one (lookups), the rows whose line
+    #       hash does. Confirmed on every landed value plus the line hash (see module docstring).
+    same = [_q(c) for c in in_file] + [_x(pos[h]) for h in dates_in_file] + [_H]
+    group = _KH if key_ok else _H
+    con.execute(
+        f"create or replace temp table _eoir_cand as select * from {good} "
+        f"where {group} in (select {group} from {good} group by 1 having count(*) > 1)"
+    )
     con.execute(
         f"""
         create or replace temp table _eoir_dups as
         select ln from (
             select _source_line as ln, row_number() over (partition by {', '.join(same)} order by _source_line) as k
-            from {good}
-            where {_H} in (select {_H} from {good} group by 1 having count(*) > 1)
+            from _eoir_cand
         ) where k > 1
         """
     )
     result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
 
     # -- 5. keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined
-    key = spec.key if spec.required and spec.key in pos else None
     excluded = ["_eoir_dups"]
-    if key is not None:
+    if key_ok:
         con.execute(
             f"""
             create or replace temp table _eoir_keyrej as
-            with k as (select _source_line as ln, {_q(key)} as k from {good}
-                       where _source_line not in (select ln from _eoir_dups)),
-            dupkeys as (select k, count(*) as n, min(ln) as first_ln from k
-                        where regexp_full_match(coalesce(k, ''), '[0-9]+') group by k having count(*) > 1)
+            with bad as (select _source_line as ln, {_q(key)} as k from {good}
+                         where not {_KEY_OK} and _source_line not in (select ln from _eoir_dups)),
+            c as (select _source_line as ln, {_q(key)} as k from _eoir_cand
+                  where {_KEY_OK} and _source_line not in (select ln from _eoir_dups)),
+            dupkeys as (select k, count(*) as n, min(ln) as first_ln from c group by k having count(*) > 1)
             select ln, case when coalesce(k, '') = '' then 'bad_key: {key} is empty'
                             else 'bad_key: {key} is not digits (got ' || k || ')' end as reason
-            from k where not regexp_full_match(coalesce(k, ''), '[0-9]+')
+            from bad
             union all
-            select k.ln, 'duplicate_key: {key}=' || k.k || ' on ' || d.n || ' rows with different values (first line '
+            select c.ln, 'duplicate_key: {key}=' || c.k || ' on ' || d.n || ' rows with different values (first line '
                          || d.first_ln || ')'
-            from k join dupkeys d using (k)
+            from c join dupkeys d using (k)
             """
         )
         result.key_rejects = con.execute("select count(*) from _eoir_keyrej").fetchone()[0]
@@ -662,27 +695,36 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             result.rows_quarantined += result.key_rejects
             excluded.append("_eoir_keyrej")
 
-    # -- 6. land: the well-formed rows not excluded, value columns then provenance; diff; swap
-    anti = " ".join(f"and _source_line not in (select ln from {rel})" for rel in excluded)
-    value_cols = [f"{_q(c)}" for c in lay.out_columns]
-    con.execute(
-        f"""
-        create or replace table {incoming} as
-        select {', '.join(value_cols)}, _source_line,
-               {_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file,
-               {_lit(result.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage,
-               {_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at
-        from {parsed} where {_BAD} is null {anti}
-        """
-    )
-    con.execute(f"drop table {parsed}")
+    # -- 6. land. Nothing is deleted (a DELETE in a load transaction makes DuckDB rewrite the table at
+    #       commit): the malformed originals stay hidden by their field count, and the line numbers of the
+    #       collapsed duplicates and key rejects go to raw.<table>__excluded. raw.<table> is the view that
+    #       hides both and adds the load's provenance constants. Diff against the previous load; swap.
+    excluded_tbl = f"raw.{_q(tbl + _EXCLUDED + '_incoming')}"
+    con.execute(f"create or replace table {excluded_tbl} as " + " union all ".join(f"select ln from {rel}" for rel in excluded))
+    for col in [_H, _BAD, *([_KEY_OK, _KH] if key_ok else []), *[_x(pos[h]) for h in dates_in_file]]:
+        con.execute(f"alter table {parsed} drop column {col}")
+
+    def view_sql(rows: str, excluded_lines: str) -> str:
+        return (
+            f"select {', '.join(_q(c) for c in lay.out_columns)}, _source_line, "
+            f"{_lit(result.load_id)} as _load_id, {_lit(display)} as _source_file, "
+            f"{_lit(result.sha256)} as _source_sha256, cast({_lit(vintage)} as date) as _vintage, "
+            f"{_lit(input_kind)} as _input_kind, {_lit(result.loaded_at)} as _loaded_at\n"
+            f"from {rows}\nwhere {_NF} = {n} and _source_line not in (select ln from {excluded_lines})"
+        )
+
+    con.execute(f"create or replace view {incoming} as {view_sql(parsed, excluded_tbl)}")
     result.rows_loaded = con.execute(f"select count(*) from {incoming}").fetchone()[0]
     if key is not None and table_exists(con, "raw", tbl) and key in _relation_columns(con, f"raw.{_q(tbl)}"):
         result.diff = diff_tables(con, f"raw.{_q(tbl)}", incoming, key, tbl)
         apply_thresholds(result.diff, thresholds, display)
         record_diff(con, result.diff, result.load_id, display)
-    con.execute(f"drop table if exists raw.{_q(tbl)}")
-    con.execute(f"alter table {incoming} rename to {_q(tbl)}")
+    con.execute(f"drop view {incoming}")
+    _drop_relation(con, tbl)
+    for suffix in (_ROWS, _EXCLUDED):
+        con.execute(f"drop table if exists raw.{_q(tbl + suffix)}")
+        con.execute(f"alter table raw.{_q(tbl + suffix + '_incoming')} rename to {_q(tbl + suffix)}")
+    con.execute(f"create view raw.{_q(tbl)} as {view_sql(f'raw.{_q(tbl + _ROWS)}', f'raw.{_q(tbl + _EXCLUDED)}')}")
     record_load(con, result)
     return result
 
@@ -799,8 +841,8 @@ def load_release(
             con.execute("drop table if exists _eoir_repaired")
             con.execute("drop table if exists _eoir_dups")
             con.execute("drop table if exists _eoir_keyrej")
+            con.execute("drop table if exists _eoir_cand")
             con.execute("drop table if exists _eoir_lines")
-            con.execute("drop table if exists _eoir_parsed")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.report import charts
 from orchestration.report.data import ReportData, ReportError, load_report_data
 
 __all__ = ["ReportError", "ReportResult", "build_report", "render_report"]
@@ -43,6 +42,8 @@ class ReportResult:
 
 def _charts(data: ReportData) -> dict[str, tuple[str, bytes, bool]]:
     """name -> (caption, PNG bytes, synthetic?) for every chart of the report, in report order."""
+    from orchestration.report import charts  # matplotlib: imported when a report is drawn, not at load
+
     out = {}
     if data.swb:
         out["swb_encounters_monthly"] = (

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
-import pandas as pd
 
 from orchestration.raw.ledger import (
     InputKind,
@@ -353,6 +352,8 @@ def load_nri_extract(
             rows_quarantined=len(parsed.rejected_lines),
             duplicates_collapsed=parsed.duplicates,
         )
+        import pandas as pd  # only when an extract is loaded (keeps Dagster's code location quick to load)
+
         frame = pd.DataFrame(
             {c: [r[c] if r[c] != "" else None for r in parsed.good] for c in COLUMNS}, dtype=object
         )
