@@ -51,12 +51,13 @@ def _manifest_is_stale() -> bool:
 
 # `dagster dev` re-parses on load; elsewhere (CLI, tests, cron) re-parse only when a dbt file changed, so
 # the asset graph never runs on a stale manifest (a model missing from it fails the dbt step).
-if _manifest_is_stale():
+_PREPARED_ON_IMPORT = _manifest_is_stale()
+if _PREPARED_ON_IMPORT:
     dbt_project.preparer.prepare(dbt_project)
 else:
     dbt_project.prepare_if_dev()
 
 
 if __name__ == "__main__":  # `make setup`: parse the project (when the manifest was fresh, the import did not)
-    if not _manifest_is_stale():
+    if not _PREPARED_ON_IMPORT:
         dbt_project.preparer.prepare(dbt_project)

@@ -511,10 +511,11 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         dirty = "(contains(line, ' ' || chr(9)) or contains(line, chr(9) || ' ') or starts_with(line, ' ') " \
                 "or ends_with(line, ' ')" + (" or contains(line, chr(0))" if has_nul else "") + ")"
         fix = "case when trim(replace(x, chr(0), '')) = '' then '' else trim(x) end" if has_nul else "trim(x)"
-        lvl1 = (f"select ln, line, len(g) as nf, case when {dirty} then list_transform(g, lambda x: {fix}) "
-                f"else g end as ng from (select ln, line, string_split(line, chr(9)) as g from {lines_rel} "
-                "where ln > 1)")
-        lvl2 = [f"ln, nf, hash(ng) as {_H}",
+        lvl1 = (f"select ln, line, len(g) as nf, {dirty} as dirty, case when {dirty} then "
+                f"list_transform(g, lambda x: {fix}) else g end as ng from (select ln, line, "
+                f"string_split(line, chr(9)) as g from {lines_rel} where ln > 1)")
+        # hash of the normalised line: a clean line is its own normalisation (one string hash, no list)
+        lvl2 = [f"ln, nf, hash(case when dirty then array_to_string(ng, chr(9)) else line end) as {_H}",
                 f"case when coalesce(line, '') = '' or coalesce(nf, 0) <> {n} then coalesce(line, '') end as {_BAD}"]
         lvl2 += [f"nullif(ng[{pos[h]}], '') as v_{pos[h]}" for h in in_file]
         lvl3 = [f"*, {_parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in dates_in_file[:1]] or ["*"]
