@@ -176,6 +176,7 @@ def open_release_file(rf: ReleaseFile) -> IO[bytes]:
 
 #: UTF-8 bytes per part file: the unit of the single-threaded, line-numbered read (bounds its memory).
 PART_BYTES = 256 << 20
+_LONG_WINDOW = 500_000
 
 
 @dataclass
@@ -185,6 +186,8 @@ class _Part:
     lines: int  # physical lines in the part
     has_cr: bool  # the part may hold a CR (as U+E00D); False means it holds none
     has_nul: bool  # the part may hold a NUL byte; False means it holds none
+    long_lines: bool = False  # may hold a line of 500 kB or more (DuckDB's default maximum is 2 MB): read
+    # with a maximum line size of the whole part
 
 
 @dataclass
@@ -212,7 +215,7 @@ class _PartWriter:
                 self._path = self.work_dir / f"{self.stem}.part{len(self.parts):04d}.txt"
                 self._fh = open(self._path, "wb")  # noqa: SIM115 - closed in _close
                 self._size = self._newlines = 0
-                self._cr = self._nul = False
+                self._cr = self._nul = self._long = False
             self._cr |= has_cr
             self._nul |= has_nul
             room = self.part_bytes - self._size
@@ -231,6 +234,11 @@ class _PartWriter:
 
     def _put(self, data: bytes) -> None:
         assert self._fh is not None
+        # a line of 2 MB or more (DuckDB's default maximum line size) leaves some aligned 500 kB window of
+        # one write without LF (at least half of it falls in one write): flag the part, cheaply and safely
+        if not self._long and len(data) >= _LONG_WINDOW:
+            self._long = any(data.find(b"\n", k, k + _LONG_WINDOW) == -1
+                             for k in range(0, len(data) - _LONG_WINDOW + 1, _LONG_WINDOW))
         self._fh.write(data)
         self._size += len(data)
         self._newlines += data.count(b"\n")
@@ -241,7 +249,7 @@ class _PartWriter:
         self._fh.close()
         self._fh = None
         lines = self._newlines + (0 if ends_with_lf else 1)
-        part = _Part(self._path, self._next_line, lines, self._cr, self._nul)
+        part = _Part(self._path, self._next_line, lines, self._cr, self._nul, self._long)
         self.parts.append(part)
         self._next_line += lines
         self.on_part(part)
@@ -345,11 +353,16 @@ def _line_scan(part: _Part) -> str:
     """SQL relation: (ln BIGINT, line VARCHAR) for every physical line of a part, line ending removed.
 
     ``ln`` is the physical line number in the whole file. The read is single-threaded (line numbers come
-    from WITH ORDINALITY), which is why it lands in a temporary table before any per-row work."""
+    from WITH ORDINALITY), which is why it lands in a temporary table before any per-row work. A part with
+    :attr:`_Part.long_lines` is read with a maximum line size (and buffer) of the whole part."""
+    size = ""
+    if part.long_lines:
+        n = part.path.stat().st_size + 1
+        size = f", max_line_size={n}, buffer_size={n}"
     return (
         f"(select ordinality + {part.first_line - 1} as ln, line from read_csv({_lit(str(part.path))}, "
         f"columns={{'line': 'VARCHAR'}}, delim={_lit(_LINE_DELIM)}, quote='', escape='', header=false, "
-        f"auto_detect=false, strict_mode=true, all_varchar=true) with ordinality)"
+        f"auto_detect=false, strict_mode=true, all_varchar=true{size}) with ordinality)"
     )
 
 

@@ -188,3 +188,18 @@ def test_small_parts_give_the_same_load_as_one_part(tmp_path, con):
     assert rejects == [(3, f"5\t2\t3\tASYL\t{d}\tG", "duplicate_key"), (4, "", "blank_line"),
                        (5, f"5\t2\t3\tWCAT\t{d}\tD", "duplicate_key"), (7, f"x9\t2\t3\tASYL\t{d}\tG", "bad_key"),
                        (11, "12\t2\t3", "too_few_fields")]
+
+
+def test_a_line_over_duckdbs_2_mb_line_limit_is_quarantined_not_fatal(tmp_path, con):
+    # A 3 MB line (one field: too few) between two good rows, with the default part size and with 1 kB parts
+    # (the long line then has a part of its own): quarantined with its line number; the rows around it land.
+    body = b"1\t2\t3\tASYL\t" + D + b"\tG\n" + b"Y" * 3_000_000 + b"\n" + b"4\t5\t6\tASYL\t" + D + b"\tG\n"
+    rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": APPLN_HDR + body})
+    for part_bytes in (None, 1024):
+        r = {x.table_name: x for x in load_release(con, rel, part_bytes=part_bytes)}["eoir_tbl_court_appln"]
+        assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (3, 2, 1)
+        rejects = con.execute("select line_number, length(raw_text), split_part(reason, ':', 1) from raw._rejects "
+                              "where load_id = ?", [r.load_id]).fetchall()
+        assert rejects == [(3, 3_000_000, "too_few_fields")]
+        rows = con.execute("select IDNPROCEEDINGAPPLN, _source_line from raw.eoir_tbl_court_appln order by 2").fetchall()
+        assert rows == [("1", 2), ("4", 4)]
