@@ -73,6 +73,7 @@ count mismatch.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import queue
@@ -195,8 +196,7 @@ class _Transcoded:
     parts: list[_Part]
     sha256: str
     lines: int
-    has_cr: bool
-    has_nul: bool
+    has_nul: bool  # some part holds a NUL byte (the repaired rows are checked for NUL-only values then)
 
 
 class _PartWriter:
@@ -268,7 +268,7 @@ def _transcode(src: IO[bytes], work_dir: Path, stem: str, part_bytes: int | None
     on_part(part) is called as each part file is finished; ``stop`` set ends the work early (no result).
     """
     h = hashlib.sha256()
-    has_cr = has_nul = False
+    has_nul = False
     writer = _PartWriter(work_dir, stem, part_bytes or PART_BYTES, on_part or (lambda part: None))
     while chunk := src.read(_CHUNK):
         if stop is not None and stop.is_set():
@@ -278,7 +278,6 @@ def _transcode(src: IO[bytes], work_dir: Path, stem: str, part_bytes: int | None
         nul = b"\x00" in chunk
         cr = b"\r" in chunk
         has_nul |= nul
-        has_cr |= cr
         if chunk.isascii() and not cr:
             writer.write(chunk, has_cr=False, has_nul=nul)
             continue
@@ -287,7 +286,7 @@ def _transcode(src: IO[bytes], work_dir: Path, stem: str, part_bytes: int | None
             text = text.replace("\r", _CR_STANDIN)
         writer.write(text.encode("utf-8"), has_cr=cr, has_nul=nul)
     parts = writer.finish()
-    return _Transcoded(parts, h.hexdigest(), sum(p.lines for p in parts), has_cr, has_nul)
+    return _Transcoded(parts, h.hexdigest(), sum(p.lines for p in parts), has_nul)
 
 
 class _Stopped(Exception):
@@ -751,10 +750,10 @@ def _quarantine_key_rejects(con, tc: _Transcoded, result: EoirLoadResult, tbl: s
     con.execute("insert into _eoir_keyrej_lines select ln, line from _eoir_repaired "
                 "where ln in (select ln from _eoir_keyrej)")
     wanted = [r[0] for r in con.execute(
-        "select ln from _eoir_keyrej where ln not in (select ln from _eoir_repaired)").fetchall()]
-    for part in tc.parts:
-        last = part.first_line + part.lines - 1
-        if any(part.first_line <= ln <= last for ln in wanted):
+        "select ln from _eoir_keyrej where ln not in (select ln from _eoir_repaired) order by ln").fetchall()]
+    for part in tc.parts:  # re-read only the parts holding a wanted line (binary search in the sorted list)
+        i = bisect.bisect_left(wanted, part.first_line)
+        if i < len(wanted) and wanted[i] <= part.first_line + part.lines - 1:
             con.execute(
                 f"insert into _eoir_keyrej_lines select ln, {restored('line', part.has_cr)} from {_line_scan(part)} "
                 "where ln in (select ln from _eoir_keyrej)"
