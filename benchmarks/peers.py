@@ -63,39 +63,25 @@ def ours(
     db: Annotated[Path, typer.Option(help="DuckDB file to create (replaced).")],
 ) -> None:
     """Land the named tables of a release with our reader, as the pipeline's ingestion does."""
-    import shutil
-    import tempfile
-
     import duckdb
 
-    from orchestration.eoir.diff import ensure_diff_table
-    from orchestration.eoir.reader import _pop_settings, _push_settings, load_file
+    from orchestration.eoir.reader import load_release
     from orchestration.eoir.release import locate_release
-    from orchestration.raw.ledger import ensure_ledger
     from orchestration.settings import get_settings
 
     wanted = {t.lower() for t in table}
-    files = [rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]
-    if len(files) != len(wanted):
+    if len([rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]) != len(wanted):
         raise typer.BadParameter(f"{release}: not every table of {sorted(wanted)} was found")
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
-    ensure_ledger(con)
-    ensure_diff_table(con)
-    work = Path(tempfile.mkdtemp(prefix="ours_"))
-    counts = {}
     try:
         con.execute("begin transaction")
-        saved = _push_settings(con, get_settings().duckdb_memory_limit)
-        for rf in files:
-            r = load_file(con, rf, vintage=None, input_kind="synthetic", work_dir=work)
-            counts[rf.spec.name] = r.rows_loaded
-        _pop_settings(con, saved)
+        results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table)
         con.execute("commit")
     finally:
         con.close()
-        shutil.rmtree(work, ignore_errors=True)
+    counts = {r.source_file.rsplit("/", 1)[-1]: r.rows_loaded for r in results}
     print(json.dumps(counts))
 
 

@@ -818,6 +818,7 @@ def load_release(
     thresholds: DiffThresholds | None = None,
     all_columns: bool = False,
     part_bytes: int | None = None,
+    tables: Iterable[str] | None = None,
 ) -> list[EoirLoadResult]:
     """Land every required table and every lookup of an EOIR release; return one result per file.
 
@@ -834,12 +835,15 @@ def load_release(
     columns the models read (:attr:`TableSpec.used`), which is most of the speed and disk of a release-sized
     load (the schedule has 30 columns, the models read 7). Lookups always land every column.
     part_bytes: size of the single-threaded line-numbered read unit (default :data:`PART_BYTES`).
+    tables: load only these files, by table name (e.g. ``["B_TblProceeding"]``, any case); default: all.
 
     Raises :class:`ReleaseError` (missing table, bad header, ...); the ledger raises
     ``RowAccountingError`` if a file's rows do not add up (cannot happen by construction).
     """
     release = locate_release(Path(release_path))
     kind, vint = _resolve_kind_and_vintage(release, vintage, input_kind)
+    wanted = None if tables is None else {t.lower() for t in tables}
+    files = [rf for rf in release.files if wanted is None or rf.spec.name.lower() in wanted]
     ensure_ledger(con)
     ensure_diff_table(con)
     settings = _push_settings(con, memory_limit)
@@ -847,7 +851,7 @@ def load_release(
     try:
         return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds,
                           all_columns=all_columns, part_bytes=part_bytes)
-                for rf in release.files]
+                for rf in files]
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         try:
