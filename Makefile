@@ -24,7 +24,13 @@ $(BIN)/uv-sync.stamp: pyproject.toml uv.lock expectations/__init__.py
 target/manifest.json: $(BIN)/uv-sync.stamp dbt_project.yml $(shell find models seeds macros -type f 2>/dev/null)
 	$(BIN)/python -m orchestration.project
 
-setup: $(BIN)/uv-sync.stamp target/manifest.json ## Install the pinned environment (uv.lock) and parse the dbt project
+# the bundled SYNTHETIC inputs of a default run (EOIR release + linked NRI extract), generated once at setup
+BUNDLED := var/generated/.bundled.stamp
+$(BUNDLED): $(BIN)/uv-sync.stamp orchestration/eoir/generator.py orchestration/uscis/generator.py
+	$(BIN)/mpp-metrics generate bundled
+	@touch $@
+
+setup: $(BIN)/uv-sync.stamp target/manifest.json $(BUNDLED) ## Install the pinned environment (uv.lock), parse the dbt project, generate the bundled synthetic inputs
 	@mkdir -p $(DAGSTER_HOME)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 

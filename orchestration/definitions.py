@@ -9,7 +9,8 @@
   exactly the assets downstream of it, so only they are rebuilt (dagster-dbt passes the subset to
   ``dbt build --select``). A run that already rebuilt the downstream assets (the nightly job, the CLI)
   triggers nothing. Visible in the UI under Automation and on each asset.
-- Resources: ``dbt`` (dagster-dbt CLI resource) and ``pipeline`` (per-run settings, configurable at launch).
+- Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up: MppDbtCliResource)
+  and ``pipeline`` (per-run settings, configurable at launch).
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
 """
 
@@ -30,7 +31,6 @@ from dagster import (
     define_asset_job,
     in_process_executor,
 )
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt_docs import build_dbt_docs_asset
 from orchestration.assets.dbt_models import mpp_dbt_models
@@ -41,7 +41,7 @@ from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.assets.report import report
 from orchestration.project import dbt_project
-from orchestration.resources import PipelineConfig
+from orchestration.resources import MppDbtCliResource, PipelineConfig
 from orchestration.uscis.asset import uscis_nri_referrals
 
 MAIN_JOB_NAME = "mpp_main"
@@ -103,7 +103,7 @@ defs = Definitions(
     schedules=[nightly_rebuild],
     sensors=[rebuild_downstream_of_new_inputs],
     resources={
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": MppDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "pipeline": PipelineConfig.configure_at_launch(),
     },
 )

@@ -11,6 +11,7 @@ and linked release is reused. Either way through
 
 import hashlib
 import json
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -66,6 +67,37 @@ def synthetic_release_to_link(pipeline: PipelineConfig) -> Path | None:
     return None
 
 
+def synthetic_nri_extract(link_to: Path | None, log: logging.Logger | None = None) -> Path:
+    """Path of the SYNTHETIC NRI extract (seed :data:`SYNTHETIC_SEED`) linked to release folder ``link_to``.
+
+    The file is ``Settings.generated_dir/uscis/uscis_nri_referrals_synthetic_<key>.csv``, ``<key>`` a hash of
+    the seed, the generator's code and the linked release's marker; it is generated when missing and reused
+    otherwise (generation is deterministic). When ``link_to`` cannot be read (duckdb.Error, missing file,
+    ValueError: the EOIR asset reports that release's own error), the referrals are generated unlinked
+    (``..._unlinked.csv``) and a warning is logged.
+    """
+    log = log or logging.getLogger(__name__)
+    key = fingerprint({
+        "seed": SYNTHETIC_SEED,
+        "generator": hashlib.sha256(Path(generator_module.__file__).read_bytes()).hexdigest(),
+        "release": json.loads((link_to / SYNTHETIC_MARKER).read_text()) if link_to else None,
+    })[:12]
+    path = get_settings().generated_dir / "uscis" / f"uscis_nri_referrals_synthetic_{key}.csv"
+    if path.is_file():
+        log.info(f"reusing the SYNTHETIC NRI extract {path} (same seed, generator and linked release)")
+        return path
+    try:
+        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=link_to)
+    except (duckdb.Error, FileNotFoundError, ValueError) as exc:
+        # an unreadable court release is the EOIR asset's error to report (it names file and line);
+        # here the referrals are generated unlinked rather than adding a second, confusing failure
+        log.warning(f"cannot link the synthetic NRI extract to {link_to}: {exc}; generating it unlinked")
+        path = path.with_name(path.stem + "_unlinked.csv")
+        summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=None)
+    log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
+    return path
+
+
 @asset(
     key=AssetKey(["raw", "uscis_nri_referrals"]),
     group_name="raw_uscis",
@@ -81,25 +113,7 @@ def uscis_nri_referrals(context: AssetExecutionContext, pipeline: PipelineConfig
         kind = "synthetic" if _is_synthetic(path) else "real"
         vintage = None
     else:
-        link_to = synthetic_release_to_link(pipeline)
-        key = fingerprint({
-            "seed": SYNTHETIC_SEED,
-            "generator": hashlib.sha256(Path(generator_module.__file__).read_bytes()).hexdigest(),
-            "release": json.loads((link_to / SYNTHETIC_MARKER).read_text()) if link_to else None,
-        })[:12]
-        path = settings.generated_dir / "uscis" / f"uscis_nri_referrals_synthetic_{key}.csv"
-        if path.is_file():
-            context.log.info(f"reusing the SYNTHETIC NRI extract {path} (same seed, generator and linked release)")
-        else:
-            try:
-                summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=link_to)
-            except (duckdb.Error, FileNotFoundError, ValueError) as exc:
-                # an unreadable court release is the EOIR asset's error to report (it names file and line);
-                # here the referrals are generated unlinked rather than adding a second, confusing failure
-                context.log.warning(f"cannot link the synthetic NRI extract to {link_to}: {exc}; generating it unlinked")
-                path = path.with_name(path.stem + "_unlinked.csv")
-                summary = generate_nri_extract(path, seed=SYNTHETIC_SEED, eoir_release=None)
-            context.log.info(f"generated SYNTHETIC NRI extract: {summary['rows']} referrals -> {path}")
+        path = synthetic_nri_extract(synthetic_release_to_link(pipeline), log=context.log)
         kind, vintage = "synthetic", SYNTHETIC_VINTAGE
     with load_transaction(settings.warehouse) as con:
         result = load_nri_extract(con, path, input_kind=kind, vintage=vintage)

@@ -176,3 +176,23 @@ def test_every_blocking_great_expectations_check_passes_on_the_bundled_data(firs
     page_totals = results["cbp_page_totals"]["expectations"][0]
     assert not page_totals["success"] and page_totals["unexpected_count"] == 2
     assert (var / "data_docs" / "suites.html").is_file()
+
+
+def test_generate_bundled_writes_the_default_runs_inputs_once(tmp_path: Path):
+    """`mpp-metrics generate bundled` (run by `make setup`) writes the bundled synthetic EOIR release and the
+    NRI extract linked to it where a default run looks for them; a second call keeps the same files."""
+    var = tmp_path / "var"
+    env = {**os.environ, "MPP_VAR_DIR": str(var)}
+    env.pop("MPP_WAREHOUSE", None)
+    first = subprocess.run([CLI, "generate", "bundled"], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    [release] = (var / "generated").glob("eoir_release_*")
+    marker = json.loads((release / "_SYNTHETIC_RELEASE.json").read_text())
+    assert marker["seed"] == 20201231 and marker["scale"] == 0.01
+    [nri] = (var / "generated" / "uscis").glob("uscis_nri_referrals_synthetic_*[0-9a-f].csv")
+    assert "_unlinked" not in nri.name
+    stamps = {p: p.stat().st_mtime_ns for p in [nri, release / "B_TblProceeding.csv", release / "_SYNTHETIC_RELEASE.json"]}
+    second = subprocess.run([CLI, "generate", "bundled"], env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    assert str(nri) in second.stdout.replace("\n", "")

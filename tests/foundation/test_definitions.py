@@ -95,3 +95,24 @@ def test_old_per_run_dbt_target_folders_are_pruned(tmp_path):
     removed = prune_run_targets(tmp_path, keep=5)
     assert sorted(p.name for p in removed) == ["mpp_dbt_models-0000000-abc", "mpp_dbt_models-0000001-abc"]
     assert (tmp_path / "manifest.json").is_file() and len(list(tmp_path.glob("*-*"))) == 5
+
+
+def test_dbt_resource_skips_dagster_dbts_in_process_dbt_start_up():
+    """MppDbtCliResource overrides two private members of dagster-dbt's resource: they must still exist
+    there (an upgrade that renames them would silently bring the ~4 s per command back), the version must be
+    the installed dbt's, and no dbt adapter is built in the Dagster process."""
+    import functools
+    from importlib.metadata import version
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.definitions import defs
+    from orchestration.resources import MppDbtCliResource
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], functools.cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, MppDbtCliResource)
+    assert str(resource._cli_version) == version("dbt-core")
+    assert resource._cli_version.major == 1
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
