@@ -41,8 +41,9 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
 4. Rows of the wrong width: blank lines, too few fields, two or more extra are quarantined into
    ``raw._rejects``; rows with exactly one extra field go through
    :func:`orchestration.eoir.defects.repair_extra_field` (few rows; Python) and are landed repaired or
-   quarantined. A stray-tab repair is recorded in ``raw._value_nullifications`` under the pseudo column
-   ``_row`` with reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`).
+   quarantined. A repaired row that lands is recorded in ``raw._value_nullifications`` under the pseudo
+   column ``_row`` with reason ``stray_tab_repaired`` (and in :attr:`EoirLoadResult.rows_repaired`); one
+   that steps 5-6 then collapse or quarantine is not counted as repaired.
    Nullifications are counted per landed column and reason over every well-formed row (before
    duplicates collapse).
 5. Exact duplicates collapse to the first occurrence and are counted: rows whose fields are all equal
@@ -52,8 +53,8 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    and the line hash, so a false match needs a 64-bit collision between two rows with the same key.
 6. Keys (:attr:`TableSpec.key` of the five required tables): a row whose key is empty or not digits
    (``bad_key``) or whose key appears on two or more distinct rows (``duplicate_key``: every such row, since
-   none can be told right) is quarantined into ``raw._rejects`` with its line (re-read from its part) and
-   the key.
+   none can be told right) is quarantined into ``raw._rejects`` with its line (re-read from its part, so a
+   repaired row shows its original line, stray TAB included) and the key.
 7. Nothing is deleted (a DELETE inside the load transaction makes DuckDB rewrite the table at commit):
    the rows land in ``raw.<table>__rows_incoming``, the excluded line numbers in
    ``raw.<table>__excluded_incoming``, the view ``raw.<table>__incoming`` is diffed by key against the
@@ -121,7 +122,8 @@ ROW_REPAIR_COLUMN = "_row"
 class EoirLoadResult(LoadResult):
     """A :class:`LoadResult` with what the EOIR reader found in the file's shape.
 
-    raw_table: ``raw.<table>``; rows_repaired: stray-tab rows repaired (also counted in rows_loaded);
+    raw_table: ``raw.<table>``; rows_repaired: stray-tab rows repaired that landed (a subset of
+    rows_loaded: a repaired row then quarantined for its key or collapsed as an exact duplicate is not one);
     columns_missing: optional spec columns absent from the file (NULL-filled); columns_extra: file columns
     not in the spec (kept); columns_reordered: the spec columns appear in another order than published;
     nulls_by_reason: total nullified values per reason; columns_renamed: {header name: canonical raw column}
@@ -637,7 +639,6 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             count_nul_only("_eoir_repaired")
         con.execute(f"insert into {parsed} {landing_select('_eoir_repaired', tc.has_nul)}")
     result.rows_quarantined = quarantined + len(rej_ln)
-    result.rows_repaired = len(repaired_ln)
 
     # -- 3. date nullification counts over the well-formed rows (repaired included, duplicates not collapsed)
     count_exprs: list[tuple[str, str, str]] = []
@@ -658,8 +659,6 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     for reasons in result.nullifications.values():
         for reason, c in reasons.items():
             result.nulls_by_reason[reason] = result.nulls_by_reason.get(reason, 0) + c
-    if result.rows_repaired:
-        result.nullifications[ROW_REPAIR_COLUMN] = {"stray_tab_repaired": result.rows_repaired}
 
     # -- 4. exact duplicates: equal normalised fields (dates before nullification). Candidates: with a key,
     #       the rows whose key hash occurs twice or more (exact duplicates share their key, so this one
@@ -707,6 +706,14 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             _quarantine_key_rejects(con, tc, result, tbl, display, restored)
             result.rows_quarantined += result.key_rejects
             excluded.append("_eoir_keyrej")
+    # repaired rows count as repaired only when they land (not quarantined for their key, not collapsed)
+    if repaired_ln:
+        result.rows_repaired = con.execute(
+            "select count(*) from _eoir_repaired where "
+            + " and ".join(f"ln not in (select ln from {rel})" for rel in excluded)
+        ).fetchone()[0]
+    if result.rows_repaired:
+        result.nullifications[ROW_REPAIR_COLUMN] = {"stray_tab_repaired": result.rows_repaired}
 
     # -- 6. land. Nothing is deleted (a DELETE in a load transaction makes DuckDB rewrite the table at
     #       commit): the malformed originals stay hidden by their field count, and the line numbers of the
@@ -744,13 +751,11 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
 
 def _quarantine_key_rejects(con, tc: _Transcoded, result: EoirLoadResult, tbl: str, display: str,
                             restored) -> None:
-    """Write the rows of ``_eoir_keyrej`` to ``raw._rejects`` with their line text: re-read from the parts
-    holding them (the landed table keeps values, not lines) or, for a repaired row, its repaired text."""
+    """Write the rows of ``_eoir_keyrej`` to ``raw._rejects`` with their line text as in the file: re-read
+    from the parts holding them (the landed table keeps values, not lines; a repaired row too, so that its
+    reject shows the line with its stray TAB, not the repaired text)."""
     con.execute("create or replace temp table _eoir_keyrej_lines (ln bigint, line varchar)")
-    con.execute("insert into _eoir_keyrej_lines select ln, line from _eoir_repaired "
-                "where ln in (select ln from _eoir_keyrej)")
-    wanted = [r[0] for r in con.execute(
-        "select ln from _eoir_keyrej where ln not in (select ln from _eoir_repaired) order by ln").fetchall()]
+    wanted = [r[0] for r in con.execute("select ln from _eoir_keyrej order by ln").fetchall()]
     for part in tc.parts:  # re-read only the parts holding a wanted line (binary search in the sorted list)
         i = bisect.bisect_left(wanted, part.first_line)
         if i < len(wanted) and wanted[i] <= part.first_line + part.lines - 1:

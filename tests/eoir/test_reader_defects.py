@@ -203,3 +203,38 @@ def test_a_line_over_duckdbs_2_mb_line_limit_is_quarantined_not_fatal(tmp_path, 
         assert rejects == [(3, 3_000_000, "too_few_fields")]
         rows = con.execute("select IDNPROCEEDINGAPPLN, _source_line from raw.eoir_tbl_court_appln order by 2").fetchall()
         assert rows == [("1", 2), ("4", 4)]
+
+
+def test_a_repaired_row_quarantined_for_its_key_keeps_its_original_line_and_is_not_counted_repaired(tmp_path, con):
+    # Rows 3, 4, 5 and 7 have one stray TAB and are repaired; then rows 3 and 4 are quarantined for their
+    # key and row 7 collapses into row 6. The rejects show each line once, as written in the file (with its
+    # stray TAB), and rows_repaired / the _row nullification count only the repaired row that landed (5).
+    body = (
+        b"1\t8\t9\tASYL\t" + D + b"\tG\n"        # 2 duplicate_key 1 (with line 3)
+        b"1\t8\t9\tWCAT\t\t" + D + b"\tD\n"      # 3 repaired to (1, 8, 9, WCAT, D, D): duplicate_key 1
+        b"\t8\t9\tASYL\t\t" + D + b"\tG\n"       # 4 repaired to ('', 8, 9, ASYL, D, G) (removing field 1
+                                                 #   makes IDNCASE 'ASYL'): bad_key, empty
+        b"7\t8\t9\tASYL\t\t" + D + b"\tG\n"      # 5 repaired: lands
+        b"2\t8\t9\tASYL\t" + D + b"\tG\n"        # 6 lands
+        b"2\t8\t9\tASYL\t\t" + D + b"\tG\n"      # 7 repaired to line 6's row: exact duplicate, collapsed
+    )
+    rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": APPLN_HDR + body})
+    d = D.decode()
+    for part_bytes in (None, 40):  # one part; one line per part (the reject lines re-read part by part)
+        r = {x.table_name: x for x in load_release(con, rel, part_bytes=part_bytes)}["eoir_tbl_court_appln"]
+        assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed, r.key_rejects) == (
+            6, 2, 3, 1, 3)
+        assert r.rows_repaired == 1
+        assert r.nullifications == {"_row": {"stray_tab_repaired": 1}}
+        assert con.execute("select column_name, reason, n from raw._value_nullifications where load_id = ?",
+                           [r.load_id]).fetchall() == [("_row", "stray_tab_repaired", 1)]
+        rows = con.execute("select IDNPROCEEDINGAPPLN, APPL_CODE, APPL_DEC, _source_line "
+                           "from raw.eoir_tbl_court_appln order by _source_line").fetchall()
+        assert rows == [("7", "ASYL", "G", 5), ("2", "ASYL", "G", 6)]
+        rejects = con.execute("select line_number, raw_text, split_part(reason, ':', 1) from raw._rejects "
+                              "where load_id = ? order by line_number", [r.load_id]).fetchall()
+        assert rejects == [
+            (2, f"1\t8\t9\tASYL\t{d}\tG", "duplicate_key"),
+            (3, f"1\t8\t9\tWCAT\t\t{d}\tD", "duplicate_key"),
+            (4, f"\t8\t9\tASYL\t\t{d}\tG", "bad_key"),
+        ]
