@@ -53,7 +53,9 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
    and the line hash, so a false match needs a 64-bit collision between two rows with the same key.
 6. Keys (:attr:`TableSpec.key` of the five required tables): a row whose key is empty or not digits
    (``bad_key``) or whose key appears on two or more distinct rows (``duplicate_key``: every such row, since
-   none can be told right) is quarantined into ``raw._rejects`` with its line (re-read from its part, so a
+   none can be told right; the reason reads ``on N distinct rows (M lines, first line L)``: N rows that
+   differ in some value, all quarantined, over M lines carrying the key, the M - N exact repeats among them
+   collapsed in step 5) is quarantined into ``raw._rejects`` with its line (re-read from its part, so a
    repaired row shows its original line, stray TAB included) and the key.
 7. Nothing is deleted (a DELETE inside the load transaction makes DuckDB rewrite the table at commit):
    the rows land in ``raw.<table>__rows_incoming``, the excluded line numbers in
@@ -681,7 +683,9 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     )
     result.duplicates_collapsed = con.execute("select count(*) from _eoir_dups").fetchone()[0]
 
-    # -- 5. keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined
+    # -- 5. keys: a row whose key is empty, not digits, or repeated (with different values) is quarantined.
+    #       A duplicate_key reason counts the key's distinct rows (those quarantined) and all its lines
+    #       (exact repeats included, which collapsed in step 4).
     excluded = ["_eoir_dups"]
     if key_ok:
         con.execute(
@@ -689,16 +693,17 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
             create or replace temp table _eoir_keyrej as
             with bad as (select _source_line as ln, {_q(key)} as k from {good}
                          where not {_KEY_OK} and _source_line not in (select ln from _eoir_dups)),
-            c as (select _source_line as ln, {_q(key)} as k from _eoir_cand
-                  where {_KEY_OK} and _source_line not in (select ln from _eoir_dups)),
-            dupkeys as (select k, count(*) as n, min(ln) as first_ln from c group by k having count(*) > 1)
+            c as (select _source_line as ln, {_q(key)} as k, _source_line in (select ln from _eoir_dups) as dup
+                  from _eoir_cand where {_KEY_OK}),
+            dupkeys as (select k, count(*) filter (where not dup) as n, count(*) as lines, min(ln) as first_ln
+                        from c group by k having count(*) filter (where not dup) > 1)
             select ln, case when coalesce(k, '') = '' then 'bad_key: {key} is empty'
                             else 'bad_key: {key} is not digits (got ' || k || ')' end as reason
             from bad
             union all
-            select c.ln, 'duplicate_key: {key}=' || c.k || ' on ' || d.n || ' rows with different values (first line '
-                         || d.first_ln || ')'
-            from c join dupkeys d using (k)
+            select c.ln, 'duplicate_key: {key}=' || c.k || ' on ' || d.n || ' distinct rows (' || d.lines
+                         || ' lines, first line ' || d.first_ln || ')'
+            from c join dupkeys d using (k) where not c.dup
             """
         )
         result.key_rejects = con.execute("select count(*) from _eoir_keyrej").fetchone()[0]

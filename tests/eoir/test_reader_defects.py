@@ -238,3 +238,25 @@ def test_a_repaired_row_quarantined_for_its_key_keeps_its_original_line_and_is_n
             (3, f"1\t8\t9\tWCAT\t\t{d}\tD", "duplicate_key"),
             (4, f"\t8\t9\tASYL\t\t{d}\tG", "bad_key"),
         ]
+
+
+def test_duplicate_key_reason_counts_distinct_rows_and_lines(tmp_path, con):
+    # Key 5 is on four lines: 2, 3, 5 differ from each other; line 4 repeats line 2 once trimmed (collapsed,
+    # counted in duplicates_collapsed, not rejected). So 5 is on 3 distinct rows over 4 lines, and the three
+    # distinct rows are quarantined. Key 6 is on two different lines, no repeat.
+    body = (
+        b"5\t2\t3\tASYL\t" + D + b"\tG\n"     # 2 duplicate_key 5
+        b"5\t2\t3\tWCAT\t" + D + b"\tD\n"     # 3 duplicate_key 5
+        b"5\t2\t3\tASYL \t" + D + b"\tG\n"    # 4 exact duplicate of line 2: collapsed
+        b"5\t2\t3\tASYL\t" + D + b"\tD\n"     # 5 duplicate_key 5
+        b"6\t2\t3\tASYL\t" + D + b"\tG\n"     # 6 duplicate_key 6
+        b"6\t2\t3\tWCAT\t" + D + b"\tG\n"     # 7 duplicate_key 6
+        b"9\t2\t3\tASYL\t" + D + b"\tG\n"     # 8 lands
+    )
+    r, rows, rejects = load_appln(tmp_path, con, body)
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed, r.key_rejects) == (
+        7, 1, 5, 1, 5)
+    assert [(x[0], x[6]) for x in rows] == [("9", 8)]
+    five = "duplicate_key: IDNPROCEEDINGAPPLN=5 on 3 distinct rows (4 lines, first line 2)"
+    six = "duplicate_key: IDNPROCEEDINGAPPLN=6 on 2 distinct rows (2 lines, first line 6)"
+    assert [(ln, reason) for ln, _, reason in rejects] == [(2, five), (3, five), (5, five), (6, six), (7, six)]

@@ -107,8 +107,8 @@ def test_duplicate_and_bad_keys_are_quarantined_with_line_and_key(tmp_path, con)
     r = load(con, make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": body}))["eoir_tbl_court_appln"]
     assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.key_rejects) == (5, 1, 4, 4)
     assert rejects(con) == [
-        (2, "duplicate_key: IDNPROCEEDINGAPPLN=1 on 2 rows with different values (first line 2)"),
-        (4, "duplicate_key: IDNPROCEEDINGAPPLN=1 on 2 rows with different values (first line 2)"),
+        (2, "duplicate_key: IDNPROCEEDINGAPPLN=1 on 2 distinct rows (2 lines, first line 2)"),
+        (4, "duplicate_key: IDNPROCEEDINGAPPLN=1 on 2 distinct rows (2 lines, first line 2)"),
         (5, "bad_key: IDNPROCEEDINGAPPLN is empty"),
         (6, "bad_key: IDNPROCEEDINGAPPLN is not digits (got A7)"),
     ]
