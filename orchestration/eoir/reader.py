@@ -70,8 +70,9 @@ and keys), which read only the few columns they need. Nothing is held in Python 
 one-extra-field rows. The release-sized benchmark (benchmarks/) measures every stage.
 
 Errors: :class:`~orchestration.eoir.release.ReleaseError` for a missing table, a file without header, a
-header lacking a needed column (names the file and the column), duplicate/empty header names, or a line
-count mismatch.
+header lacking a needed column (names the file and the column), duplicate/empty header names, a header
+starting with a UTF-8 byte order mark or holding a lone CR (CR-only line endings; see
+:func:`_check_header_line`), or a line count mismatch.
 """
 
 from __future__ import annotations
@@ -345,11 +346,13 @@ class _BackgroundTranscode:
 
 
 def _read_header(path: Path) -> str | None:
+    """Line 1 of a part file without its line ending (LF, CRLF, or a CR at the end of the file), its other
+    CRs restored."""
     with open(path, encoding="utf-8", newline="\n") as fh:
         first = fh.readline()
     if not first:
         return None
-    return first.rstrip("\n").removesuffix(_CR_STANDIN)
+    return first.removesuffix("\n").removesuffix(_CR_STANDIN).replace(_CR_STANDIN, "\r")
 
 
 def _line_scan(part: _Part) -> str:
@@ -379,7 +382,38 @@ class _Layout:
     renamed: dict[str, str] = field(default_factory=dict)
 
 
+#: A UTF-8 byte order mark (EF BB BF) as the reader sees it, decoded as Latin-1.
+_UTF8_BOM = b"\xef\xbb\xbf".decode("latin-1")
+
+
+def _check_header_line(header_line: str, display: str) -> None:
+    """Refuse, saying what was found, a header line (line ending removed) that shows the file is not in
+    the release's form: a UTF-8 byte order mark, or a carriage return not followed by a LF.
+
+    A byte order mark is refused rather than stripped: EOIR releases are Latin-1 without one, so a mark
+    means the file was re-saved as UTF-8 by some tool, and its accented letters (two bytes each in UTF-8)
+    would land misread as Latin-1 pairs ("JOSÉ" -> "JOSÃ\x89"); re-exporting it as Latin-1 is the fix.
+    A lone CR in the header is a CR-only (old Mac) line ending: the file has no LF after its header, so the
+    header and rows run together as one line."""
+    if header_line.startswith(_UTF8_BOM):
+        raise ReleaseError(
+            f"{display}: line 1 (header) starts with a UTF-8 byte order mark (bytes EF BB BF, read as Latin-1: "
+            f"'{_UTF8_BOM}'): EOIR releases are Latin-1 without one; the file was probably re-saved as UTF-8, "
+            "whose accented letters would be misread as Latin-1, so it is refused rather than stripped "
+            "(export it again as Latin-1)"
+        )
+    cr = header_line.find("\r")
+    if cr >= 0:
+        before = header_line[:cr].split("\t")
+        raise ReleaseError(
+            f"{display}: line 1 (header) has a carriage return (CR) without a line feed right after column "
+            f"{len(before)} ({before[-1].strip(' ')}), {header_line.count(chr(13))} in the line: CR-only line "
+            "endings; the release uses LF or CRLF"
+        )
+
+
 def _layout(spec: TableSpec, header_line: str, display: str, all_columns: bool = True) -> _Layout:
+    _check_header_line(header_line, display)
     header = [h.strip(" \x00").upper() for h in header_line.split("\t")]
     for i, h in enumerate(header, start=1):
         if not h:
@@ -783,7 +817,7 @@ def landed_columns(rf: ReleaseFile, all_columns: bool = False) -> list[str]:
     header line only. Raises :class:`ReleaseError` for a header :func:`load_file` would refuse."""
     with open_release_file(rf) as fh:
         first = fh.readline()
-    header = first.decode("latin-1").rstrip("\n").rstrip("\r")
+    header = first.decode("latin-1").removesuffix("\n").removesuffix("\r")  # as _read_header
     if not header.strip():
         raise ReleaseError(f"{rf.display}: empty file or empty header line (line 1)")
     return _layout(rf.spec, header, rf.display, all_columns or not rf.spec.required).out_columns

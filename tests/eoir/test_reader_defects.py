@@ -7,7 +7,12 @@ data row is line 2.
 
 from __future__ import annotations
 
-from orchestration.eoir.reader import load_release
+import re
+
+import pytest
+
+from orchestration.eoir.reader import landed_columns, load_release
+from orchestration.eoir.release import ReleaseError, locate_release
 from tests.eoir.conftest import APPLN_HDR, header, make_release
 
 D = b"2019-03-14 00:00:00.000"
@@ -260,3 +265,39 @@ def test_duplicate_key_reason_counts_distinct_rows_and_lines(tmp_path, con):
     five = "duplicate_key: IDNPROCEEDINGAPPLN=5 on 3 distinct rows (4 lines, first line 2)"
     six = "duplicate_key: IDNPROCEEDINGAPPLN=6 on 2 distinct rows (2 lines, first line 6)"
     assert [(ln, reason) for ln, _, reason in rejects] == [(2, five), (3, five), (5, five), (6, six), (7, six)]
+
+
+def _header_error(tmp_path, con, name: str, data: bytes) -> tuple[str, str]:
+    """The ReleaseError of a load of a tbl_Court_Appln.csv holding ``data`` and of landed_columns on it."""
+    rel = make_release(tmp_path / name, {"tbl_Court_Appln.csv": data})
+    with pytest.raises(ReleaseError) as load_err:
+        load_release(con, rel)
+    rf = next(f for f in locate_release(rel).files if f.spec.name == "tbl_Court_Appln")
+    with pytest.raises(ReleaseError) as cols_err:
+        landed_columns(rf)
+    return str(load_err.value), str(cols_err.value)
+
+
+def test_header_with_a_utf8_byte_order_mark_is_refused_naming_the_file_line_and_mark(tmp_path, con):
+    # EF BB BF (read as Latin-1: "ï»¿") before the first column name: a file re-saved as UTF-8. Refused, with
+    # the file, line 1 and what was found (not "lacks column IDNPROCEEDINGAPPLN").
+    data = b"\xef\xbb\xbf" + APPLN_HDR + b"1\t8\t9\tASYL\t" + D + b"\tG\n"
+    for msg in _header_error(tmp_path, con, "bom", data):
+        assert re.fullmatch(
+            r".*/bom/tbl_Court_Appln\.csv: line 1 \(header\) starts with a UTF-8 byte order mark "
+            r"\(bytes EF BB BF, read as Latin-1: 'ï»¿'\): EOIR releases are Latin-1 without one; .*", msg), msg
+
+
+def test_header_with_cr_only_line_endings_is_refused_naming_the_file_line_and_ending(tmp_path, con):
+    # A CR-only file (old Mac line endings): no LF, so the whole file is line 1. Found right after column 6.
+    data = (APPLN_HDR + b"1\t8\t9\tASYL\t" + D + b"\tG\n2\t8\t9\tASYL\t" + D + b"\tG\n").replace(b"\n", b"\r")
+    for msg in _header_error(tmp_path, con, "cr", data):
+        assert re.fullmatch(
+            r".*/cr/tbl_Court_Appln\.csv: line 1 \(header\) has a carriage return \(CR\) without a line feed "
+            r"right after column 6 \(APPL_DEC\), 2 in the line: CR-only line endings; the release uses LF or "
+            r"CRLF", msg), msg
+    # A header ending CR CR LF: the last CR ends the line (CRLF), the one before it is a lone CR, here too.
+    for msg in _header_error(tmp_path, con, "crcr", APPLN_HDR.replace(b"\n", b"\r\r\n")):
+        assert msg.endswith("tbl_Court_Appln.csv: line 1 (header) has a carriage return (CR) without a line feed "
+                            "right after column 6 (APPL_DEC), 1 in the line: CR-only line endings; the release "
+                            "uses LF or CRLF"), msg
