@@ -20,7 +20,9 @@ How a file is read (all row work happens in DuckDB SQL, vectorised):
 1. A background thread streams the bytes once in 4 MiB chunks: sha256 of the original bytes, Latin-1
    decoding (every byte 0x00-0xFF maps to U+0000-U+00FF, so the raw text round-trips exactly; DuckDB's own
    latin-1 decoder rejects bytes 0x80-0x9F; ASCII chunks are copied as they are), and carriage returns are
-   swapped for U+E00D so that DuckDB's line splitter only breaks on LF. The UTF-8 text goes to part files
+   swapped for U+E00D so that DuckDB's line splitter only breaks on LF (restored in SQL: a CR right before
+   a LF, or the file's last byte, ends its line and is dropped, since a CRLF file whose last line lacks its
+   LF is more plausible than a value ending in CR; any other CR is data). The UTF-8 text goes to part files
    of about :data:`PART_BYTES`, cut after a LF, each with its first physical line number and line count
    (deleted after the load). The thread writes part k+1 while DuckDB works on part k.
 2. Each part is read as whole lines into a temporary table: ``read_csv(columns={'line': VARCHAR},
@@ -549,7 +551,9 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     in_file = [h for h in lay.header if h in landed]  # landed columns the file has (file order)
     dates_in_file = [h for h in in_file if h in spec.date_columns]
 
-    def restored(col: str, has_cr: bool) -> str:  # the line with its CRs back (a CRLF ending's CR dropped)
+    def restored(col: str, has_cr: bool) -> str:
+        # the line with its CRs back, but for the one ending it: before its LF (CRLF) or, on the file's last
+        # line, before the end of the file (a CRLF file whose last LF is missing)
         if not has_cr:
             return col
         return f"replace(regexp_replace({col}, '{_CR_STANDIN}$', ''), '{_CR_STANDIN}', chr(13))"

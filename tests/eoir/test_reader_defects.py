@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import pytest
 
 from orchestration.eoir.reader import landed_columns, load_release
@@ -301,3 +302,52 @@ def test_header_with_cr_only_line_endings_is_refused_naming_the_file_line_and_en
         assert msg.endswith("tbl_Court_Appln.csv: line 1 (header) has a carriage return (CR) without a line feed "
                             "right after column 6 (APPL_DEC), 1 in the line: CR-only line endings; the release "
                             "uses LF or CRLF"), msg
+
+
+def test_cr_at_end_of_file_without_lf_ends_the_last_line_like_crlf(tmp_path, con):
+    # A CRLF file whose last line lacks its LF: the final CR is what is left of the line ending, not data,
+    # so the last row lands as if the file ended CRLF (APPL_DEC 'G', not 'G\r'), in its row and in the text of
+    # a reject. Only that one CR goes: 'D\r\r' at the end of the file keeps one CR as data, as 'D\r\r\n' would
+    # mid-file. Same outcome with one line per part (the last part then holds only the last line).
+    d = D.decode()
+    body = (
+        b"1\t8\t9\tASYL\t" + D + b"\tG\r\n"     # 2 lands
+        b"4\t8\t9\tASYL\t" + D + b"\tD\r\r\n"   # 3 lands, APPL_DEC 'D\r' (a lone CR, then CRLF)
+        b"2\t8\t9\tASYL\t" + D + b"\tG\r"       # 4 lands, APPL_DEC 'G'
+    )
+    ends = {
+        b"": [("1", "G", 2), ("4", "D\r", 3), ("2", "G", 4)],
+        b"\n5\t8\t9\tWCAT\t" + D + b"\tD\r\r": [("1", "G", 2), ("4", "D\r", 3), ("2", "G", 4), ("5", "D\r", 5)],
+    }
+    for i, (tail, want) in enumerate(ends.items()):
+        rel = make_release(tmp_path / f"rel{i}", {"tbl_Court_Appln.csv": APPLN_HDR + body + tail})
+        for part_bytes in (None, 40):
+            r = {x.table_name: x for x in load_release(con, rel, part_bytes=part_bytes)}["eoir_tbl_court_appln"]
+            assert (r.rows_read, r.rows_loaded) == (len(want), len(want))
+            assert con.execute("select IDNPROCEEDINGAPPLN, APPL_DEC, _source_line from raw.eoir_tbl_court_appln "
+                               "order by _source_line").fetchall() == want
+    # the last line quarantined: for its width (text from the parsed row) and for its key (re-read from its
+    # part): the reject text has no CR
+    for i, tail in enumerate([b"\n12\t2\t3\r", b"\n2\t8\t9\tWCAT\t" + D + b"\tD\r"]):
+        rel = make_release(tmp_path / f"rej{i}", {"tbl_Court_Appln.csv": APPLN_HDR + body + tail})
+        con = duckdb.connect()  # a fresh database each: no release diff against the previous load
+        r = {x.table_name: x for x in load_release(con, rel)}["eoir_tbl_court_appln"]
+        rejects = con.execute("select line_number, raw_text, split_part(reason, ':', 1) from raw._rejects "
+                              "where load_id = ? order by 1", [r.load_id]).fetchall()
+        assert rejects == ([(5, "12\t2\t3", "too_few_fields")] if i == 0 else
+                           [(4, f"2\t8\t9\tASYL\t{d}\tG", "duplicate_key"), (5, f"2\t8\t9\tWCAT\t{d}\tD", "duplicate_key")])
+        con.close()
+    # a header-only file ending in a CR: the header's last column is APPL_DEC, for the load and landed_columns
+    rel = make_release(tmp_path / "hdr", {"tbl_Court_Appln.csv": APPLN_HDR.replace(b"\n", b"\r")})
+    con = duckdb.connect()
+    r = {x.table_name: x for x in load_release(con, rel)}["eoir_tbl_court_appln"]
+    assert (r.rows_read, r.rows_loaded) == (0, 0)
+    rf = next(f for f in locate_release(rel).files if f.spec.name == "tbl_Court_Appln")
+    assert landed_columns(rf) == ["IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_RECD_DATE",
+                                  "APPL_DEC"]
+    # ... but with two CRs at the end only the last one is the line ending: both refuse the lone CR before it
+    for msg in _header_error(tmp_path, con, "hdr2", APPLN_HDR.replace(b"\n", b"\r\r")):
+        assert msg.endswith("tbl_Court_Appln.csv: line 1 (header) has a carriage return (CR) without a line feed "
+                            "right after column 6 (APPL_DEC), 1 in the line: CR-only line endings; the release "
+                            "uses LF or CRLF"), msg
+    con.close()
