@@ -207,7 +207,10 @@ class ReleaseFile:
     """One file of a release: its spec and where it is.
 
     member: path inside the zip (``zip_path`` set) or absolute path of the file (folder release).
-    display: ``<release>/<relative path>`` for a folder, ``<zip>!<member>`` for a zip; used as ``_source_file``.
+    display: ``<release folder name>/<relative path>`` for a folder, ``<zip file name>!<member>`` for a zip:
+    the file's name in error messages, ``_source_file``, the ledger, ``raw._rejects`` and metrics.json's
+    ``inputs``. Relative to the release's parent folder, so that the warehouse and metrics.json do not
+    depend on where the release lies on this machine (the same release gives the same names anywhere).
     """
 
     spec: TableSpec
@@ -277,8 +280,8 @@ def locate_release(path: Path | str) -> Release:
 
     def ref(spec: TableSpec, member: str) -> ReleaseFile:
         if is_zip:
-            return ReleaseFile(spec, member, f"{path}!{member}", zip_path=path)
-        return ReleaseFile(spec, str(path / member), str(path / member))
+            return ReleaseFile(spec, member, f"{path.name}!{member}", zip_path=path)
+        return ReleaseFile(spec, str(path / member), f"{path.name}/{member}")
 
     files: list[ReleaseFile] = []
     used: set[str] = set()

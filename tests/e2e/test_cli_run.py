@@ -56,6 +56,10 @@ def test_run_prints_and_writes_the_goal_4_headline(first_run):
     assert "71,929" in proc.stdout and "977,509" in proc.stdout
     cbp = [i for i in doc["inputs"] if i["source"] == "cbp"][0]
     assert cbp["kind"] == "real" and all(len(f["sha256"]) == 64 for f in cbp["files"])
+    # file names do not depend on where the inputs lie on this machine
+    eoir = [i for i in doc["inputs"] if i["source"] == "eoir"][0]
+    assert "eoir_release_v1.0.0_seed20201231_scale0.01/B_TblProceeding.csv" in {f["name"] for f in eoir["files"]}
+    assert not [f["name"] for i in doc["inputs"] for f in i["files"] if f["name"].startswith("/") or str(var) in f["name"]]
 
 
 def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
