@@ -67,12 +67,35 @@ class _ProgressHandler(logging.Handler):
             console.print(f"[green]✓[/green] {step}")
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
+        elif kind == "ASSET_MATERIALIZATION":
+            landed = (event.event_specific_data.materialization.metadata or {}).get("skipped_same_hash")
+            if landed is not None and landed.value is False:
+                _preload_great_expectations()  # new data landed: the GE suites will run in this run
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
                 blocking = data.severity.value == "ERROR"
                 label = "[red]check failed[/red]" if blocking else "[yellow]warning[/yellow]"
                 console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}")
+
+
+_preloading: list[threading.Thread] = []
+
+
+def _preload_great_expectations() -> None:
+    """Import Great Expectations (~4 s) in a background thread, once per process.
+
+    Started when a raw asset lands new data (so the GE suites will run): the import then overlaps the
+    remaining ingestion (DuckDB work that releases the GIL) instead of delaying the first GE check. Not
+    started in a run whose inputs are unchanged, where no suite runs and the import would only compete
+    with the run for the GIL."""
+    if _preloading:
+        return
+    from expectations.runner import preload
+
+    thread = threading.Thread(target=preload, name="preload-great-expectations", daemon=True)
+    _preloading.append(thread)
+    thread.start()
 
 
 def _progress_logger():
@@ -164,10 +187,6 @@ def run(
     from orchestration.metrics import write_json_atomically
     from orchestration.runstats import RunStatsRecorder
 
-    # Great Expectations' import (~4 s) overlaps the raw steps instead of delaying the first GE check
-    from expectations.runner import preload
-
-    threading.Thread(target=preload, name="preload-great-expectations", daemon=True).start()
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
         with (
