@@ -7,6 +7,9 @@ Sources of every frame: dbt models in the warehouse (schemas staging / intermedi
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from expectations.spec import (
     Suite,
     a_at_least_b,
@@ -216,13 +219,37 @@ order by o.case_id
     ),
 )
 
-# Plausibility bands (warnings) from the published control totals in DOMAIN.md / seeds published_control_figures:
-#   relief share of initial completions: AIC 2020-12 638 / 42,012 = 1.52 %; TRAC 2021-01 641 / 41,888 = 1.53 %.
-#   in absentia share of removal orders: TRAC 2021-01 27,898 / 32,659 = 85.4 %.
-# Bands are wide on purpose (a different as-of date or variant moves the share): they flag an order-of-
-# magnitude error, not a small drift.
-RELIEF_SHARE_BAND = (0.010, 0.025)
-IN_ABSENTIA_SHARE_BAND = (0.80, 0.90)
+
+#: The seed holding the plausibility bands (also loaded by dbt, documented in seeds/_cbp_uscis__seeds.yml).
+PLAUSIBILITY_BANDS_SEED = Path(__file__).resolve().parents[2] / "seeds" / "plausibility_bands.csv"
+
+
+def plausibility_bands(path: Path = PLAUSIBILITY_BANDS_SEED) -> dict[str, dict[str, object]]:
+    """The plausibility bands of the court headline, by check id, from the dbt seed ``plausibility_bands``
+    (seeds/plausibility_bands.csv: the one place they are written; basis and sources in its rows).
+
+    Shape: {check_id: {"numerator": metric id, "denominator": metric id, "min": float, "max": float,
+    "basis": str}}. Raises ValueError naming the file and row when a band is not 0 <= min < max <= 1.
+    """
+    bands: dict[str, dict[str, object]] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            lo, hi = float(row["min_share"]), float(row["max_share"])
+            if not 0 <= lo < hi <= 1:
+                raise ValueError(f"{path}: row {line} ({row['check_id']}): need 0 <= min_share < max_share <= 1, "
+                                 f"got {lo} and {hi}")
+            bands[row["check_id"]] = {"numerator": row["numerator_metric_id"],
+                                      "denominator": row["denominator_metric_id"],
+                                      "min": lo, "max": hi, "basis": row["basis"]}
+    return bands
+
+
+BANDS = plausibility_bands()
+
+
+def _share(check_id: str) -> str:
+    """Column of the court_headline frame holding a band's share: the check id without 'plausible_'."""
+    return check_id.removeprefix("plausible_")
 
 _BUCKETS = ["g2_removal_orders", "g2_voluntary_departures", "g2_terminations", "g2_relief_granted",
             "g2_dismissals", "g2_administrative_closures", "g2_other_completions"]
@@ -257,8 +284,7 @@ select
     {' + '.join(_m(f) for f in _FORMS)} as relief_forms_sum,
     count(*) - count(distinct metric_id || '|' || coalesce(period, '')) as duplicate_figures,
     count(*) filter (where value < 0) as negative_figures,
-    {_m('g1a_relief_granted_cases')} / nullif({_m('g2_initial_completions')}, 0) as relief_share_of_completions,
-    {_m('g2_removal_orders_in_absentia')} / nullif({_m('g2_removal_orders')}, 0) as in_absentia_share_of_removals
+    {', '.join(f"{_m(b['numerator'])} / nullif({_m(b['denominator'])}, 0) as {_share(c)}" for c, b in BANDS.items())}
 from marts.court_headline_metrics
 """,
     expectations=(
@@ -279,14 +305,8 @@ from marts.court_headline_metrics
               "Count cases, report the most protective form (one form per case)."),
         equal("headline_g3_enrolled_is_g2_enrolled", "g3_enrolled", "enrolled",
               "Goal 3 court side = NTA filed only, the same cases as Total Enrolled."),
-        between("plausible_relief_share_of_completions", "relief_share_of_completions",
-                "Plausibility: relief grants / initial completions near the published ~1.5% (AIC 2020-12: "
-                "638 / 42,012; TRAC 2021-01: 641 / 41,888).",
-                min_value=RELIEF_SHARE_BAND[0], max_value=RELIEF_SHARE_BAND[1], severity="warning"),
-        between("plausible_in_absentia_share_of_removals", "in_absentia_share_of_removals",
-                "Plausibility: in absentia / removal orders near the published ~85% (TRAC 2021-01: "
-                "27,898 / 32,659).",
-                min_value=IN_ABSENTIA_SHARE_BAND[0], max_value=IN_ABSENTIA_SHARE_BAND[1], severity="warning"),
+        *(between(c, _share(c), f"Plausibility (band: seed plausibility_bands): {b['basis']}",
+                  min_value=b["min"], max_value=b["max"], severity="warning") for c, b in BANDS.items()),
     ),
 )
 
