@@ -50,6 +50,7 @@ select
     cast(rows_loaded + rows_quarantined + duplicates_collapsed as bigint) as rows_accounted,
     cast(present.rows_present as bigint) as rows_present,
     least(rows_read, rows_loaded, rows_quarantined, duplicates_collapsed) as min_count,
+    cast(rows_quarantined as double) / nullif(rows_read, 0) as quarantined_share,
     input_kind
 from ledger
 left join present on present.table_name = ledger.table_name and present.load_id = ledger.load_id

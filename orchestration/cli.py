@@ -76,7 +76,12 @@ class _ProgressHandler(logging.Handler):
             if not data.passed:
                 blocking = data.severity.value == "ERROR"
                 label = "[red]check failed[/red]" if blocking else "[yellow]warning[/yellow]"
-                console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}")
+                # which expectations failed (GE checks), and where the failing rows are shown
+                meta = data.metadata or {}
+                failed = getattr(meta.get("failed_expectations"), "value", None)
+                docs = getattr(meta.get("data_docs"), "value", None)
+                detail = f" ({failed}; rows in {docs})" if failed and failed != "none" and docs else ""
+                console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
 
 
 _preloading: list[threading.Thread] = []

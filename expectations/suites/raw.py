@@ -239,6 +239,12 @@ from raw.uscis_nri_referrals""",
     ),
 )
 
+#: Largest share of a file's rows that may be quarantined before its load blocks publishing. The real
+#: releases' defect rates are far below 1 % (the bundled synthetic release carries them: at most 0.01 % per
+#: file); a file with a tenth of its rows refused is not in the form the reader expects (wrong delimiter or
+#: line endings, a truncated or re-encoded export), and its figures would be silently low.
+MAX_QUARANTINED_SHARE = 0.10
+
 LOAD_LEDGER = Suite(
     name="raw_load_ledger",
     asset_key=("raw", "_load_ledger"),  # not an asset: judged per raw table, see expectations.registry
@@ -258,6 +264,13 @@ LOAD_LEDGER = Suite(
               ignore_missing=True),
         between("ledger_counts_non_negative", "min_count", "Row counts are non-negative.", min_value=0),
         in_set("ledger_input_kind_known", "input_kind", _INPUT_KIND, "input_kind: real or synthetic."),
+        between("ledger_table_not_empty", "rows_loaded",
+                "Every raw table's current load lands at least one row: an empty table (a header-only file, or "
+                "every row quarantined) would publish its figures as zeros.", min_value=1),
+        between("ledger_quarantined_share_plausible", "quarantined_share",
+                f"At most {MAX_QUARANTINED_SHARE:.0%} of a file's rows are quarantined: more means the file is not "
+                "in the form the reader expects, and its figures would be silently low.",
+                max_value=MAX_QUARANTINED_SHARE),
     ),
 )
 
