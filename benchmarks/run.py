@@ -13,7 +13,8 @@
    run); the synthetic NRI extract linked to the release is generated once beforehand, like the release;
 each in its own process, measured by benchmarks.measure (wall time, kernel peak RSS of the process tree).
 
-Writes ``benchmarks/results/latest.json`` and ``latest.md`` (plus a dated copy) and prints the table.
+Writes a dated ``benchmarks/results/<UTC time>_scale<scale>.{json,md}``, at scale 1.0 also ``latest.json``
+and ``latest.md`` (the README quotes them), and prints the table.
 Exit code 1 when a measured process fails or is killed (e.g. by the OOM killer): the run fails loudly.
 """
 
@@ -283,10 +284,13 @@ def main(
     if write_results:
         RESULTS.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M")
-        for name in ("latest", f"{stamp}_scale{scale}"):
+        # latest.* (quoted by the README) is the release-size result only: a quick look at a smaller scale
+        # writes its dated files and leaves the committed release-size figures alone
+        names = [f"{stamp}_scale{scale}"] + (["latest"] if scale == 1.0 else [])
+        for name in names:
             (RESULTS / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")
             (RESULTS / f"{name}.md").write_text(md)
-        console.print(f"results: {RESULTS / 'latest.md'}")
+        console.print(f"results: {RESULTS / (names[-1] + '.md')}")
 
 
 if __name__ == "__main__":
