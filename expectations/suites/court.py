@@ -284,7 +284,10 @@ select
     {' + '.join(_m(f) for f in _FORMS)} as relief_forms_sum,
     count(*) - count(distinct metric_id || '|' || coalesce(period, '')) as duplicate_figures,
     count(*) filter (where value < 0) as negative_figures,
-    {', '.join(f"{_m(b['numerator'])} / nullif({_m(b['denominator'])}, 0) as {_share(c)}" for c, b in BANDS.items())}
+    {', '.join(f"{_m(b['numerator'])} / nullif({_m(b['denominator'])}, 0) as {_share(c)}" for c, b in BANDS.items())},
+    cast($as_of as date) as as_of_date,
+    (select arg_max(vintage, loaded_at) from raw._load_ledger where table_name = 'eoir_b_tblproceeding')
+        as eoir_release_vintage
 from marts.court_headline_metrics
 """,
     expectations=(
@@ -305,6 +308,9 @@ from marts.court_headline_metrics
               "Count cases, report the most protective form (one form per case)."),
         equal("headline_g3_enrolled_is_g2_enrolled", "g3_enrolled", "enrolled",
               "Goal 3 court side = NTA filed only, the same cases as Total Enrolled."),
+        a_at_least_b("headline_as_of_not_after_release_vintage", "eoir_release_vintage", "as_of_date",
+                     "Court figures exist only up to the EOIR release's vintage (the date it was extracted): an "
+                     "as-of date after it would count as settled what the release cannot know yet."),
         *(between(c, _share(c), f"Plausibility (band: seed plausibility_bands): {b['basis']}",
                   min_value=b["min"], max_value=b["max"], severity="warning") for c, b in BANDS.items()),
     ),

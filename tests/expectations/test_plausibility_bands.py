@@ -1,5 +1,6 @@
-"""Plausibility bands of the court headline: one place (seed plausibility_bands), checked against the
-published shares, and used by the GE suite ``court_headline`` as warnings.
+"""The GE suite ``court_headline`` on a hand-made headline: plausibility bands (one place: seed
+plausibility_bands, checked against the published shares, warnings) and the as-of date against the release's
+vintage (blocking).
 
 The hand-made headline below is consistent with every identity of the suite (worked out by hand):
 enrolled 1,000 = completions 600 + pending 400; buckets 500 + 10 + 50 + 9 + 20 + 10 + 1 = 600;
@@ -29,12 +30,19 @@ HEADLINE = {
 }
 
 
-def headline_warehouse(path: Path, **changes: int) -> Path:
+def headline_warehouse(path: Path, vintage: str = "2021-02-15", **changes: int) -> Path:
+    """The hand-made headline (plus ``changes``) and a ledger whose current B_TblProceeding load has
+    ``vintage`` (an earlier load with a later vintage shows only the current one counts)."""
     figures = {**HEADLINE, **changes}
     rows = [f"('{m}', null, {v})" for m, v in figures.items()]
     rows.append(f"('g2_initial_completions', '2020-12', {figures['g2_initial_completions']})")
-    return make_warehouse(path, {"marts.court_headline_metrics":
-                                 f"select * from (values {', '.join(rows)}) t(metric_id, period, value)"})
+    return make_warehouse(path, {
+        "marts.court_headline_metrics": f"select * from (values {', '.join(rows)}) t(metric_id, period, value)",
+        "raw._load_ledger": "select * from (values "
+                            "('eoir_b_tblproceeding', timestamp '2026-01-01 00:00', date '2030-01-01'), "
+                            f"('eoir_b_tblproceeding', timestamp '2026-02-01 00:00', date '{vintage}')) "
+                            "t(table_name, loaded_at, vintage)",
+    })
 
 
 def published_shares() -> set[tuple[str, str, float]]:
@@ -88,3 +96,13 @@ def test_a_band_that_is_not_a_range_names_the_file_and_row(tmp_path: Path):
                    "plausible_x,a,b,0.5,0.4,none\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bands\.csv: row 2 \(plausible_x\): need 0 <= min_share < max_share <= 1"):
         plausibility_bands(bad)
+
+
+def test_an_as_of_date_after_the_release_vintage_blocks(tmp_path: Path):
+    """As of 2020-12-31 (PARAMS) on a release extracted 2020-06-30: the court figures cannot be known."""
+    suite = BY_NAME["court_headline"]
+    outcome = run_suite(suite, headline_warehouse(tmp_path / "old.duckdb", vintage="2020-06-30"), PARAMS)
+    assert failed_ids(outcome, "error") == {"headline_as_of_not_after_release_vintage"}
+    # on the vintage itself: allowed
+    same_day = run_suite(suite, headline_warehouse(tmp_path / "same.duckdb", vintage="2020-12-31"), PARAMS)
+    assert failed_ids(same_day) == set()
