@@ -147,7 +147,7 @@ def print_quarantine(rows: list[dict]) -> None:
 @app.command()
 def run(
     as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
-    output: Annotated[Path | None, typer.Option(help="Folder for metrics.json and the report (default var/output).")] = None,
+    output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
     eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
@@ -220,7 +220,8 @@ def run(
 
             write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
             console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
-    print_quarantine(quarantine)
+    if result.success:  # after a failure the current loads may be an earlier release's: not reported as this run's
+        print_quarantine(quarantine)
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "RUN_FAILURE" and event.message:
