@@ -111,7 +111,7 @@ def preload() -> None:
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     with contextlib.suppress(Exception):
-        import great_expectations  # noqa: F401
+        import great_expectations
         import great_expectations.expectations  # noqa: F401
 
 

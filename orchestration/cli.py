@@ -10,7 +10,6 @@ Commands:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os

@@ -132,5 +132,5 @@ class MppDbtCliResource(DbtCliResource):
     def _cli_version(self) -> Version:
         return Version(installed_version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ANN001, ANN202 - signature of the parent
+    def _initialize_dbt_core_adapter(self, args):
         return None

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
 from orchestration.assets.raw_eoir import ensure_bundled_release
