@@ -164,18 +164,16 @@ def main(
                             continue
                         raise
             ours_db = work / f"ours_seed{seed}_scale{scale}.duckdb"
-            peer_results["ours"] = measure(
-                f"our reader: {' + '.join(PEER_TABLES)}",
-                [sys.executable, "-m", "benchmarks.peers", "ours", release,
-                 *[a for t in PEER_TABLES for a in ("--table", t)], "--db", ours_db])
-            ours_db.unlink(missing_ok=True)
-            # the same load under a smaller DuckDB memory limit: the reader's memory is DuckDB's buffer pool
-            peer_results["ours_2gb"] = measure(
-                f"our reader: {' + '.join(PEER_TABLES)}, MPP_DUCKDB_MEMORY_LIMIT={SMALL_MEMORY_LIMIT}",
-                [sys.executable, "-m", "benchmarks.peers", "ours", release,
-                 *[a for t in PEER_TABLES for a in ("--table", t)], "--db", ours_db],
-                {"MPP_DUCKDB_MEMORY_LIMIT": SMALL_MEMORY_LIMIT})
-            ours_db.unlink(missing_ok=True)
+            # as the pipeline runs it, then under a smaller DuckDB memory limit (the reader's memory is
+            # DuckDB's buffer pool)
+            for name, label, env in (("ours", "", None),
+                                     ("ours_2gb", f", MPP_DUCKDB_MEMORY_LIMIT={SMALL_MEMORY_LIMIT}",
+                                      {"MPP_DUCKDB_MEMORY_LIMIT": SMALL_MEMORY_LIMIT})):
+                peer_results[name] = measure(
+                    f"our reader: {' + '.join(PEER_TABLES)}{label}",
+                    [sys.executable, "-m", "benchmarks.peers", "ours", release,
+                     *[a for t in PEER_TABLES for a in ("--table", t)], "--db", ours_db], env)
+                ours_db.unlink(missing_ok=True)
         var = work / f"var_seed{seed}_scale{scale}"
         shutil.rmtree(var, ignore_errors=True)
         env = {"MPP_VAR_DIR": str(var)}
@@ -241,9 +239,13 @@ def main(
     if pandas_c_wall and ours:
         pyarrow = [peer_results[f"{t}/pyarrow"] for t in PEER_TABLES if f"{t}/pyarrow" in peer_results]
         pa_wall = sum(p["wall_seconds"] for p in pyarrow) if len(pyarrow) == 2 else None
+
+        def four_times_faster_third_memory(reader: dict[str, Any]) -> bool:
+            return reader["wall_seconds"] * 4 <= pandas_c_wall and reader["peak_rss_mb"] * 3 < (pandas_c_rss or 0)
+
         targets.append({
             "target": "ingestion >= 4x faster than pandas default engine (B_TblProceeding + A_TblCase), < 1/3 of its memory",
-            "met": ours["wall_seconds"] * 4 <= pandas_c_wall and ours["peak_rss_mb"] * 3 < (pandas_c_rss or 0),
+            "met": four_times_faster_third_memory(ours),
             "detail": f"our reader {ours['wall_seconds']:.1f} s / {ours['peak_rss_mb']:.0f} MiB vs pandas default "
                       f"engine {pandas_c_wall:.1f} s / {pandas_c_rss:.0f} MiB "
                       f"({pandas_c_wall / ours['wall_seconds']:.1f}x faster)",
@@ -252,7 +254,7 @@ def main(
         if small:
             targets.append({
                 "target": f"the same with MPP_DUCKDB_MEMORY_LIMIT={SMALL_MEMORY_LIMIT}",
-                "met": small["wall_seconds"] * 4 <= pandas_c_wall and small["peak_rss_mb"] * 3 < (pandas_c_rss or 0),
+                "met": four_times_faster_third_memory(small),
                 "detail": f"our reader {small['wall_seconds']:.1f} s / {small['peak_rss_mb']:.0f} MiB "
                           f"({pandas_c_wall / small['wall_seconds']:.1f}x faster, "
                           f"{small['peak_rss_mb'] / (pandas_c_rss or 1):.0%} of its memory)",

@@ -106,8 +106,8 @@ def preload() -> None:
     """Import Great Expectations (about 4 s) ahead of the first suite; for a background thread.
 
     ``mpp-metrics run`` calls it in a daemon thread once a raw asset has landed new data, while the other
-    raw steps (mostly DuckDB work, which releases the GIL) run, so the first GE check does not wait for it. Errors are left to the real import
-    in :func:`_build_context`, which raises them where they can be reported.
+    raw steps (mostly DuckDB work, which releases the GIL) run, so the first GE check does not wait for it.
+    Errors are left to the real import in :func:`_build_context`, which raises them where they can be reported.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     with contextlib.suppress(Exception):
@@ -210,12 +210,9 @@ def run_suite(suite: Suite, warehouse: Path | str, params: dict[str, Any] | None
 
     A ``candidates_only`` suite reads only the rows that could fail (:meth:`Suite.candidate_sql`) and reports
     the relation's row count as ``rows`` and as every expectation's element count."""
-    if not suite.candidates_only:
-        df = read_frame(warehouse, suite.sql, params)
-        outcome = validate_frame(suite, df, docs_dir)
-    else:
-        df = read_frame(warehouse, suite.candidate_sql(), params)
-        outcome = validate_frame(suite, df, docs_dir)
+    df = read_frame(warehouse, suite.candidate_sql() if suite.candidates_only else suite.sql, params)
+    outcome = validate_frame(suite, df, docs_dir)
+    if suite.candidates_only:
         total = int(read_frame(warehouse, f"select count(*) as n from ({suite.sql})", params)["n"].iloc[0])
         outcome.rows = total
         for e in outcome.expectations:

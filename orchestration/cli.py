@@ -10,6 +10,7 @@ Commands:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -83,23 +84,17 @@ class _ProgressHandler(logging.Handler):
                 console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
 
 
-_preloading: list[threading.Thread] = []
-
-
+@functools.cache
 def _preload_great_expectations() -> None:
-    """Import Great Expectations (~4 s) in a background thread, once per process.
+    """Import Great Expectations (~4 s) in a background thread, once per process (functools.cache).
 
     Started when a raw asset lands new data (so the GE suites will run): the import then overlaps the
     remaining ingestion (DuckDB work that releases the GIL) instead of delaying the first GE check. Not
     started in a run whose inputs are unchanged, where no suite runs and the import would only compete
     with the run for the GIL."""
-    if _preloading:
-        return
     from expectations.runner import preload
 
-    thread = threading.Thread(target=preload, name="preload-great-expectations", daemon=True)
-    _preloading.append(thread)
-    thread.start()
+    threading.Thread(target=preload, name="preload-great-expectations", daemon=True).start()
 
 
 def _progress_logger():
@@ -219,9 +214,9 @@ def run(
 
             write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
             console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
-    if result.success:  # after a failure the current loads may be an earlier release's: not reported as this run's
+    if result.success:
         print_quarantine(quarantine)
-    if not result.success:
+    else:  # the current loads may be an earlier release's: its quarantine is not reported as this run's
         for event in result.all_events:
             if event.event_type_value == "RUN_FAILURE" and event.message:
                 console.print(f"[red]run failed:[/red] {event.message.strip()}")
