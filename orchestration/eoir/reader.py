@@ -86,7 +86,6 @@ import queue
 import shutil
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -111,6 +110,7 @@ from orchestration.eoir.release import (
     ReleaseError,
     ReleaseFile,
     TableSpec,
+    ZipMemberStream,
     locate_release,
 )
 from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load, table_exists
@@ -173,12 +173,8 @@ def _lit(value: object) -> str:
 
 def open_release_file(rf: ReleaseFile) -> IO[bytes]:
     """A binary stream of one release file (a zip member is streamed from the archive, never extracted)."""
-    if rf.zip_path is not None:
-        zf = zipfile.ZipFile(rf.zip_path)
-        fh = zf.open(rf.member)
-        # keep the archive open as long as the member stream
-        fh._eoir_zip = zf  # type: ignore[attr-defined]
-        return fh
+    if rf.zip_path is not None:  # read errors of a damaged archive name the zip and the member
+        return ZipMemberStream(rf.zip_path, rf.member)  # type: ignore[return-value]
     return open(rf.member, "rb")
 
 
@@ -388,6 +384,33 @@ class _Layout:
 _UTF8_BOM = b"\xef\xbb\xbf".decode("latin-1")
 
 
+#: Byte order marks of the UTF-16 / UTF-32 encodings (longest first), as the reader sees them (Latin-1).
+_WIDE_BOMS = [(b"\xff\xfe\x00\x00", "UTF-32 LE"), (b"\x00\x00\xfe\xff", "UTF-32 BE"), (b"\xff\xfe", "UTF-16 LE"),
+              (b"\xfe\xff", "UTF-16 BE")]
+
+
+def _check_utf16(header_line: str, display: str) -> None:
+    """Refuse a header line that shows a UTF-16 (or UTF-32) file, saying which: by its byte order mark, or
+    by the pattern of NUL bytes (every second byte NUL: ``I\\0D\\0`` is UTF-16 LE, ``\\0I\\0D`` BE), or
+    any other NUL byte in the header (not a text table)."""
+    raw = header_line.encode("latin-1", errors="replace")
+    found = next((f"a {name} byte order mark (bytes {bom.hex(' ').upper()})" for bom, name in _WIDE_BOMS
+                  if raw.startswith(bom)), None)
+    if found is None and b"\x00" in raw:
+        body = raw.rstrip(b"\x00") if raw[:1] != b"\x00" else raw
+        odd_nul = len(body) > 1 and set(body[1::2]) == {0} and 0 not in body[0::2]
+        even_nul = len(raw) > 1 and set(raw[0::2]) == {0} and 0 not in raw[1::2]
+        if odd_nul or even_nul:
+            found = f"UTF-16 {'LE' if odd_nul else 'BE'} text without a byte order mark (every second byte is NUL)"
+        else:
+            found = f"{raw.count(0)} NUL byte(s), first at byte {raw.index(0) + 1} (not a text table)"
+    if found is not None:
+        raise ReleaseError(
+            f"{display}: line 1 (header): found {found}; EOIR releases are Latin-1 text (one byte per "
+            "character), so the file was saved in another encoding: export it again as Latin-1"
+        )
+
+
 def _check_header_line(header_line: str, display: str) -> None:
     """Refuse, saying what was found, a header line (line ending removed) that shows the file is not in
     the release's form: a UTF-8 byte order mark, or a carriage return not followed by a LF.
@@ -397,6 +420,7 @@ def _check_header_line(header_line: str, display: str) -> None:
     would land misread as Latin-1 pairs ("JOSÉ" -> "JOSÃ\x89"); re-exporting it as Latin-1 is the fix.
     A lone CR in the header is a CR-only (old Mac) line ending: the file has no LF after its header, so the
     header and rows run together as one line."""
+    _check_utf16(header_line, display)
     if header_line.startswith(_UTF8_BOM):
         raise ReleaseError(
             f"{display}: line 1 (header) starts with a UTF-8 byte order mark (bytes EF BB BF, read as Latin-1: "
