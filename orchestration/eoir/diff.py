@@ -9,6 +9,15 @@ two by the table's key (IDNCASE, IDNCASEID, IDNPROCEEDING, IDNPROCEEDINGAPPLN, I
 - changed: keys in both whose values differ in any published column the two loads share (a 64-bit hash
   of the values is compared: a change escapes with probability 2^-64 per row).
 
+Lineage: a release is diffed only against the previous load of its own lineage (real EOIR releases, or
+synthetic ones: :data:`~orchestration.eoir.release.LINEAGES`, known from the ``_input_kind`` of the previous
+load). The first real release after a synthetic one (the demo), or a synthetic one after a real one, is a
+new baseline: it is not diffed (a real release shares no records with a made-up one: every previous row
+would "vanish"), its row in ``raw._release_diffs`` has status ``baseline`` and no counts, and the run says
+so; the next release of the same lineage is diffed against it and guarded by the thresholds. The lineage
+that was replaced is not kept: going back to the demo and then to a real release again starts another
+baseline (the diff guards consecutive releases of one lineage).
+
 The result is written to ``raw._release_diffs`` (one row per table and load, created by
 :func:`ensure_diff_table`) and returned for the asset's metadata. :class:`DiffThresholds` turns the
 fractions (of the previous row count) into a status: ``ok``, ``warn`` (logged and reported) or ``block``
@@ -16,19 +25,22 @@ fractions (of the previous row count) into a status: ``ok``, ``warn`` (logged an
 and the warehouse keeps the previous release).
 
 ``raw._release_diffs`` columns: load_id, table_name, source_file, previous_load_id, previous_source_file,
-key_column, rows_previous, rows_current, vanished, added, changed (BIGINT), vanished_fraction,
-changed_fraction (DOUBLE), status ('ok' | 'warn' | 'block'), sample_vanished, sample_added,
-sample_changed (VARCHAR[], up to :data:`SAMPLE_KEYS` keys each, smallest first), diffed_at (TIMESTAMP).
+key_column, rows_previous, rows_current, vanished, added, changed (BIGINT; NULL for a baseline),
+vanished_fraction, changed_fraction (DOUBLE), status ('ok' | 'warn' | 'block' | 'baseline'),
+sample_vanished, sample_added, sample_changed (VARCHAR[], up to :data:`SAMPLE_KEYS` keys each, smallest
+first), diffed_at (TIMESTAMP), lineage, previous_lineage (VARCHAR). A table from before the lineage
+columns existed is migrated on first use (its rows keep NULL lineages).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
-from orchestration.eoir.release import ReleaseError
+from orchestration.eoir.release import ReleaseError, release_lineage
 
 SAMPLE_KEYS = 20
 LOAD_AND_LINE = frozenset({"_source_line", "_load_id", "_source_file", "_source_sha256", "_vintage",
@@ -44,16 +56,18 @@ create table if not exists raw._release_diffs (
     key_column varchar not null,
     rows_previous bigint not null,
     rows_current bigint not null,
-    vanished bigint not null,
-    added bigint not null,
-    changed bigint not null,
+    vanished bigint,
+    added bigint,
+    changed bigint,
     vanished_fraction double not null,
     changed_fraction double not null,
-    status varchar not null check (status in ('ok', 'warn', 'block')),
+    status varchar not null check (status in ('ok', 'warn', 'block', 'baseline')),
     sample_vanished varchar[],
     sample_added varchar[],
     sample_changed varchar[],
-    diffed_at timestamp not null
+    diffed_at timestamp not null,
+    lineage varchar,
+    previous_lineage varchar
 )
 """
 
@@ -98,36 +112,51 @@ class ReleaseDiff:
     previous_source_file: str | None
     rows_previous: int
     rows_current: int
-    vanished: int
-    added: int
-    changed: int
+    vanished: int | None
+    added: int | None
+    changed: int | None
     status: str = "ok"
     sample_vanished: list[str] = field(default_factory=list)
     sample_added: list[str] = field(default_factory=list)
     sample_changed: list[str] = field(default_factory=list)
+    lineage: str | None = None
+    previous_lineage: str | None = None
+
+    @property
+    def is_baseline(self) -> bool:
+        """True for the first release of a lineage after a release of another one (not diffed)."""
+        return self.status == "baseline"
 
     @property
     def vanished_fraction(self) -> float:
-        return self.vanished / self.rows_previous if self.rows_previous else 0.0
+        return (self.vanished or 0) / self.rows_previous if self.rows_previous else 0.0
 
     @property
     def changed_fraction(self) -> float:
-        return self.changed / self.rows_previous if self.rows_previous else 0.0
+        return (self.changed or 0) / self.rows_previous if self.rows_previous else 0.0
 
     def metadata(self) -> dict[str, object]:
         """Flat values for Dagster asset metadata (prefix ``diff_``)."""
         return {
             "diff_status": self.status,
+            "diff_lineage": self.lineage or "",
+            "diff_previous_lineage": self.previous_lineage or "",
             "diff_previous_load_id": self.previous_load_id or "",
             "diff_rows_previous": self.rows_previous,
-            "diff_vanished": self.vanished,
-            "diff_added": self.added,
-            "diff_changed": self.changed,
+            "diff_vanished": -1 if self.vanished is None else self.vanished,
+            "diff_added": -1 if self.added is None else self.added,
+            "diff_changed": -1 if self.changed is None else self.changed,
             "diff_vanished_fraction": round(self.vanished_fraction, 6),
             "diff_changed_fraction": round(self.changed_fraction, 6),
         }
 
     def summary(self) -> str:
+        if self.is_baseline:
+            return (
+                f"{self.table_name}: new baseline ({self.lineage}) after {self.rows_previous:,} rows of "
+                f"{self.previous_source_file} ({self.previous_lineage}): not diffed; the next release of this "
+                "lineage is diffed against it"
+            )
         return (
             f"{self.table_name} vs previous load ({self.previous_source_file}): {self.vanished:,} of "
             f"{self.rows_previous:,} rows vanished ({self.vanished_fraction:.2%}), {self.added:,} added, "
@@ -140,8 +169,18 @@ def _q(name: str) -> str:
 
 
 def ensure_diff_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``raw._release_diffs`` if missing."""
+    """Create ``raw._release_diffs`` if missing; migrate one from before the lineage columns (its status
+    check did not know 'baseline' and its counts were NOT NULL): rebuilt with the rows kept."""
     con.execute("create schema if not exists raw")
+    old = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' "
+        "and table_name = '_release_diffs' and column_name in ('load_id', 'lineage')"
+    ).fetchone()[0]
+    if old == 1:  # the table exists without the lineage column
+        con.execute("alter table raw._release_diffs rename to _release_diffs_before_lineage")
+        con.execute(_DDL)
+        con.execute("insert into raw._release_diffs select *, null, null from raw._release_diffs_before_lineage")
+        con.execute("drop table raw._release_diffs_before_lineage")
     con.execute(_DDL)
 
 
@@ -189,11 +228,11 @@ def record_diff(con: duckdb.DuckDBPyConnection, diff: ReleaseDiff, load_id: str,
     ensure_diff_table(con)
     d = asdict(diff)
     con.execute(
-        "insert into raw._release_diffs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw._release_diffs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, diff.table_name, source_file, d["previous_load_id"], d["previous_source_file"], diff.key_column,
          diff.rows_previous, diff.rows_current, diff.vanished, diff.added, diff.changed, diff.vanished_fraction,
          diff.changed_fraction, diff.status, diff.sample_vanished, diff.sample_added, diff.sample_changed,
-         datetime.now(UTC).replace(tzinfo=None)],
+         datetime.now(UTC).replace(tzinfo=None), diff.lineage, diff.previous_lineage],
     )
 
 
@@ -209,3 +248,98 @@ def apply_thresholds(diff: ReleaseDiff, thresholds: DiffThresholds, source_file:
             "`mpp-metrics run --eoir-diff-block-vanished F --eoir-diff-block-changed F` (fractions 0..1), or "
             "the pipeline resource's eoir_diff_block_vanished / eoir_diff_block_changed in the Dagster launchpad."
         )
+
+
+def diff_against_previous(
+    con: duckdb.DuckDBPyConnection, previous: str, current: str, key: str, table_name: str, *, input_kind: str,
+    thresholds: DiffThresholds, load_id: str, source_file: str,
+) -> ReleaseDiff:
+    """Diff ``current`` (the incoming load of a release of ``input_kind``) against ``previous`` (the table's
+    current relation) when both are of one lineage, else record a new baseline (module docstring); apply
+    the thresholds (raises :class:`ReleaseDiffError` when they block) and record the row in
+    ``raw._release_diffs``."""
+    lineage = release_lineage(input_kind)
+    prev_kind, prev_load, prev_file, rows_prev = con.execute(
+        f"select any_value(_input_kind), any_value(_load_id), any_value(_source_file), count(*) from {previous}"
+    ).fetchone()
+    if prev_kind is None:  # an empty table: its kind is in the ledger
+        prev_kind, prev_load, prev_file = con.execute(
+            "select arg_max(input_kind, loaded_at), arg_max(load_id, loaded_at), arg_max(source_file, loaded_at) "
+            "from raw._load_ledger where table_name = ?", [table_name]
+        ).fetchone()
+    prev_lineage = release_lineage(prev_kind) if prev_kind in ("real", "synthetic") else lineage
+    if prev_lineage != lineage:
+        rows_cur = con.execute(f"select count(*) from {current}").fetchone()[0]
+        diff = ReleaseDiff(table_name=table_name, key_column=key, previous_load_id=prev_load,
+                           previous_source_file=prev_file, rows_previous=rows_prev, rows_current=rows_cur,
+                           vanished=None, added=None, changed=None, status="baseline")
+    else:
+        diff = diff_tables(con, previous, current, key, table_name)
+        apply_thresholds(diff, thresholds, source_file)
+    diff.lineage, diff.previous_lineage = lineage, prev_lineage
+    record_diff(con, diff, load_id, source_file)
+    return diff
+
+
+_RELEASE_LOADS_DDL = """
+create table if not exists raw._eoir_release_loads (
+    release_load_id varchar not null,
+    release_name varchar not null,
+    lineage varchar not null,
+    previous_lineage varchar,
+    new_baseline boolean not null,
+    count_file varchar,
+    tables_not_in_count_file varchar[],
+    load_ids varchar[] not null,
+    loaded_at timestamp not null
+)
+"""
+
+
+def record_release_load(con: duckdb.DuckDBPyConnection, release_name: str, input_kind: str,
+                        count_file: str | None, results: list) -> None:
+    """Append one row to the EOIR release load history ``raw._eoir_release_loads`` (inside the caller's
+    transaction): the release, its lineage and the previous load's (NULL on a first load), whether it is a
+    new baseline (any table's diff has status 'baseline'), its Count.txt (NULL when absent) and the loaded
+    files Count.txt does not list, and the load ids of its files (``raw._load_ledger``)."""
+    con.execute(_RELEASE_LOADS_DDL)
+    diffs = [r.diff for r in results if getattr(r, "diff", None) is not None]
+    previous = next((d.previous_lineage for d in diffs), None)
+    unlisted = sorted(r.table_name for r in results if count_file is not None and r.count_expected is None)
+    con.execute(
+        "insert into raw._eoir_release_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [uuid.uuid4().hex, release_name, release_lineage(input_kind), previous, any(d.is_baseline for d in diffs),
+         count_file, unlisted, [r.load_id for r in results], datetime.now(UTC).replace(tzinfo=None)],
+    )
+
+
+def release_notes(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple[str, str]]:
+    """What a run must say about the EOIR releases it loaded (loads at or after ``since``, naive UTC), as
+    ``(level, text)`` with level ``'note'`` or ``'warning'``: a new baseline, a release without Count.txt or
+    with files Count.txt does not list, and every table diff that warns. [] when nothing was loaded."""
+    has = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                      "and table_name in ('_eoir_release_loads', '_release_diffs')").fetchone()[0]
+    if has < 2:
+        return []
+    notes: list[tuple[str, str]] = []
+    rows = con.execute(
+        "select release_name, lineage, previous_lineage, new_baseline, count_file, tables_not_in_count_file, "
+        "load_ids from raw._eoir_release_loads where loaded_at >= ? order by loaded_at", [since]
+    ).fetchall()
+    for name, lineage, previous, baseline, count_file, unlisted, load_ids in rows:
+        if baseline:
+            notes.append(("note", (f"EOIR release {name} is a new baseline: the first {lineage} release after a "
+                                  f"{previous} one; not diffed against it (later releases of this lineage are "
+                                  "diffed against this one and the thresholds guard them)")))
+        if count_file is None:
+            notes.append(("warning", (f"EOIR release {name} has no Count.txt: its row counts were not checked "
+                                     "against the publisher's")))
+        elif unlisted:
+            notes.append(("warning", f"{count_file} does not list {', '.join(unlisted)}: not checked"))
+        for (summary,) in con.execute(
+            "select table_name || ' (' || source_file || '): ' || vanished || ' of ' || rows_previous || "
+            "' rows vanished, ' || added || ' added, ' || changed || ' changed' from raw._release_diffs "
+            "where status = 'warn' and list_contains(?, load_id) order by table_name", [load_ids]
+        ).fetchall():
+            notes.append(("warning", f"release diff: {summary}"))
+    return notes

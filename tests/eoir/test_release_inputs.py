@@ -4,7 +4,7 @@ the publisher's Count.txt. Every fixture is built by hand in its test."""
 from __future__ import annotations
 
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -115,3 +115,67 @@ def test_count_file_lines_header_commas_and_csv_suffix():
         parse_count_file(b"A_TblCase\t1\ntbl_schedule\t2\nB_TblProceeding\n", "r/Count.txt")
     with pytest.raises(ReleaseError, match=r"r/Count\.txt: line 2: table a_tblcase is listed twice"):
         parse_count_file(b"A_TblCase\t1\na_tblcase\t2\n", "r/Count.txt")
+
+
+# -- Count.txt against the files ---------------------------------------------------------------------------
+def _counted(tmp_path, count_txt: bytes | None, body: bytes = APPLN_HDR + ROW + ROW.replace(b"1\t", b"2\t", 1) + ROW):
+    """tbl_Court_Appln with 3 data lines (keys 1, 2 and a repeat of 1: 2 loaded, 1 collapsed)."""
+    rel = make_release(tmp_path / "rel", {"tbl_Court_Appln.csv": body})
+    if count_txt is not None:
+        (rel / "Count.txt").write_bytes(count_txt)
+    return rel
+
+
+ALL_FIVE = b"A_TblCase\t0\r\nA_TblCaseIdentifier\t0\r\nB_TblProceeding\t0\r\ntbl_schedule\t0\r\n"
+
+
+def test_count_txt_that_understates_a_table_by_one_row_blocks_naming_the_table_and_both_numbers(tmp_path):
+    from orchestration.eoir.reader import CountMismatchError
+    from orchestration.raw.ledger import load_transaction
+
+    wh = tmp_path / "w.duckdb"
+    rel = _counted(tmp_path, ALL_FIVE + b"tbl_Court_Appln\t2\r\n")
+    with pytest.raises(CountMismatchError, match=r"rel/tbl_Court_Appln\.csv: Count\.txt gives 2 rows for table "
+                                                 r"tbl_Court_Appln but the file has 3 data lines"), \
+            load_transaction(wh) as con:
+        load_release(con, rel, vintage=VINTAGE)
+    with load_transaction(wh) as con:  # nothing was committed
+        assert con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                           "and table_name like 'eoir_%'").fetchone()[0] == 0
+
+
+def test_count_txt_that_matches_loads_and_records_the_count(tmp_path, con):
+    from orchestration.eoir.diff import release_notes
+
+    rel = _counted(tmp_path, ALL_FIVE + b"tbl_Court_Appln\t3\r\n")
+    r = {x.table_name: x for x in load_release(con, rel, vintage=VINTAGE)}["eoir_tbl_court_appln"]
+    assert (r.count_expected, r.rows_read, r.rows_loaded, r.duplicates_collapsed) == (3, 3, 2, 1)
+    assert con.execute("select count_file, tables_not_in_count_file from raw._eoir_release_loads").fetchall() == [
+        ("rel/Count.txt", [])]
+    assert release_notes(con, since=datetime(2000, 1, 1)) == []
+
+
+def test_a_release_without_count_txt_or_with_an_unlisted_table_loads_with_a_warning(tmp_path, con):
+    from orchestration.eoir.diff import release_notes
+
+    r = {x.table_name: x for x in load_release(con, _counted(tmp_path, None), vintage=VINTAGE)}
+    assert r["eoir_tbl_court_appln"].count_expected is None and r["eoir_tbl_court_appln"].rows_loaded == 2
+    assert release_notes(con, since=datetime(2000, 1, 1)) == [
+        ("warning", "EOIR release rel has no Count.txt: its row counts were not checked against the publisher's")]
+    con.execute("delete from raw._eoir_release_loads")
+    load_release(con, _counted(tmp_path / "b", ALL_FIVE), vintage=VINTAGE)
+    assert release_notes(con, since=datetime(2000, 1, 1)) == [
+        ("warning", "rel/Count.txt does not list eoir_tbl_court_appln: not checked")]
+
+
+def test_loaded_quarantined_and_collapsed_must_add_up_to_the_count():
+    from orchestration.eoir.reader import CountMismatchError, EoirLoadResult, check_count
+
+    r = EoirLoadResult(table_name="eoir_tbl_court_appln", source="eoir", source_file="rel/tbl_Court_Appln.csv",
+                       sha256="", vintage=VINTAGE, input_kind="real", rows_read=3, rows_loaded=1,
+                       rows_quarantined=1, duplicates_collapsed=0, count_expected=3)
+    with pytest.raises(CountMismatchError, match=r"Count\.txt gives 3 rows for table tbl_Court_Appln but the file "
+                                                 r"has 2 rows loaded \+ quarantined \+ collapsed"):
+        check_count(r)
+    r.duplicates_collapsed = 1
+    check_count(r)
