@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.eoir.defects import repair_extra_field
+from orchestration.eoir.defects import repair_extra_field, row_rules
 from orchestration.eoir.release import (
     COUNT_FILE,
     REQUIRED_TABLES,
@@ -200,6 +200,7 @@ class _TableWriter:
         self.upper = [c.upper() for c in self.cols]
         self.date_idx = [i for i, c in enumerate(self.upper) if c in spec.date_columns]
         self.id_idx = [i for i, c in enumerate(self.upper) if c in spec.id_columns]
+        self.rules = row_rules(spec, self.upper)
         self.code_idx = [i for i, c in enumerate(self.upper) if c in CODE_COLUMNS]
         self.text_idx = [i for i, c in enumerate(self.upper)
                          if i not in self.date_idx and i not in self.id_idx]
@@ -253,7 +254,7 @@ class _TableWriter:
         if name == "stray_tab":
             j = int(rng.integers(1, ncols))
             g = f[:j] + [""] + f[j:]
-            fixed, _ = repair_extra_field(g, self.date_idx, self.id_idx)
+            fixed, _ = repair_extra_field(g, self.rules)
             if fixed is None:
                 self.defects["stray_tab_quarantined"] += 1
                 self.quarantined += 1

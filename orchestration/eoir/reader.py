@@ -94,7 +94,7 @@ from typing import IO
 
 import duckdb
 
-from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field
+from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field, row_rules
 from orchestration.eoir.diff import (
     DiffThresholds,
     ReleaseDiff,
@@ -681,12 +681,11 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     one_extra = con.execute(
         f"select _source_line, {_BAD} from {parsed} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
     ).fetchall()
-    date_idx = [pos[c] - 1 for c in spec.date_columns if c in pos]
-    id_idx = [pos[c] - 1 for c in spec.id_columns if c in pos]
+    rules = row_rules(spec, lay.header)
     repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
     for ln, text in one_extra:
         fields = text.split("\t")
-        fixed, reason = repair_extra_field(fields, date_idx, id_idx)
+        fixed, reason = repair_extra_field(fields, rules)
         if fixed is not None:
             repaired_ln.append(ln)
             repaired_f.append(fixed)

@@ -55,9 +55,9 @@ def test_first_real_release_after_the_demo_is_a_new_baseline_and_the_next_real_o
         assert history == [("demo", "synthetic: mpp-metrics generator", None, False),
                            ("real1", "real: EOIR FOIA case data", "synthetic: mpp-metrics generator", True)]
         notes = [text for level, text in release_notes(con, start) if level == "note"]
-        assert notes == ["EOIR release real1 is a new baseline: the first real: EOIR FOIA case data release after a "
+        assert notes == [("EOIR release real1 is a new baseline: the first real: EOIR FOIA case data release after a "
                          "synthetic: mpp-metrics generator one; not diffed against it (later releases of this lineage "
-                         "are diffed against this one and the thresholds guard them)"]
+                         "are diffed against this one and the thresholds guard them)")]
     # a later real release that loses half of the table is still blocked, and nothing is committed
     blocked = r"real2/tbl_Court_Appln\.csv: release diff blocked the load: .* 20 of 40 rows vanished \(50\.00%\)"
     with pytest.raises(ReleaseDiffError, match=blocked), load_transaction(wh) as con:
