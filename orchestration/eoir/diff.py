@@ -34,9 +34,11 @@ columns existed is migrated on first use (its rows keep NULL lineages).
 
 from __future__ import annotations
 
+import csv
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -70,6 +72,35 @@ create table if not exists raw._release_diffs (
     previous_lineage varchar
 )
 """
+
+
+_KINDS_DDL = """
+create table if not exists raw._release_diff_kinds (
+    load_id varchar not null,
+    table_name varchar not null,
+    kind_column varchar not null,
+    kind_value varchar,
+    decision_column varchar not null,
+    decision varchar,
+    vanished bigint not null,
+    added bigint not null,
+    changed bigint not null
+);
+create table if not exists raw._release_diff_vanished_grants (
+    load_id varchar not null,
+    table_name varchar not null,
+    key_value varchar not null,
+    idncase varchar,
+    kind_value varchar not null,
+    decision varchar not null
+)
+"""
+
+#: Tables also diffed by kind: {raw table: (kind column, decision column, case column)}.
+BY_KIND = {"eoir_tbl_court_appln": ("APPL_CODE", "APPL_DEC", "IDNCASE")}
+#: The dbt seeds folder: relief applications (eoir_relief_applications) and grant decisions
+#: (eoir_application_decisions) are defined there once, for the models and for this diff.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 
 class ReleaseDiffError(ReleaseError):
@@ -121,6 +152,9 @@ class ReleaseDiff:
     sample_changed: list[str] = field(default_factory=list)
     lineage: str | None = None
     previous_lineage: str | None = None
+    by_kind: list[dict[str, object]] = field(default_factory=list)
+    vanished_relief_grants: int = 0
+    sample_vanished_relief_cases: list[str] = field(default_factory=list)
 
     @property
     def is_baseline(self) -> bool:
@@ -146,6 +180,7 @@ class ReleaseDiff:
             "diff_vanished": -1 if self.vanished is None else self.vanished,
             "diff_added": -1 if self.added is None else self.added,
             "diff_changed": -1 if self.changed is None else self.changed,
+            "diff_vanished_relief_grants": self.vanished_relief_grants,
             "diff_vanished_fraction": round(self.vanished_fraction, 6),
             "diff_changed_fraction": round(self.changed_fraction, 6),
         }
@@ -176,6 +211,7 @@ def ensure_diff_table(con: duckdb.DuckDBPyConnection) -> None:
         "select count(*) from information_schema.columns where table_schema = 'raw' "
         "and table_name = '_release_diffs' and column_name in ('load_id', 'lineage')"
     ).fetchone()[0]
+    con.execute(_KINDS_DDL)
     if old == 1:  # the table exists without the lineage column
         con.execute("alter table raw._release_diffs rename to _release_diffs_before_lineage")
         con.execute(_DDL)
@@ -188,22 +224,33 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
 
 
+def _diff_ctes(con: duckdb.DuckDBPyConnection, previous: str, current: str, key: str,
+               carry: tuple[str, ...] = ()) -> str:
+    """SQL ``with`` clause: ``o`` / ``n`` (key ``k``, value hash ``h``, and each ``carry`` column as ``c0``,
+    ``c1``...) for the previous and current relations, and ``j`` their full outer join on the key: ``ok``,
+    ``nk``, ``oh``, ``nh``, ``o_c0``..., ``n_c0``.... Values are hashed over the non-load columns both have."""
+    prev_cols = _columns(con, previous)
+    cur_cols = set(_columns(con, current))
+    shared = [c for c in prev_cols if c in cur_cols and c not in LOAD_AND_LINE and c != key]
+    h = "hash(" + ", ".join(_q(c) for c in shared) + ")" if shared else "0"
+    cs = "".join(f", {_q(c)} as c{i}" for i, c in enumerate(carry))
+    js = "".join(f", o.c{i} as o_c{i}, n.c{i} as n_c{i}" for i in range(len(carry)))
+    return (
+        f"with o as (select {_q(key)} as k, {h} as h{cs} from {previous}),\n"
+        f"     n as (select {_q(key)} as k, {h} as h{cs} from {current}),\n"
+        f"     j as (select o.k as ok, n.k as nk, o.h as oh, n.h as nh{js} from o full outer join n on o.k = n.k)\n"
+    )
+
+
 def diff_tables(con: duckdb.DuckDBPyConnection, previous: str, current: str, key: str, table_name: str) -> ReleaseDiff:
     """Diff two landed relations (SQL names, e.g. ``raw."eoir_a_tblcase"``) by ``key`` (module docstring).
 
     Values are compared over the non-load columns both relations have. Status is left 'ok' (see
     :func:`apply_thresholds`).
     """
-    prev_cols = _columns(con, previous)
-    cur_cols = set(_columns(con, current))
-    shared = [c for c in prev_cols if c in cur_cols and c not in LOAD_AND_LINE and c != key]
-    h = "hash(" + ", ".join(_q(c) for c in shared) + ")" if shared else "0"
-    k = _q(key)
     row = con.execute(
-        f"""
-        with o as (select {k} as k, {h} as h from {previous}),
-             n as (select {k} as k, {h} as h from {current}),
-             j as (select o.k as ok, n.k as nk, o.h as oh, n.h as nh from o full outer join n on o.k = n.k)
+        _diff_ctes(con, previous, current, key)
+        + f"""
         select (select count(*) from o), (select count(*) from n),
                count(*) filter (where nk is null), count(*) filter (where ok is null),
                count(*) filter (where ok is not null and nk is not null and oh <> nh),
@@ -276,9 +323,64 @@ def diff_against_previous(
     else:
         diff = diff_tables(con, previous, current, key, table_name)
         apply_thresholds(diff, thresholds, source_file)
+        if table_name in BY_KIND:
+            diff_by_kind(con, previous, current, diff, load_id)
     diff.lineage, diff.previous_lineage = lineage, prev_lineage
     record_diff(con, diff, load_id, source_file)
     return diff
+
+
+def relief_grant_codes(seeds_dir: Path = SEEDS_DIR) -> tuple[list[str], list[str]]:
+    """(relief application codes, grant decision codes) from the seeds eoir_relief_applications
+    (``is_relief``: ASYL, ASYW, WCAT) and eoir_application_decisions (``is_grant``)."""
+    def codes(name: str, code: str, flag: str) -> list[str]:
+        with open(seeds_dir / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            return sorted(r[code] for r in csv.DictReader(fh) if r[flag].strip().lower() == "true")
+
+    return (codes("eoir_relief_applications", "appl_code", "is_relief"),
+            codes("eoir_application_decisions", "appl_dec", "is_grant"))
+
+
+def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, diff: ReleaseDiff,
+                 load_id: str) -> None:
+    """The diff of an applications table by kind (:data:`BY_KIND`: APPL_CODE and decision APPL_DEC, as in
+    the previous release for vanished and changed rows, as in the new one for added rows) into
+    ``diff.by_kind`` and ``raw._release_diff_kinds``; the relief grants of the previous release that vanished
+    (a relief application, :func:`relief_grant_codes`, with a grant decision) into
+    ``raw._release_diff_vanished_grants`` (every one, with its case) and ``diff.vanished_relief_grants``: any
+    such grant makes an 'ok' diff a 'warn' (a vanished grant silently lowers goal 1a)."""
+    kind, dec, case = BY_KIND[diff.table_name]
+    if not {kind, dec, case} <= set(_columns(con, previous)) & set(_columns(con, current)):
+        return
+    ctes = _diff_ctes(con, previous, current, diff.key_column, (kind, dec, case))
+    rows = con.execute(ctes + """
+        select case when ok is null then n_c0 else o_c0 end, case when ok is null then n_c1 else o_c1 end,
+               count(*) filter (where nk is null), count(*) filter (where ok is null),
+               count(*) filter (where ok is not null and nk is not null and oh <> nh)
+        from j where nk is null or ok is null or oh <> nh group by all order by 1 nulls last, 2 nulls last
+    """).fetchall()
+    diff.by_kind = [{"kind_column": kind, "kind_value": k, "decision_column": dec, "decision": d, "vanished": v,
+                     "added": a, "changed": c} for k, d, v, a, c in rows]
+    if rows:
+        con.executemany("insert into raw._release_diff_kinds values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[load_id, diff.table_name, kind, k, dec, d, v, a, c] for k, d, v, a, c in rows])
+    relief, grant = relief_grant_codes()
+    con.execute(
+        ctes + f"insert into raw._release_diff_vanished_grants select {_lit(load_id)}, {_lit(diff.table_name)}, "
+        "ok, o_c2, o_c0, o_c1 from j where nk is null and list_contains(?, o_c0) and list_contains(?, o_c1) "
+        "order by o_c2, ok", [relief, grant]
+    )
+    diff.vanished_relief_grants, cases = con.execute(
+        "select count(*), list(distinct idncase order by idncase)[1:?] from raw._release_diff_vanished_grants "
+        "where load_id = ?", [SAMPLE_KEYS, load_id]
+    ).fetchone()
+    diff.sample_vanished_relief_cases = list(cases or [])
+    if diff.vanished_relief_grants and diff.status == "ok":
+        diff.status = "warn"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 _RELEASE_LOADS_DDL = """
@@ -316,10 +418,11 @@ def record_release_load(con: duckdb.DuckDBPyConnection, release_name: str, input
 def release_notes(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple[str, str]]:
     """What a run must say about the EOIR releases it loaded (loads at or after ``since``, naive UTC), as
     ``(level, text)`` with level ``'note'`` or ``'warning'``: a new baseline, a release without Count.txt or
-    with files Count.txt does not list, and every table diff that warns. [] when nothing was loaded."""
-    has = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                      "and table_name in ('_eoir_release_loads', '_release_diffs')").fetchone()[0]
-    if has < 2:
+    with files Count.txt does not list, relief grants that vanished (with their cases), and every table diff
+    that warns. [] when nothing was loaded."""
+    has = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' and table_name in "
+                      "('_eoir_release_loads', '_release_diffs', '_release_diff_vanished_grants')").fetchone()[0]
+    if has < 3:
         return []
     notes: list[tuple[str, str]] = []
     rows = con.execute(
@@ -336,10 +439,62 @@ def release_notes(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple
                                      "against the publisher's")))
         elif unlisted:
             notes.append(("warning", f"{count_file} does not list {', '.join(unlisted)}: not checked"))
-        for (summary,) in con.execute(
-            "select table_name || ' (' || source_file || '): ' || vanished || ' of ' || rows_previous || "
-            "' rows vanished, ' || added || ' added, ' || changed || ' changed' from raw._release_diffs "
-            "where status = 'warn' and list_contains(?, load_id) order by table_name", [load_ids]
-        ).fetchall():
-            notes.append(("warning", f"release diff: {summary}"))
+        notes.extend(("warning", text) for text in _diff_warnings(con, load_ids))
     return notes
+
+
+def _diff_warnings(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> list[str]:
+    """The vanished relief grants (with their cases) and the table diffs that warn, of these loads."""
+    out = []
+    for table, n, cases in con.execute(
+        "select table_name, count(*), list(distinct idncase order by idncase) "
+        "from raw._release_diff_vanished_grants where list_contains(?, load_id) group by 1 order by 1", [load_ids]
+    ).fetchall():
+        more = f" and {len(cases) - SAMPLE_KEYS} more" if len(cases) > SAMPLE_KEYS else ""
+        out.append(f"release diff: {n} relief grant(s) of the previous release vanished from {table} (relief "
+                   "applications granted: seeds eoir_relief_applications, eoir_application_decisions; they no "
+                   f"longer count for goal 1a): IDNCASE {', '.join(cases[:SAMPLE_KEYS])}{more} (every one in "
+                   "raw._release_diff_vanished_grants)")
+    for (summary,) in con.execute(
+        "select table_name || ' (' || source_file || '): ' || vanished || ' of ' || rows_previous || "
+        "' rows vanished, ' || added || ' added, ' || changed || ' changed' from raw._release_diffs "
+        "where status = 'warn' and list_contains(?, load_id) order by table_name", [load_ids]
+    ).fetchall():
+        out.append(f"release diff: {summary}")
+    return out
+
+
+def release_diff_by_load(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> dict[str, dict[str, object]]:
+    """{load_id: the diff of that file's load}, for metrics.json ``inputs``: status, lineage, previous
+    lineage, rows previous / current, vanished / added / changed (None for a baseline), vanished relief
+    grants and ``by_kind`` (kind column and value, decision column and value, vanished / added / changed).
+    Loads without a diff (a first load, a lookup) are absent; {} when no diff was ever recorded."""
+    if con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                   "and table_name = '_release_diffs'").fetchone()[0] == 0:
+        return {}
+    ensure_kind_tables = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name in "
+        "('_release_diff_kinds', '_release_diff_vanished_grants')").fetchone()[0] == 2
+    out: dict[str, dict[str, object]] = {}
+    for load_id, status, lineage, prev_lineage, rows_prev, rows_cur, vanished, added, changed in con.execute(
+        "select load_id, status, lineage, previous_lineage, rows_previous, rows_current, vanished, added, changed "
+        "from raw._release_diffs where list_contains(?, load_id)", [load_ids]
+    ).fetchall():
+        out[load_id] = {"status": status, "lineage": lineage, "previous_lineage": prev_lineage,
+                        "rows_previous": rows_prev, "rows_current": rows_cur, "vanished": vanished,
+                        "added": added, "changed": changed, "vanished_relief_grants": 0, "by_kind": []}
+    if ensure_kind_tables and out:
+        for load_id, n in con.execute(
+            "select load_id, count(*) from raw._release_diff_vanished_grants where list_contains(?, load_id) "
+            "group by 1", [list(out)]
+        ).fetchall():
+            out[load_id]["vanished_relief_grants"] = n
+        for load_id, *row in con.execute(
+            "select load_id, kind_column, kind_value, decision_column, decision, vanished, added, changed "
+            "from raw._release_diff_kinds where list_contains(?, load_id) "
+            "order by load_id, kind_value nulls last, decision nulls last", [list(out)]
+        ).fetchall():
+            out[load_id]["by_kind"].append(dict(zip(
+                ("kind_column", "kind_value", "decision_column", "decision", "vanished", "added", "changed"),
+                row, strict=True)))
+    return out
