@@ -18,8 +18,17 @@ so; the next release of the same lineage is diffed against it and guarded by the
 that was replaced is not kept: going back to the demo and then to a real release again starts another
 baseline (the diff guards consecutive releases of one lineage).
 
+By kind (:data:`BY_KIND`, :func:`diff_by_kind`): tbl_Court_Appln is also counted by APPL_CODE and decision
+into ``raw._release_diff_kinds`` (load_id, table_name, kind_column, kind_value, decision_column, decision,
+vanished, added, changed); the relief grants of the previous release that vanished (seeds
+eoir_relief_applications and eoir_application_decisions) go, one row each with their case, to
+``raw._release_diff_vanished_grants`` (load_id, table_name, key_value, idncase, kind_value, decision) and
+make the diff a ``warn``.
+
 The result is written to ``raw._release_diffs`` (one row per table and load, created by
-:func:`ensure_diff_table`) and returned for the asset's metadata. :class:`DiffThresholds` turns the
+:func:`ensure_diff_table`) and returned for the asset's metadata. Each release load also appends one row to
+``raw._eoir_release_loads`` (:func:`record_release_load`); :func:`release_notes` turns the loads of a run
+into the lines ``mpp-metrics run`` prints, :func:`release_diff_by_load` into metrics.json's ``release_diff``. :class:`DiffThresholds` turns the
 fractions (of the previous row count) into a status: ``ok``, ``warn`` (logged and reported) or ``block``
 (:class:`ReleaseDiffError` is raised inside the load transaction, so nothing of the release is committed
 and the warehouse keeps the previous release).
