@@ -681,18 +681,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     one_extra = con.execute(
         f"select _source_line, {_BAD} from {parsed} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
     ).fetchall()
-    rules = row_rules(spec, lay.header)
-    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
-    for ln, text in one_extra:
-        fields = text.split("\t")
-        fixed, reason = repair_extra_field(fields, rules)
-        if fixed is not None:
-            repaired_ln.append(ln)
-            repaired_f.append(fixed)
-        else:
-            rej_ln.append(ln)
-            rej_text.append(text)
-            rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
+    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = _repair_one_extra(one_extra, row_rules(spec, lay.header))
     if rej_ln:
         con.execute(
             f"insert into raw._rejects select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, "
@@ -819,6 +808,24 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     check_count(result)
     record_load(con, result)
     return result
+
+
+def _repair_one_extra(one_extra: list[tuple[int, str]], rules) -> tuple[list, list, list, list, list]:
+    """The stray-tab rule (:func:`~orchestration.eoir.defects.repair_extra_field`) over the rows with one
+    field too many, ``(line number, line)``: (repaired line numbers, their fields, rejected line numbers,
+    their lines, their reasons)."""
+    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
+    n = len(rules)
+    for ln, text in one_extra:
+        fixed, reason = repair_extra_field(text.split("\t"), rules)
+        if fixed is not None:
+            repaired_ln.append(ln)
+            repaired_f.append(fixed)
+        else:
+            rej_ln.append(ln)
+            rej_text.append(text)
+            rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
+    return repaired_ln, repaired_f, rej_ln, rej_text, rej_reason
 
 
 class CountMismatchError(ReleaseError):
