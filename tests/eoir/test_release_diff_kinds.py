@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from orchestration.eoir.diff import relief_grant_codes, release_notes
+from orchestration.eoir.diff import release_notes, relief_grant_codes
 from orchestration.eoir.reader import load_release
 from tests.eoir.conftest import APPLN_HDR, make_release
 
