@@ -361,12 +361,15 @@ def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, di
     kind, dec, case = BY_KIND[diff.table_name]
     if not {kind, dec, case} <= set(_columns(con, previous)) & set(_columns(con, current)):
         return
-    ctes = _diff_ctes(con, previous, current, diff.key_column, (kind, dec, case))
-    rows = con.execute(ctes + """
+    # one join; only the rows that differ (few, between real releases) are kept for the two aggregations
+    con.execute("create or replace temp table _eoir_kind_diff as "
+                + _diff_ctes(con, previous, current, diff.key_column, (kind, dec, case))
+                + "select * from j where nk is null or ok is null or oh <> nh")
+    rows = con.execute("""
         select case when ok is null then n_c0 else o_c0 end, case when ok is null then n_c1 else o_c1 end,
                count(*) filter (where nk is null), count(*) filter (where ok is null),
-               count(*) filter (where ok is not null and nk is not null and oh <> nh)
-        from j where nk is null or ok is null or oh <> nh group by all order by 1 nulls last, 2 nulls last
+               count(*) filter (where ok is not null and nk is not null)
+        from _eoir_kind_diff group by all order by 1 nulls last, 2 nulls last
     """).fetchall()
     diff.by_kind = [{"kind_column": kind, "kind_value": k, "decision_column": dec, "decision": d, "vanished": v,
                      "added": a, "changed": c} for k, d, v, a, c in rows]
@@ -375,10 +378,11 @@ def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, di
                         [[load_id, diff.table_name, kind, k, dec, d, v, a, c] for k, d, v, a, c in rows])
     relief, grant = relief_grant_codes()
     con.execute(
-        ctes + f"insert into raw._release_diff_vanished_grants select {_lit(load_id)}, {_lit(diff.table_name)}, "
-        "ok, o_c2, o_c0, o_c1 from j where nk is null and list_contains(?, o_c0) and list_contains(?, o_c1) "
+        f"insert into raw._release_diff_vanished_grants select {_lit(load_id)}, {_lit(diff.table_name)}, ok, o_c2, "
+        "o_c0, o_c1 from _eoir_kind_diff where nk is null and list_contains(?, o_c0) and list_contains(?, o_c1) "
         "order by o_c2, ok", [relief, grant]
     )
+    con.execute("drop table _eoir_kind_diff")
     diff.vanished_relief_grants, cases = con.execute(
         "select count(*), list(distinct idncase order by idncase)[1:?] from raw._release_diff_vanished_grants "
         "where load_id = ?", [SAMPLE_KEYS, load_id]
