@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 from contextlib import redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -128,6 +129,24 @@ def print_headline(doc: dict) -> None:
         console.print(f"[bold yellow]SYNTHETIC input:[/bold yellow] {', '.join(synthetic)} (figures built on them are demo values)")
 
 
+def print_release_notes(warehouse: Path, since: datetime) -> None:
+    """What the run must say about the EOIR release it loaded (orchestration.eoir.diff.release_notes): a new
+    baseline, a missing Count.txt, a release diff that warns."""
+    import duckdb
+
+    from orchestration.eoir.diff import release_notes
+
+    if not warehouse.exists():
+        return
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        notes = release_notes(con, since)
+    finally:
+        con.close()
+    for level, text in notes:
+        console.print(f"{'[bold cyan]note[/bold cyan]' if level == 'note' else '[yellow]warning[/yellow]'}: {text}")
+
+
 def print_quarantine(rows: list[dict]) -> None:
     """One line per file of the current loads with quarantined rows: count and count per reason."""
     for r in rows:
@@ -194,6 +213,7 @@ def run(
             RunStatsRecorder() as recorder,
         ):
             _ProgressHandler.recorder = recorder
+            started = datetime.now(UTC).replace(tzinfo=None)
             try:
                 result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
             finally:
@@ -215,6 +235,7 @@ def run(
             write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
             console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
     if result.success:
+        print_release_notes(settings.warehouse, started)
         print_quarantine(quarantine)
     else:  # the current loads may be an earlier release's: its quarantine is not reported as this run's
         for event in result.all_events:

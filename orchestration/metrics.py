@@ -4,8 +4,13 @@ Shape::
 
     {"as_of": "YYYY-MM-DD", "generated_at": "...Z",
      "variants": {"admin_closures_are_completions": bool, "relief_after_reopening_counts": bool},
-     "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage"}]}],
+     "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage",
+                 "release_diff"?}]}],
      "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic"}]}
+
+``release_diff`` (EOIR tables loaded over an earlier release only): the release-to-release diff of the
+file's load, see :func:`orchestration.eoir.diff.release_diff_by_load` (status, lineage, vanished / added /
+changed, vanished relief grants, and by APPL_CODE and decision for tbl_Court_Appln).
 
 Every value comes from the dbt mart ``marts.headline_metrics`` (one row per metric x period) and the
 raw load ledger; nothing here computes a figure. Errors: :class:`MetricsError` when the mart is missing
@@ -22,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from orchestration.eoir.diff import release_diff_by_load
 
 
 class MetricsError(RuntimeError):
@@ -41,16 +48,18 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             from raw._load_ledger
             qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)
         )
-        select source, input_kind, source_file, sha256, vintage
+        select source, input_kind, source_file, sha256, vintage, load_id
         from current_loads
         order by source, source_file
         """
     ).fetchall()
-    by_source: dict[tuple[str, str], list[dict[str, str]]] = {}
-    for source, kind, name, sha256, vintage in rows:
-        by_source.setdefault((source, kind), []).append(
-            {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
-        )
+    diffs = release_diff_by_load(con, [r[5] for r in rows])
+    by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for source, kind, name, sha256, vintage, load_id in rows:
+        entry: dict[str, Any] = {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
+        if load_id in diffs:  # EOIR tables loaded over an earlier release: the release diff (by kind)
+            entry["release_diff"] = diffs[load_id]
+        by_source.setdefault((source, kind), []).append(entry)
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
 
 

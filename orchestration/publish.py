@@ -22,6 +22,10 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
                                  (intermediate.int_cbp_mpp_printed_total_discrepancies)
       meta.check_results         1 row per asset check evaluated in the publishing run (dbt tests, GE
                                  suites): asset_key, check_name, passed, severity
+      meta.release_diffs         1 row per EOIR table whose current load was diffed against an earlier
+                                 release: status (ok / warn / baseline), lineage, rows previous / current,
+                                 vanished / added / changed, vanished relief grants (no case ids)
+      meta.release_diff_kinds    tbl_Court_Appln's diff by APPL_CODE and decision (APPL_DEC)
     parquet -> parquet-<id>/     symlink to the current Parquet folder: <schema>__<table>.parquet per
                                  table above, plus _publication.json (same publication_id)
 
@@ -206,6 +210,7 @@ def _write_metadata(
             "create table meta.quarantine (table_name varchar, source_file varchar, reason_code varchar, "
             "rows_quarantined bigint)"
         )
+    _write_release_diffs(con, has_ledger)
     if "int_cbp_mpp_printed_total_discrepancies" in _tables(con, "build", "intermediate"):
         con.execute(
             "create table meta.printed_total_discrepancies as "
@@ -230,6 +235,48 @@ def _write_metadata(
         "?::varchar run_id",
         [publication_id, datetime.now(UTC).replace(tzinfo=None), as_of_date, variants[0], variants[1], run_id],
     )
+
+
+_RELEASE_DIFF_COLUMNS = (
+    "table_name varchar, source_file varchar, status varchar, lineage varchar, previous_lineage varchar, "
+    "rows_previous bigint, rows_current bigint, vanished bigint, added bigint, changed bigint, "
+    "vanished_relief_grants bigint"
+)
+_RELEASE_DIFF_KIND_COLUMNS = (
+    "table_name varchar, kind_column varchar, kind_value varchar, decision_column varchar, decision varchar, "
+    "vanished bigint, added bigint, changed bigint"
+)
+
+
+def _write_release_diffs(con: duckdb.DuckDBPyConnection, has_ledger: bool) -> None:
+    """meta.release_diffs (the EOIR release diff of each current load: status, lineage, counts, vanished
+    relief grants; counts only, no case ids) and meta.release_diff_kinds (tbl_Court_Appln by APPL_CODE and
+    decision); empty when the build has no release diff."""
+    raw = set(_tables(con, "build", "raw"))
+    if has_ledger and {"_release_diffs", "_release_diff_kinds", "_release_diff_vanished_grants"} <= raw:
+        con.execute(
+            """
+            create table meta.release_diffs as
+            select d.table_name, d.source_file, d.status, d.lineage, d.previous_lineage, d.rows_previous,
+                   d.rows_current, d.vanished, d.added, d.changed,
+                   (select count(*) from build.raw._release_diff_vanished_grants g
+                    where g.load_id = d.load_id)::bigint as vanished_relief_grants
+            from build.raw._release_diffs d join meta.inputs i on i.load_id = d.load_id
+            order by d.table_name
+            """
+        )
+        con.execute(
+            """
+            create table meta.release_diff_kinds as
+            select k.table_name, k.kind_column, k.kind_value, k.decision_column, k.decision, k.vanished, k.added,
+                   k.changed
+            from build.raw._release_diff_kinds k join meta.inputs i on i.load_id = k.load_id
+            order by 1, 3 nulls last, 5 nulls last
+            """
+        )
+        return
+    con.execute(f"create table meta.release_diffs ({_RELEASE_DIFF_COLUMNS})")
+    con.execute(f"create table meta.release_diff_kinds ({_RELEASE_DIFF_KIND_COLUMNS})")
 
 
 def _audit(con: duckdb.DuckDBPyConnection, expected: dict[str, int], as_of_date: str | None) -> None:

@@ -10,6 +10,10 @@ the published zip), else the bundled synthetic release, generated deterministica
 Columns: by default only the columns the models read land (``TableSpec.used``; the dbt source declares the
 same list); ``pipeline.eoir_all_columns`` (``--eoir-all-columns``) lands every column of the release.
 
+Count.txt and lineage: the reader checks every file against the release's Count.txt (a release without
+one loads with a warning) and diffs each table only against a previous load of the same lineage (the first
+real release after the demo is a new baseline); metadata ``count_txt_rows`` (-1: not listed) and ``diff_*``.
+
 Incremental: when every file of the release has the sha256 of the current load and the current raw tables
 hold the columns the column policy asks for, nothing is read again; the assets report the current load with
 ``skipped_same_hash = True`` and the same data version, so nothing downstream is stale.
@@ -110,6 +114,8 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
             results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds(),
                                         all_columns=pipeline.eoir_all_columns,
                                         memory_limit=get_settings().duckdb_memory_limit))
+            if locate_release(release_path).count_file is None:
+                context.log.warning(f"EOIR release {release_path.name} has no Count.txt: row counts not checked")
             checkpoint("eoir_before_commit")
     for result in results:
         if result.table_name not in REQUIRED_RAW_TABLES:
@@ -117,6 +123,8 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
         meta = load_metadata(result)
         meta["release"] = str(release_path)
         meta["rows_repaired"] = getattr(result, "rows_repaired", 0)
+        count = getattr(result, "count_expected", None)
+        meta["count_txt_rows"] = -1 if count is None else count
         diff = getattr(result, "diff", None)
         if diff is not None:
             meta.update(diff.metadata())

@@ -86,7 +86,6 @@ import queue
 import shutil
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -95,14 +94,13 @@ from typing import IO
 
 import duckdb
 
-from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field
+from orchestration.eoir.defects import DATE_TEXT_SQL, repair_extra_field, row_rules
 from orchestration.eoir.diff import (
     DiffThresholds,
     ReleaseDiff,
-    apply_thresholds,
-    diff_tables,
+    diff_against_previous,
     ensure_diff_table,
-    record_diff,
+    record_release_load,
 )
 from orchestration.eoir.release import (
     COLUMN_ALIASES,
@@ -111,6 +109,7 @@ from orchestration.eoir.release import (
     ReleaseError,
     ReleaseFile,
     TableSpec,
+    ZipMemberStream,
     locate_release,
 )
 from orchestration.raw.ledger import LoadResult, ensure_ledger, record_load, table_exists
@@ -134,7 +133,8 @@ class EoirLoadResult(LoadResult):
     nulls_by_reason: total nullified values per reason; columns_renamed: {header name: canonical raw column}
     for headers mapped through column_aliases.csv; key_rejects: rows quarantined for a bad or duplicate key
     (included in rows_quarantined); diff: the release-to-release diff against the previous load (None on a
-    first load or for lookups).
+    first load or for lookups); count_expected: the file's row count in the release's Count.txt (None when
+    the release has none or does not list the table).
     """
 
     raw_table: str = ""
@@ -146,10 +146,12 @@ class EoirLoadResult(LoadResult):
     columns_renamed: dict[str, str] = field(default_factory=dict)
     key_rejects: int = 0
     diff: ReleaseDiff | None = None
+    count_expected: int | None = None
 
     def metadata(self) -> dict[str, object]:
         d = super().metadata()
         d.pop("diff", None)
+        d["count_expected"] = -1 if self.count_expected is None else self.count_expected
         if self.diff is not None:
             d.update(self.diff.metadata())
         return d
@@ -173,12 +175,8 @@ def _lit(value: object) -> str:
 
 def open_release_file(rf: ReleaseFile) -> IO[bytes]:
     """A binary stream of one release file (a zip member is streamed from the archive, never extracted)."""
-    if rf.zip_path is not None:
-        zf = zipfile.ZipFile(rf.zip_path)
-        fh = zf.open(rf.member)
-        # keep the archive open as long as the member stream
-        fh._eoir_zip = zf  # type: ignore[attr-defined]
-        return fh
+    if rf.zip_path is not None:  # read errors of a damaged archive name the zip and the member
+        return ZipMemberStream(rf.zip_path, rf.member)  # type: ignore[return-value]
     return open(rf.member, "rb")
 
 
@@ -388,6 +386,33 @@ class _Layout:
 _UTF8_BOM = b"\xef\xbb\xbf".decode("latin-1")
 
 
+#: Byte order marks of the UTF-16 / UTF-32 encodings (longest first), as the reader sees them (Latin-1).
+_WIDE_BOMS = [(b"\xff\xfe\x00\x00", "UTF-32 LE"), (b"\x00\x00\xfe\xff", "UTF-32 BE"), (b"\xff\xfe", "UTF-16 LE"),
+              (b"\xfe\xff", "UTF-16 BE")]
+
+
+def _check_utf16(header_line: str, display: str) -> None:
+    """Refuse a header line that shows a UTF-16 (or UTF-32) file, saying which: by its byte order mark, or
+    by the pattern of NUL bytes (every second byte NUL: ``I\\0D\\0`` is UTF-16 LE, ``\\0I\\0D`` BE), or
+    any other NUL byte in the header (not a text table)."""
+    raw = header_line.encode("latin-1", errors="replace")
+    found = next((f"a {name} byte order mark (bytes {bom.hex(' ').upper()})" for bom, name in _WIDE_BOMS
+                  if raw.startswith(bom)), None)
+    if found is None and b"\x00" in raw:
+        body = raw.rstrip(b"\x00") if raw[:1] != b"\x00" else raw
+        odd_nul = len(body) > 1 and set(body[1::2]) == {0} and 0 not in body[0::2]
+        even_nul = len(raw) > 1 and set(raw[0::2]) == {0} and 0 not in raw[1::2]
+        if odd_nul or even_nul:
+            found = f"UTF-16 {'LE' if odd_nul else 'BE'} text without a byte order mark (every second byte is NUL)"
+        else:
+            found = f"{raw.count(0)} NUL byte(s), first at byte {raw.index(0) + 1} (not a text table)"
+    if found is not None:
+        raise ReleaseError(
+            f"{display}: line 1 (header): found {found}; EOIR releases are Latin-1 text (one byte per "
+            "character), so the file was saved in another encoding: export it again as Latin-1"
+        )
+
+
 def _check_header_line(header_line: str, display: str) -> None:
     """Refuse, saying what was found, a header line (line ending removed) that shows the file is not in
     the release's form: a UTF-8 byte order mark, or a carriage return not followed by a LF.
@@ -397,6 +422,7 @@ def _check_header_line(header_line: str, display: str) -> None:
     would land misread as Latin-1 pairs ("JOSÉ" -> "JOSÃ\x89"); re-exporting it as Latin-1 is the fix.
     A lone CR in the header is a CR-only (old Mac) line ending: the file has no LF after its header, so the
     header and rows run together as one line."""
+    _check_utf16(header_line, display)
     if header_line.startswith(_UTF8_BOM):
         raise ReleaseError(
             f"{display}: line 1 (header) starts with a UTF-8 byte order mark (bytes EF BB BF, read as Latin-1: "
@@ -479,6 +505,7 @@ def load_file(
     thresholds: DiffThresholds | None = None,
     all_columns: bool = False,
     part_bytes: int | None = None,
+    expected_rows: int | None = None,
 ) -> EoirLoadResult:
     """Land one release file into ``raw.<spec.raw_table>`` and record its ledger row (see module doc).
 
@@ -486,11 +513,14 @@ def load_file(
     :class:`~orchestration.eoir.diff.ReleaseDiffError` before anything is committed.
     all_columns: land every column of a required table (default: the used ones, :attr:`TableSpec.used`).
     part_bytes: size of the line-numbered read unit (default :data:`PART_BYTES`).
+    expected_rows: the file's data rows by the release's Count.txt; a file whose lines, or whose loaded +
+    quarantined + collapsed rows, differ from it raises :class:`CountMismatchError` before the commit.
     """
     transcoding = _BackgroundTranscode(rf, work_dir, part_bytes)
     try:
         return _load_parts(con, rf, transcoding, vintage=vintage, input_kind=input_kind,
-                           thresholds=thresholds or DiffThresholds(), all_columns=all_columns)
+                           thresholds=thresholds or DiffThresholds(), all_columns=all_columns,
+                           expected_rows=expected_rows)
     finally:
         transcoding.close()
 
@@ -521,7 +551,7 @@ def _x(i: int) -> str:
 
 
 def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vintage, input_kind,
-                thresholds: DiffThresholds, all_columns: bool) -> EoirLoadResult:
+                thresholds: DiffThresholds, all_columns: bool, expected_rows: int | None = None) -> EoirLoadResult:
     spec = rf.spec
     display = rf.display
     parts_in = iter(transcoding)
@@ -537,7 +567,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
         table_name=spec.raw_table, source=SOURCE, source_file=display, sha256="", vintage=vintage,
         input_kind=input_kind, rows_read=0, rows_loaded=0, raw_table=f"raw.{spec.raw_table}",
         columns_missing=lay.missing, columns_extra=lay.extra, columns_reordered=lay.reordered,
-        columns_renamed=lay.renamed,
+        columns_renamed=lay.renamed, count_expected=expected_rows,
     )
     tbl = spec.raw_table
     incoming = f"raw.{_q(tbl + '__incoming')}"
@@ -651,19 +681,7 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     one_extra = con.execute(
         f"select _source_line, {_BAD} from {parsed} where {_BAD} <> '' and {_NF} = {n + 1} order by 1"
     ).fetchall()
-    date_idx = [pos[c] - 1 for c in spec.date_columns if c in pos]
-    id_idx = [pos[c] - 1 for c in spec.id_columns if c in pos]
-    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
-    for ln, text in one_extra:
-        fields = text.split("\t")
-        fixed, reason = repair_extra_field(fields, date_idx, id_idx)
-        if fixed is not None:
-            repaired_ln.append(ln)
-            repaired_f.append(fixed)
-        else:
-            rej_ln.append(ln)
-            rej_text.append(text)
-            rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
+    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = _repair_one_extra(one_extra, row_rules(spec, lay.header))
     if rej_ln:
         con.execute(
             f"insert into raw._rejects select {_lit(result.load_id)}, {_lit(tbl)}, {_lit(display)}, "
@@ -779,17 +797,59 @@ def _load_parts(con, rf: ReleaseFile, transcoding: _BackgroundTranscode, *, vint
     con.execute(f"create or replace view {incoming} as {view_sql(parsed, excluded_tbl)}")
     result.rows_loaded = con.execute(f"select count(*) from {incoming}").fetchone()[0]
     if key is not None and table_exists(con, "raw", tbl) and key in _relation_columns(con, f"raw.{_q(tbl)}"):
-        result.diff = diff_tables(con, f"raw.{_q(tbl)}", incoming, key, tbl)
-        apply_thresholds(result.diff, thresholds, display)
-        record_diff(con, result.diff, result.load_id, display)
+        result.diff = diff_against_previous(con, f"raw.{_q(tbl)}", incoming, key, tbl, input_kind=input_kind,
+                                            thresholds=thresholds, load_id=result.load_id, source_file=display)
     con.execute(f"drop view {incoming}")
     _drop_relation(con, tbl)
     for suffix in (_ROWS, _EXCLUDED):
         con.execute(f"drop table if exists raw.{_q(tbl + suffix)}")
         con.execute(f"alter table raw.{_q(tbl + suffix + '_incoming')} rename to {_q(tbl + suffix)}")
     con.execute(f"create view raw.{_q(tbl)} as {view_sql(f'raw.{_q(tbl + _ROWS)}', f'raw.{_q(tbl + _EXCLUDED)}')}")
+    check_count(result)
     record_load(con, result)
     return result
+
+
+def _repair_one_extra(one_extra: list[tuple[int, str]], rules) -> tuple[list, list, list, list, list]:
+    """The stray-tab rule (:func:`~orchestration.eoir.defects.repair_extra_field`) over the rows with one
+    field too many, ``(line number, line)``: (repaired line numbers, their fields, rejected line numbers,
+    their lines, their reasons)."""
+    repaired_ln, repaired_f, rej_ln, rej_text, rej_reason = [], [], [], [], []
+    n = len(rules)
+    for ln, text in one_extra:
+        fixed, reason = repair_extra_field(text.split("\t"), rules)
+        if fixed is not None:
+            repaired_ln.append(ln)
+            repaired_f.append(fixed)
+        else:
+            rej_ln.append(ln)
+            rej_text.append(text)
+            rej_reason.append(f"{reason}: expected {n} fields, found {n + 1}")
+    return repaired_ln, repaired_f, rej_ln, rej_text, rej_reason
+
+
+class CountMismatchError(ReleaseError):
+    """A file's rows differ from the release's Count.txt (nothing of the release is committed)."""
+
+
+def check_count(result: EoirLoadResult) -> None:
+    """Compare a file's rows with its Count.txt count (``result.count_expected``; nothing when None): its
+    physical data lines, and its loaded + quarantined + collapsed rows, must both equal it. Raises
+    :class:`CountMismatchError` naming the file, the table and both numbers."""
+    expected = result.count_expected
+    if expected is None:
+        return
+    accounted = result.rows_loaded + result.rows_quarantined + result.duplicates_collapsed
+    for what, got in (("data lines (after the header)", result.rows_read),
+                      ("rows loaded + quarantined + collapsed", accounted)):
+        if got != expected:
+            table = Path(result.source_file.rsplit("!", 1)[-1]).stem
+            raise CountMismatchError(
+                f"{result.source_file}: Count.txt gives {expected:,} rows for table {table} but the "
+                f"file has {got:,} {what} ({result.rows_loaded:,} loaded, {result.rows_quarantined:,} "
+                f"quarantined, {result.duplicates_collapsed:,} collapsed): the file or Count.txt is incomplete; "
+                "nothing of this release was committed"
+            )
 
 
 def _quarantine_key_rejects(con, tc: _Transcoded, result: EoirLoadResult, tbl: str, display: str,
@@ -885,8 +945,12 @@ def load_release(
     part_bytes: size of the single-threaded line-numbered read unit (default :data:`PART_BYTES`).
     tables: load only these files, by table name (e.g. ``["B_TblProceeding"]``, any case); default: all.
 
-    Raises :class:`ReleaseError` (missing table, bad header, ...); the ledger raises
-    ``RowAccountingError`` if a file's rows do not add up (cannot happen by construction).
+    Count.txt: when the release has one, every file's rows are checked against its count
+    (:func:`check_count`); a release without one loads (the run reports it). One row per call goes to the
+    release load history ``raw._eoir_release_loads`` (:func:`~orchestration.eoir.diff.record_release_load`).
+
+    Raises :class:`ReleaseError` (missing table, bad header, a count that differs from Count.txt, ...); the
+    ledger raises ``RowAccountingError`` if a file's rows do not add up (cannot happen by construction).
     """
     release = locate_release(Path(release_path))
     kind, vint = _resolve_kind_and_vintage(release, vintage, input_kind)
@@ -896,10 +960,14 @@ def load_release(
     ensure_diff_table(con)
     settings = _push_settings(con, memory_limit)
     tmpdir = Path(tempfile.mkdtemp(prefix="eoir_load_", dir=work_dir))
+    counts = release.counts or {}
     try:
-        return [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds,
-                          all_columns=all_columns, part_bytes=part_bytes)
-                for rf in files]
+        results = [load_file(con, rf, vintage=vint, input_kind=kind, work_dir=tmpdir, thresholds=thresholds,
+                             all_columns=all_columns, part_bytes=part_bytes,
+                             expected_rows=counts.get(rf.spec.name.lower()))
+                   for rf in files]
+        record_release_load(con, release.path.name, kind, release.count_file, results)
+        return results
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         try:

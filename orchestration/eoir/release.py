@@ -43,11 +43,26 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Self
 
 #: Name of the marker file the synthetic generator writes at the release root.
 SYNTHETIC_MARKER = "_SYNTHETIC_RELEASE.json"
+#: Name of the publisher's row-count file at the release root: one line per table, ``<table>\t<rows>``.
+COUNT_FILE = "Count.txt"
+
+#: Release lineages by input kind: a release is diffed only against the previous load of its own lineage
+#: (orchestration/eoir/diff.py). EOIR publishes one series of real releases; the generator makes the other.
+LINEAGES = {"real": "real: EOIR FOIA case data", "synthetic": "synthetic: mpp-metrics generator"}
+
+
+def release_lineage(input_kind: str) -> str:
+    """The lineage of a release of this input kind ('real' | 'synthetic'), e.g. ``'real: EOIR FOIA case data'``."""
+    return LINEAGES[input_kind]
 
 
 @dataclass(frozen=True)
@@ -223,15 +238,20 @@ class ReleaseFile:
 class Release:
     """A located release: the files to load and what else was found.
 
-    files:    required tables (in :data:`REQUIRED_TABLES` order) then lookups (sorted by name).
-    ignored:  other files present (other EOIR tables such as B_TblProceedCharges, readmes...).
-    marker:   the parsed ``_SYNTHETIC_RELEASE.json`` or None for a real release.
+    files:      required tables (in :data:`REQUIRED_TABLES` order) then lookups (sorted by name).
+    ignored:    other files present (other EOIR tables such as B_TblProceedCharges, readmes...).
+    marker:     the parsed ``_SYNTHETIC_RELEASE.json`` or None for a real release.
+    counts:     the publisher's row counts from ``Count.txt`` ({table name lower-cased: data rows}), or None
+                when the release has no Count.txt (reported, not refused).
+    count_file: the display name of ``Count.txt`` (``<release>/Count.txt`` or ``<zip>!<member>``), or None.
     """
 
     path: Path
     files: list[ReleaseFile]
     ignored: list[str] = field(default_factory=list)
     marker: dict | None = None
+    counts: dict[str, int] | None = None
+    count_file: str | None = None
 
     @property
     def is_zip(self) -> bool:
@@ -246,36 +266,69 @@ def _members(path: Path) -> list[str]:
         try:
             with zipfile.ZipFile(path) as zf:
                 return sorted(i.filename for i in zf.infolist() if not i.is_dir())
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise ReleaseError(f"{path}: not a folder and not a readable zip archive ({exc})") from exc
     raise ReleaseError(f"{path}: release not found (expected a folder or a .zip)")
 
 
-def _strip_top_folder(members: list[str]) -> tuple[str, dict[str, str]]:
-    """Map relative-to-release-root paths (lower-cased) to real member names.
+def _strip_top_folder(members: list[str]) -> tuple[str, dict[str, list[str]]]:
+    """Map relative-to-release-root paths (lower-cased) to the real member names carrying them.
 
-    If every member sits under one common top-level folder, that folder is stripped.
+    If every member sits under one common top-level folder, that folder is stripped. Two members whose
+    names differ only by case (``A_TblCase.csv`` and ``A_tblCase.csv`` in a zip) share one key.
     """
     parts = [PurePosixPath(m).parts for m in members]
     prefix = ""
     tops = {p[0] for p in parts if len(p) > 1}
     if parts and all(len(p) > 1 for p in parts) and len(tops) == 1:
         prefix = tops.pop()
-    mapping: dict[str, str] = {}
+    mapping: dict[str, list[str]] = {}
     for m, p in zip(members, parts, strict=True):
         rel = PurePosixPath(*p[1:]) if prefix else PurePosixPath(*p)
-        mapping[rel.as_posix().lower()] = m
+        mapping.setdefault(rel.as_posix().lower(), []).append(m)
     return prefix, mapping
 
 
-def locate_release(path: Path | str) -> Release:
-    """Find the required and lookup table files of a release.
+def _one(path: Path, mapping: dict[str, list[str]], key: str, what: str) -> str | None:
+    """The one member for ``key``; None when absent; :class:`ReleaseError` naming both (all) when two
+    files map to it (names match case-insensitively, so either could be the table: none is guessed)."""
+    found = mapping.get(key, [])
+    if len(found) > 1:
+        raise ReleaseError(
+            f"EOIR release {path}: {len(found)} files map to {what}: {' and '.join(found)} (file names match "
+            "case-insensitively); remove all but the right one"
+        )
+    return found[0] if found else None
 
-    Raises :class:`ReleaseError` naming the release path and every missing required table.
+
+def _lookup_files(path: Path, mapping: dict[str, list[str]], ref) -> list[ReleaseFile]:
+    """The lookup files (``tblLookup*.csv`` at the root or in ``Lookup/``), sorted by raw table; refuses two
+    files for one lookup table."""
+    lookups: dict[str, ReleaseFile] = {}
+    for key in sorted(mapping):
+        p = PurePosixPath(key)
+        in_lookup_dir = len(p.parts) == 2 and p.parts[0] == "lookup"
+        if p.suffix == ".csv" and p.name.startswith("tbllookup") and (in_lookup_dir or len(p.parts) == 1):
+            member = _one(path, mapping, key, f"lookup table {PurePosixPath(mapping[key][0]).stem}")
+            lk = ref(lookup_spec(PurePosixPath(member).stem), member)
+            if lk.spec.raw_table in lookups:
+                raise ReleaseError(
+                    f"EOIR release {path}: two lookup files map to raw.{lk.spec.raw_table}: "
+                    f"{lookups[lk.spec.raw_table].member} and {lk.member}"
+                )
+            lookups[lk.spec.raw_table] = lk
+    return [lookups[k] for k in sorted(lookups)]
+
+
+def locate_release(path: Path | str) -> Release:
+    """Find the required and lookup table files of a release, its marker and its Count.txt.
+
+    Raises :class:`ReleaseError` naming the release path and every missing required table, or naming both
+    files when two files map to one table (names differing only by case), or naming Count.txt and its line
+    when that file cannot be read.
     """
     path = Path(path)
-    members = _members(path)
-    _, mapping = _strip_top_folder(members)
+    _, mapping = _strip_top_folder(_members(path))
     is_zip = path.is_file()
 
     def ref(spec: TableSpec, member: str) -> ReleaseFile:
@@ -284,13 +337,11 @@ def locate_release(path: Path | str) -> Release:
         return ReleaseFile(spec, str(path / member), f"{path.name}/{member}")
 
     files: list[ReleaseFile] = []
-    used: set[str] = set()
     missing: list[str] = []
     for spec in REQUIRED_TABLES:
-        key = spec.file_name.lower()
-        if key in mapping:
-            files.append(ref(spec, mapping[key]))
-            used.add(key)
+        member = _one(path, mapping, spec.file_name.lower(), f"table {spec.name}")
+        if member is not None:
+            files.append(ref(spec, member))
         else:
             missing.append(spec.file_name)
     if missing:
@@ -298,34 +349,106 @@ def locate_release(path: Path | str) -> Release:
             f"EOIR release {path} lacks required table(s): {', '.join(missing)} "
             f"(looked for these names, case-insensitively, at the root or in one top-level folder)"
         )
-    lookups = []
-    for key, member in mapping.items():
-        p = PurePosixPath(key)
-        in_lookup_dir = len(p.parts) == 2 and p.parts[0] == "lookup"
-        if p.suffix == ".csv" and p.name.startswith("tbllookup") and (in_lookup_dir or len(p.parts) == 1):
-            stem = PurePosixPath(member).stem
-            lookups.append(ref(lookup_spec(stem), member))
-            used.add(key)
-    seen_raw: dict[str, str] = {}
-    for lk in lookups:
-        if lk.spec.raw_table in seen_raw:
-            raise ReleaseError(
-                f"EOIR release {path}: two lookup files map to raw.{lk.spec.raw_table}: "
-                f"{seen_raw[lk.spec.raw_table]} and {lk.member}"
-            )
-        seen_raw[lk.spec.raw_table] = lk.member
-    files.extend(sorted(lookups, key=lambda f: f.spec.raw_table))
+    files.extend(_lookup_files(path, mapping, ref))
     marker = None
-    if SYNTHETIC_MARKER.lower() in mapping:
-        used.add(SYNTHETIC_MARKER.lower())
-        marker = json.loads(read_member_bytes(path, mapping[SYNTHETIC_MARKER.lower()]).decode("utf-8"))
-    ignored = sorted(mapping[k] for k in mapping if k not in used)
-    return Release(path=path, files=files, ignored=ignored, marker=marker)
+    if (member := _one(path, mapping, SYNTHETIC_MARKER.lower(), SYNTHETIC_MARKER)) is not None:
+        marker = json.loads(read_member_bytes(path, member).decode("utf-8"))
+    counts = count_file = None
+    if (member := _one(path, mapping, COUNT_FILE.lower(), COUNT_FILE)) is not None:
+        count_file = f"{path.name}!{member}" if is_zip else f"{path.name}/{member}"
+        counts = parse_count_file(read_member_bytes(path, member), count_file)
+    used = {f.member if is_zip else Path(f.member).relative_to(path).as_posix() for f in files}
+    used.update(mapping.get(SYNTHETIC_MARKER.lower(), []) + mapping.get(COUNT_FILE.lower(), []))
+    ignored = sorted(m for ms in mapping.values() for m in ms if m not in used)
+    return Release(path=path, files=files, ignored=ignored, marker=marker, counts=counts, count_file=count_file)
+
+
+def parse_count_file(data: bytes, display: str) -> dict[str, int]:
+    """``{table name lower-cased: rows}`` from the bytes of a ``Count.txt``.
+
+    One line per table: ``<table>\t<rows>`` (the name with or without ``.csv``; the count digits, thousands
+    commas allowed; a TAB, or else spaces, between them). Blank lines are skipped, and so is a first line
+    whose count is not a number (a header). Raises :class:`ReleaseError` naming the file and the line for
+    any other line, and for a table listed twice.
+    """
+    counts: dict[str, int] = {}
+    text = data.decode("latin-1").removeprefix("\ufeff").removeprefix(_UTF8_BOM_LATIN1)
+    for ln, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t") if "\t" in line else line.split()
+        name = fields[0].strip()
+        value = fields[-1].strip().replace(",", "") if len(fields) > 1 else ""
+        if len(fields) != 2 or not name or not value.isdigit():
+            if ln == 1 and len(fields) == 2 and not value.isdigit():
+                continue  # a header line, e.g. "Table<TAB>Count"
+            raise ReleaseError(f"{display}: line {ln}: expected '<table><TAB><rows>', found {line!r}")
+        key = name.lower().removesuffix(".csv")
+        if key in counts:
+            raise ReleaseError(f"{display}: line {ln}: table {name} is listed twice")
+        counts[key] = int(value)
+    return counts
+
+
+#: A UTF-8 byte order mark read as Latin-1.
+_UTF8_BOM_LATIN1 = b"\xef\xbb\xbf".decode("latin-1")
 
 
 def read_member_bytes(release_path: Path, member: str) -> bytes:
-    """Whole content of a small file of the release (marker, readme). Not for the data tables."""
+    """Whole content of a small file of the release (marker, Count.txt). Not for the data tables."""
     if release_path.is_dir():
         return (release_path / member).read_bytes()
-    with zipfile.ZipFile(release_path) as zf:
+    with zip_errors(release_path, member), zipfile.ZipFile(release_path) as zf:
         return zf.read(member)
+
+
+#: What reading a damaged zip member raises: a bad header or CRC (BadZipFile), deflate data that does not
+#: decompress (zlib.error), a member cut short (EOFError), an encrypted member (RuntimeError) or an
+#: unsupported compression method (NotImplementedError).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+@contextmanager
+def zip_errors(zip_path: Path, member: str) -> Iterator[None]:
+    """Turn an error raised while reading ``member`` of ``zip_path`` into a :class:`ReleaseError` naming the
+    zip, the member and what was found (a bare ``BadZipFile`` or ``zlib.error`` names neither)."""
+    try:
+        yield
+    except ZIP_READ_ERRORS as exc:
+        raise ReleaseError(
+            f"{zip_path}: member {member}: the zip archive is damaged or unreadable "
+            f"({type(exc).__name__}: {exc}); download the release again"
+        ) from exc
+
+
+class ZipMemberStream:
+    """A binary stream of one zip member whose read errors become :class:`ReleaseError` (:func:`zip_errors`);
+    it keeps the archive open as long as the member stream."""
+
+    def __init__(self, zip_path: Path, member: str) -> None:
+        self.zip_path, self.member = zip_path, member
+        with zip_errors(zip_path, member):
+            self._zf = zipfile.ZipFile(zip_path)
+            try:
+                self._fh = self._zf.open(member)
+            except BaseException:
+                self._zf.close()
+                raise
+
+    def read(self, n: int = -1) -> bytes:
+        with zip_errors(self.zip_path, self.member):
+            return self._fh.read(n)
+
+    def readline(self, limit: int = -1) -> bytes:
+        with zip_errors(self.zip_path, self.member):
+            return self._fh.readline(limit)
+
+    def close(self) -> None:
+        self._fh.close()
+        self._zf.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -92,6 +92,8 @@ class ReportData:
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    release_diffs: list[dict[str, Any]] = field(default_factory=list)
+    release_diff_kinds: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
@@ -225,6 +227,7 @@ def _load(con: duckdb.DuckDBPyConnection, as_of: str | None) -> ReportData:
     _load_nri(con, data)
     _load_history(con, data)
     _load_quality(con, data)
+    _load_release_diffs(con, data)
     return data
 
 
@@ -373,6 +376,19 @@ def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         row[r["metric_id"]] = Cell(r["value"], "marts.court_metrics_history", "value",
                                    {"as_of_date": r["month_end"], "metric_id": r["metric_id"]})
     data.history_table = [table[k] for k in sorted(table)]
+
+
+def _load_release_diffs(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """The EOIR release diff of the current loads (meta.release_diffs) and, for tbl_Court_Appln, by APPL_CODE
+    and decision (meta.release_diff_kinds); nothing for a publication from before these tables."""
+    counts = ["rows_previous", "rows_current", "vanished", "added", "changed"]
+    if _has_table(con, "meta", "release_diffs"):
+        rows = _dicts(con, "select * from meta.release_diffs order by table_name")
+        data.release_diffs = _cells(rows, "meta.release_diffs", ["table_name"], [*counts, "vanished_relief_grants"])
+    if _has_table(con, "meta", "release_diff_kinds"):
+        rows = _dicts(con, "select * from meta.release_diff_kinds order by table_name, kind_value, decision")
+        data.release_diff_kinds = _cells(rows, "meta.release_diff_kinds", ["table_name", "kind_value", "decision"],
+                                         ["vanished", "added", "changed"])
 
 
 def _load_quality(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:

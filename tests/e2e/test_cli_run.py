@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.eoir.generator import GENERATOR_VERSION
+
 pytestmark = pytest.mark.e2e
 
 CLI = str(Path(sys.executable).parent / "mpp-metrics")
@@ -58,7 +60,8 @@ def test_run_prints_and_writes_the_goal_4_headline(first_run):
     assert cbp["kind"] == "real" and all(len(f["sha256"]) == 64 for f in cbp["files"])
     # file names do not depend on where the inputs lie on this machine
     eoir = [i for i in doc["inputs"] if i["source"] == "eoir"][0]
-    assert "eoir_release_v1.0.0_seed20201231_scale0.01/B_TblProceeding.csv" in {f["name"] for f in eoir["files"]}
+    assert f"eoir_release_v{GENERATOR_VERSION}_seed20201231_scale0.01/B_TblProceeding.csv" in {
+        f["name"] for f in eoir["files"]}
     assert not [f["name"] for i in doc["inputs"] for f in i["files"] if f["name"].startswith("/") or str(var) in f["name"]]
 
 
@@ -114,7 +117,7 @@ def test_court_side_figures_are_calibrated_and_marked_synthetic(first_run):
     absentia), ~640 relief grants."""
     var, proc = first_run
     doc = json.loads((var / "output" / "metrics.json").read_text())
-    value = lambda i: metric(doc, i, None)["value"]  # noqa: E731
+    value = lambda i: metric(doc, i, None)["value"]
     assert 68_000 <= value("g2_enrolled_nta_filed") <= 71_500
     assert 41_000 <= value("g2_initial_completions") <= 43_000
     assert 31_500 <= value("g2_removal_orders") <= 33_500

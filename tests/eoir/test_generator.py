@@ -44,7 +44,7 @@ def test_format_header_encoding_and_marker(default_release):
 
 
 def test_row_accounting_matches_injected_defects(default_release):
-    _, marker, con, results = default_release
+    out, marker, con, results = default_release
     by_file = {r.source_file.rsplit("/", 1)[-1]: r for r in results}
     for fname, info in marker["tables"].items():
         r = by_file[fname]
@@ -59,6 +59,9 @@ def test_row_accounting_matches_injected_defects(default_release):
                 "nul_byte"} <= set(info["defects"]), fname
     rejects = con.execute("select count(*) from raw._rejects").fetchone()[0]
     assert rejects == sum(t["expected"]["rows_quarantined"] for t in marker["tables"].values())
+    # the generator ships a Count.txt like EOIR's, and every file (tables and lookups) matched its count
+    assert (out / "Count.txt").read_bytes().startswith(b"A_TblCase\t%d\r\n" % by_file["A_TblCase.csv"].rows_read)
+    assert len(results) == 10 and all(r.count_expected == r.rows_read for r in results)
     ledger = con.execute(
         "select count(*) from raw._load_ledger where rows_read <> rows_loaded + rows_quarantined + duplicates_collapsed"
     ).fetchone()[0]

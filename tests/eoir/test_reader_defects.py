@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from orchestration.eoir.reader import landed_columns, load_release
-from orchestration.eoir.release import ReleaseError, locate_release
+from orchestration.eoir.release import REQUIRED_TABLES, ReleaseError, locate_release
 from tests.eoir.conftest import APPLN_HDR, header, make_release
 
 D = b"2019-03-14 00:00:00.000"
@@ -68,19 +68,41 @@ def test_stray_tab_ambiguous_or_unrepairable_is_quarantined(tmp_path, con):
         b"1\t8\t9\tASYL\t" + D + b"\t\t\n"  # line 2: trailing empty extra AND empty APPL_DEC -> one row: repaired
         b"2\t8\t9\t\t\t" + D + b"\tG\n"  # line 3: APPL_CODE empty + extra: removing field 4 or 5 gives the same row
         b"3\t8\t9\tASYL\tnot a date\t\t\n"  # line 4: no removal makes APPL_RECD_DATE a date -> unrepairable
-        b"4\t8\t9\tASYL\t\t" + D + b"\t\n"  # line 5: remove 5 -> (ASYL, date, '') ; remove 7 -> (ASYL, '', date)
-        b"5\t8\t9\tASYL\t\t\t" + D + b"\tG\n"  # line 6: two extra fields -> always quarantined
+        b"4\t8\t9\tASYL\t\t" + D + b"\t\n"  # line 5: remove 5 -> (ASYL, date, ''); remove 7 -> (ASYL, '', date),
+        #                                    but APPL_DEC cannot be a date (tblLookupCourtAppDecisions): repaired
+        b"5\t8\t9\t2129\t\t" + D + b"\t\n"  # line 6: remove 5 -> (9, 2129, date, ''), or the TAB split IDNCASE
+        #                                     92129 -> (92129, '', date, ''): both valid, ambiguous
+        b"6\t8\t9\tAS\tYL\t" + D + b"\tG\n"  # line 7: no empty field; only AS+YL = ASYL reads: a TAB in a value
+        b"7\t8\t9\tASYL\t\t\t" + D + b"\tG\n"  # line 8: two extra fields -> always quarantined
     )
     r, rows, rejects = load_appln(tmp_path, con, body)
-    assert [x[0] for x in rows] == ["1", "2"]
+    assert [x[0] for x in rows] == ["1", "2", "4"]
     assert rows[1] == ("2", "8", "9", None, "2019-03-14 00:00:00.000", "G", 3)
+    assert rows[2] == ("4", "8", "9", "ASYL", "2019-03-14 00:00:00.000", None, 5)
     assert [(ln, reason) for ln, _, reason in rejects] == [
         (4, "extra_field_unrepairable: expected 6 fields, found 7"),
-        (5, "extra_field_ambiguous: expected 6 fields, found 7"),
-        (6, "too_many_fields: expected 6, found 8"),
+        (6, "extra_field_ambiguous: expected 6 fields, found 7"),
+        (7, "extra_field_in_value: expected 6 fields, found 7"),
+        (8, "too_many_fields: expected 6, found 8"),
     ]
     assert rejects[0][1] == "3\t8\t9\tASYL\tnot a date\t\t"
-    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed) == (5, 2, 3, 0)
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed) == (7, 3, 4, 0)
+
+
+def test_a_tab_inside_alien_city_is_quarantined_not_repaired_into_a_wrong_reading(tmp_path, con):
+    # ALIEN_CITY 'SAN<TAB>ANTONIO', then ALIEN_STATE TX and ALIEN_ZIPCODE 78201, every later field empty.
+    # Before: the empty fields form one run at the end of the line, so removing any of them gives one row,
+    # which was "repaired" into ALIEN_STATE='ANTONIO', ALIEN_ZIPCODE='TX', UPDATED_ZIPCODE='78201' and counted
+    # as repaired. ALIEN_STATE must be two capital letters (column_rules.csv): no removal reads validly, only
+    # joining SAN and ANTONIO does, whose original (a space or a TAB) is unknown: quarantined.
+    values = {"IDNCASE": "11", "ALIEN_CITY": "SAN\tANTONIO", "ALIEN_STATE": "TX", "ALIEN_ZIPCODE": "78201"}
+    spec = next(s for s in REQUIRED_TABLES if s.name == "A_TblCase")
+    line = "\t".join(values.get(c, "") for c in spec.published).encode("latin-1") + b"\n"
+    r = {x.table_name: x for x in load_release(con, make_release(tmp_path / "rel", {
+        "A_TblCase.csv": header("A_TblCase") + line}), all_columns=True)}["eoir_a_tblcase"]
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_repaired) == (1, 0, 1, 0)
+    assert con.execute("select line_number, raw_text, reason from raw._rejects").fetchall() == [
+        (2, line.decode("latin-1").rstrip("\n"), "extra_field_in_value: expected 39 fields, found 40")]
 
 
 def test_too_few_fields_and_blank_lines_quarantined(tmp_path, con):
@@ -212,14 +234,14 @@ def test_a_line_over_duckdbs_2_mb_line_limit_is_quarantined_not_fatal(tmp_path, 
 
 
 def test_a_repaired_row_quarantined_for_its_key_keeps_its_original_line_and_is_not_counted_repaired(tmp_path, con):
-    # Rows 3, 4, 5 and 7 have one stray TAB and are repaired; then rows 3 and 4 are quarantined for their
-    # key and row 7 collapses into row 6. The rejects show each line once, as written in the file (with its
+    # Rows 3, 5 and 7 have one stray TAB and are repaired; then row 3 is quarantined for its key and row 7
+    # collapses into row 6. Row 4 (stray TAB and an empty key) cannot be repaired: no reading gives it a key. The rejects show each line once, as written in the file (with its
     # stray TAB), and rows_repaired / the _row nullification count only the repaired row that landed (5).
     body = (
         b"1\t8\t9\tASYL\t" + D + b"\tG\n"        # 2 duplicate_key 1 (with line 3)
         b"1\t8\t9\tWCAT\t\t" + D + b"\tD\n"      # 3 repaired to (1, 8, 9, WCAT, D, D): duplicate_key 1
-        b"\t8\t9\tASYL\t\t" + D + b"\tG\n"       # 4 repaired to ('', 8, 9, ASYL, D, G) (removing field 1
-                                                 #   makes IDNCASE 'ASYL'): bad_key, empty
+        b"\t8\t9\tASYL\t\t" + D + b"\tG\n"       # 4 the key IDNPROCEEDINGAPPLN is empty in every reading (a
+                                                 #   key is never empty, column_rules.csv): unrepairable
         b"7\t8\t9\tASYL\t\t" + D + b"\tG\n"      # 5 repaired: lands
         b"2\t8\t9\tASYL\t" + D + b"\tG\n"        # 6 lands
         b"2\t8\t9\tASYL\t\t" + D + b"\tG\n"      # 7 repaired to line 6's row: exact duplicate, collapsed
@@ -229,7 +251,7 @@ def test_a_repaired_row_quarantined_for_its_key_keeps_its_original_line_and_is_n
     for part_bytes in (None, 40):  # one part; one line per part (the reject lines re-read part by part)
         r = {x.table_name: x for x in load_release(con, rel, part_bytes=part_bytes)}["eoir_tbl_court_appln"]
         assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.duplicates_collapsed, r.key_rejects) == (
-            6, 2, 3, 1, 3)
+            6, 2, 3, 1, 2)
         assert r.rows_repaired == 1
         assert r.nullifications == {"_row": {"stray_tab_repaired": 1}}
         assert con.execute("select column_name, reason, n from raw._value_nullifications where load_id = ?",
@@ -242,7 +264,7 @@ def test_a_repaired_row_quarantined_for_its_key_keeps_its_original_line_and_is_n
         assert rejects == [
             (2, f"1\t8\t9\tASYL\t{d}\tG", "duplicate_key"),
             (3, f"1\t8\t9\tWCAT\t\t{d}\tD", "duplicate_key"),
-            (4, f"\t8\t9\tASYL\t\t{d}\tG", "bad_key"),
+            (4, f"\t8\t9\tASYL\t\t{d}\tG", "extra_field_unrepairable"),
         ]
 
 

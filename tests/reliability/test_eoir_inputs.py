@@ -126,15 +126,17 @@ def test_dates_far_after_the_vintage_and_1900_are_nulled_and_counted(tmp_path, c
 
 def test_release_diff_reports_vanished_added_and_changed_rows(tmp_path, con):
     load(con, make_release(tmp_path / "r1", {"tbl_Court_Appln.csv": appln([(k, "G") for k in range(1, 201)])}))
-    # r2: 1 vanished (key 1), 3 changed (2, 3, 4), 2 added (201, 202): 0.5% vanished -> ok
+    # r2: 1 vanished (key 1), 3 changed (2, 3, 4), 2 added (201, 202): 0.5% vanished, under the thresholds;
+    # but key 1 was a granted asylum application (a relief grant), so the diff warns
     rows = [(k, "D" if k in (2, 3, 4) else "G") for k in range(2, 203)]
     r = load(con, make_release(tmp_path / "r2", {"tbl_Court_Appln.csv": appln(rows)}))["eoir_tbl_court_appln"]
     d = r.diff
-    assert (d.rows_previous, d.rows_current, d.vanished, d.added, d.changed, d.status) == (200, 201, 1, 2, 3, "ok")
+    assert (d.rows_previous, d.rows_current, d.vanished, d.added, d.changed, d.status) == (200, 201, 1, 2, 3, "warn")
+    assert d.vanished_relief_grants == 1
     assert (d.sample_vanished, d.sample_added, d.sample_changed) == (["1"], ["201", "202"], ["2", "3", "4"])
     stored = con.execute("select table_name, vanished, added, changed, status from raw._release_diffs "
                          "where table_name = 'eoir_tbl_court_appln'").fetchall()
-    assert stored == [("eoir_tbl_court_appln", 1, 2, 3, "ok")]
+    assert stored == [("eoir_tbl_court_appln", 1, 2, 3, "warn")]
     assert r.metadata()["diff_vanished"] == 1
 
 
