@@ -5,7 +5,8 @@ Shape::
     {"as_of": "YYYY-MM-DD", "generated_at": "...Z",
      "variants": {"admin_closures_are_completions": bool, "relief_after_reopening_counts": bool},
      "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage"}]}],
-     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic"}]}
+     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic",
+                  "source": str (only where several sources could serve the figure)}]}
 
 Every value comes from the dbt mart ``marts.headline_metrics`` (one row per metric x period) and the
 raw load ledger; nothing here computes a figure. Errors: :class:`MetricsError` when the mart is missing
@@ -62,7 +63,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
             rows = con.execute(
                 """
                 select metric_id, period, value, input_kind, as_of_date,
-                       admin_closures_are_completions, relief_after_reopening_counts
+                       admin_closures_are_completions, relief_after_reopening_counts, source
                 from marts.headline_metrics
                 """
             ).fetchall()
@@ -77,7 +78,8 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
     if stamped != {as_of}:
         raise MetricsError(f"marts.headline_metrics was built as of {sorted(stamped)}, not {as_of}")
     metrics = sorted(
-        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} for r in rows),
+        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} | ({"source": r[7]} if r[7] else {})
+         for r in rows),
         key=lambda m: (m["id"], _period_key(m["period"])),
     )
     return {

@@ -14,7 +14,8 @@ Layout read (:func:`read_fiscal_year_blocks`, OHSS's "by fiscal year and month" 
 
 Shape of a raw table (one long row per data cell, all published values as VARCHAR):
     sheet, fiscal_year (the four digits of the label), fiscal_year_label (as printed), month (month name,
-    or ``Total`` for the fiscal-year total row), agency (the group header), measure (label without footnote
+    or ``Total`` for the fiscal-year total row), column_group (the group header over the column, footnote
+    digits removed, e.g. ``Total CBP`` / ``USBP``; NULL for a column without one), measure (label without footnote
     digits), measure_label (as printed), value (digits, or the not-applicable marker ``X`` as printed),
     cell (the cell reference, e.g. ``F76``: the "line" of a workbook), rounded_to (the source's disclosure
     rounding, from provenance), ``_source_line`` (the sheet row number) and the load columns
@@ -52,7 +53,7 @@ MONTHS = ("October", "November", "December", "January", "February", "March",
           "April", "May", "June", "July", "August", "September")
 TOTAL_LABEL = "Total"
 #: The published columns of every workbook raw table, in order.
-COLUMNS = ("sheet", "fiscal_year", "fiscal_year_label", "month", "agency", "measure", "measure_label",
+COLUMNS = ("sheet", "fiscal_year", "fiscal_year_label", "month", "column_group", "measure", "measure_label",
            "value", "cell", "rounded_to")
 _NUMBER_WORDS = {10: "ten", 5: "five", 100: "hundred"}
 _INCOMING = "_workbook_incoming"
@@ -94,7 +95,7 @@ class SheetSpec:
     header_row: int = 4
     rounded_to: int | None = None
     not_applicable_marker: str = "X"
-    key_columns: tuple[str, ...] = ("fiscal_year", "month", "agency", "measure")
+    key_columns: tuple[str, ...] = ("fiscal_year", "month", "column_group", "measure")
     period_columns: tuple[str, ...] = ("fiscal_year", "month")
 
 
@@ -162,22 +163,23 @@ def strip_footnote(label: str) -> str:
 
 
 def group_headers(ws, row: int) -> dict[int, str]:
-    """Column index -> group header of row ``row``: a merged cell's value applies to every column it spans;
-    an empty cell outside a merged range inherits the group on its left (centred-across headers)."""
+    """Column index -> group header of row ``row`` (footnote digits removed): a merged cell's value applies to
+    every column it spans; an empty cell outside a merged range inherits the group on its left (centred-across
+    headers); columns left of the first group have none."""
     groups: dict[int, str] = {}
     for rng in ws.merged_cells.ranges:
         if rng.min_row <= row <= rng.max_row:
             value = ws.cell(rng.min_row, rng.min_col).value
             for col in range(rng.min_col, rng.max_col + 1):
                 if value is not None:
-                    groups[col] = " ".join(str(value).split())
+                    groups[col] = strip_footnote(value)
     current = None
     for col in range(1, ws.max_column + 1):
         value = ws.cell(row, col).value
         if col in groups:
             current = groups[col]
         elif value is not None:
-            current = groups[col] = " ".join(str(value).split())
+            current = groups[col] = strip_footnote(value)
         elif current is not None:
             groups[col] = current
     return groups
@@ -209,7 +211,7 @@ def cell_text(value: object, marker: str, where: str) -> str:
 
 
 def _data_columns(ws, path: Path, spec: SheetSpec) -> list[tuple[int, str, str, str]]:
-    """(column index, agency, measure, printed label) of every data column; checks the two key headers."""
+    """(column index, group, measure, printed label) of every data column; checks the two key headers."""
     first, second = ws.cell(spec.header_row, 1).value, ws.cell(spec.header_row, 2).value
     if (str(first).strip(), str(second).strip()) != ("Fiscal Year", "Month"):
         raise WorkbookFormatError(f"{_where(path, spec, f'A{spec.header_row}')}: expected the headers "
@@ -218,12 +220,8 @@ def _data_columns(ws, path: Path, spec: SheetSpec) -> list[tuple[int, str, str, 
     out = []
     for col in range(3, ws.max_column + 1):
         label = ws.cell(spec.header_row, col).value
-        if label is None:
-            continue
-        if col not in groups:
-            raise WorkbookFormatError(f"{_where(path, spec, ws.cell(spec.group_row, col).coordinate)}: column "
-                                      f"{label!r} has no group header")
-        out.append((col, groups[col], strip_footnote(label), " ".join(str(label).split())))
+        if label is not None:
+            out.append((col, groups.get(col), strip_footnote(label), " ".join(str(label).split())))
     return out
 
 
@@ -243,11 +241,11 @@ def _check_notes(notes: list[str], saw_marker: bool, path: Path, spec: SheetSpec
 def _row_cells(ws, r: int, columns, block: tuple[str, str], month: str, path: Path, spec: SheetSpec) -> list[dict]:
     fy, fy_label = block
     rows = []
-    for col, agency, measure, label in columns:
+    for col, group, measure, label in columns:
         cell = ws.cell(r, col)
         rows.append({
             "sheet": spec.sheet, "fiscal_year": fy, "fiscal_year_label": fy_label, "month": month,
-            "agency": agency, "measure": measure, "measure_label": label,
+            "column_group": group, "measure": measure, "measure_label": label,
             "value": cell_text(cell.value, spec.not_applicable_marker, _where(path, spec, cell.coordinate)),
             "cell": cell.coordinate, "rounded_to": str(spec.rounded_to) if spec.rounded_to else None,
             "_source_line": r,

@@ -64,7 +64,7 @@ FY2019 = (2019, [("Total", [1000, 150, 900, 120]), ("January", [400, "X", 350, "
 
 
 def cells(rows: list[dict]) -> dict[tuple, tuple]:
-    return {(r["fiscal_year"], r["month"], r["agency"], r["measure"]): (r["value"], r["cell"]) for r in rows}
+    return {(r["fiscal_year"], r["month"], r["column_group"], r["measure"]): (r["value"], r["cell"]) for r in rows}
 
 
 def test_merged_headers_footnotes_and_x_cells_land_as_printed(tmp_path: Path):
@@ -131,10 +131,10 @@ def test_a_later_vintage_wins_per_month_and_the_revision_is_kept(tmp_path: Path)
     assert [r.vintage for r in results] == [date(2019, 3, 31), date(2019, 4, 30)]  # oldest first
     assert ingest_sheet(wh, files, SPEC, verify_provenance=False)[1].skipped  # same files: nothing landed twice
     con = duckdb.connect(str(wh), read_only=True)
-    current = con.execute("select month, value, _vintage from raw.ohss_test_book_outs where agency = 'Total CBP' "
+    current = con.execute("select month, value, _vintage from raw.ohss_test_book_outs where column_group = 'Total CBP' "
                           "and measure = 'Migrant Protection Protocols' order by _source_line").fetchall()
     revised = con.execute("select _vintage, value from raw.ohss_test_book_outs__history where month = 'March' "
-                          "and agency = 'Total CBP' and measure = 'Migrant Protection Protocols' order by 1").fetchall()
+                          "and column_group = 'Total CBP' and measure = 'Migrant Protection Protocols' order by 1").fetchall()
     ledger = con.execute("select source_file, rows_read, rows_loaded from raw._load_ledger order by vintage").fetchall()
     con.close()
     assert current == [("Total", "160", date(2019, 4, 30)), ("January", "X", date(2019, 4, 30)),
@@ -148,14 +148,36 @@ def test_bundled_real_vintages_land_with_the_published_mpp_figures(tmp_path: Pat
     590 (F76), Jan-2019 'X' (F74), Nov-2021 40 (F111); both vintages in the history, August's current."""
     [source] = load_workbook_registry(PROJECT_DIR / "data" / "raw")
     [spec] = [s for s in source.sheets if s.sheet == SHEET]
-    assert spec.rounded_to == 10 and spec.key_columns == ("fiscal_year", "month", "agency", "measure")
+    assert spec.rounded_to == 10 and spec.key_columns == ("fiscal_year", "month", "column_group", "measure")
     wh = tmp_path / "w.duckdb"
     results = ingest_sheet(wh, source.files, spec)
     assert [r.vintage for r in results] == [date(2024, 7, 31), date(2024, 8, 31)]
     con = duckdb.connect(str(wh), read_only=True)
-    mpp = dict(con.execute("select cell, value from raw.ohss_swb_book_outs_by_agency where agency = 'Total CBP' "
+    mpp = dict(con.execute("select cell, value from raw.ohss_swb_book_outs_by_agency where column_group = 'Total CBP' "
                            "and measure = 'Migrant Protection Protocols'").fetchall())
     vintages = con.execute("select distinct _vintage from raw.ohss_swb_book_outs_by_agency__history order by 1").fetchall()
     con.close()
     assert (mpp["F70"], mpp["F76"], mpp["F74"], mpp["F111"]) == ("44250", "590", "X", "40")
     assert vintages == [(date(2024, 7, 31),), (date(2024, 8, 31),)]
+
+
+def test_bundled_encounter_sheets_land_with_their_groups(tmp_path: Path):
+    """"SWB Enc by Sector+Field Ofc": column C 'Total CBP' has no group header (NULL group), D..M are USBP
+    (merged D3:M3); "CBP Encounter by Type + Region": the group 'Enforcement Encounters1' loses its footnote.
+    May-2019 SW border encounters: 144,110 (Total CBP, C78 of the sector sheet; D78 of the region sheet)."""
+    [source] = load_workbook_registry(PROJECT_DIR / "data" / "raw")
+    specs = {s.sheet: s for s in source.sheets}
+    wh = tmp_path / "w.duckdb"
+    for name in ("SWB Enc by Sector+Field Ofc", "CBP Encounter by Type + Region"):
+        ingest_sheet(wh, source.files[-1:], specs[name])
+    con = duckdb.connect(str(wh), read_only=True)
+    sector = con.execute("select column_group, measure, value from raw.ohss_swb_encounters_by_sector_field_office "
+                         "where cell in ('C78', 'D78', 'M78', 'N78') order by cell").fetchall()
+    region = con.execute("select distinct column_group from raw.ohss_cbp_encounters_by_type_region order by 1").fetchall()
+    may = con.execute("select value from raw.ohss_cbp_encounters_by_type_region where fiscal_year = '2019' "
+                      "and month = 'May' and column_group = 'Total CBP' and measure = 'SW Land Border'").fetchall()
+    con.close()
+    assert sector[0] == (None, "Total CBP", "144110")
+    assert [r[:2] for r in sector[1:]] == [("USBP", "Total USBP"), ("USBP", "Rio Grande Valley, TX"), ("OFO", "Total OFO")]
+    assert region == [("Administrative Encounters",), ("Enforcement Encounters",), ("Total CBP",)]
+    assert may == [("144110",)]

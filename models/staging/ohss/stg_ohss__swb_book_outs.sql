@@ -17,11 +17,10 @@ renamed as (
         fiscal_year_label like '%YTD%' as is_fiscal_year_to_date,
         month as month_name,
         month = 'Total' as is_fiscal_year_total,
-        -- the group header 'Total CBP' is the agency total; USBP and OFO are CBP's two components
-        case agency when 'Total CBP' then 'CBP' else agency end as agency,
+        {{ ohss_agency('column_group') }} as agency,
         measure as outcome,
         measure_label as outcome_label,
-        trim(regexp_replace(lower(measure), '[^a-z0-9]+', '_', 'g'), '_') as outcome_id,
+        {{ ohss_outcome_id('measure') }} as outcome_id,
         -- landing guarantees a value is digits or the sheet's not-applicable marker
         not regexp_full_match(value, '[0-9]+') as is_not_applicable,
         try_cast(value as bigint) as book_outs,
