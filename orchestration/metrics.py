@@ -49,9 +49,10 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     ).fetchall()
     by_source: dict[tuple[str, str], list[dict[str, str]]] = {}
     for source, kind, name, sha256, vintage in rows:
-        by_source.setdefault((source, kind), []).append(
-            {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
-        )
+        files = by_source.setdefault((source, kind), [])
+        entry = {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
+        if entry not in files:  # one file landed into several raw tables (workbook sheets) is listed once
+            files.append(entry)
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
 
 

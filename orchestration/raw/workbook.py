@@ -30,6 +30,7 @@ cell in a sheet whose legend does not define X as not applicable, rounding decla
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -253,14 +254,22 @@ def _row_cells(ws, r: int, columns, block: tuple[str, str], month: str, path: Pa
     return rows
 
 
+@functools.lru_cache(maxsize=2)
+def _open_workbook(path: Path, mtime_ns: int, size: int):
+    """The workbook parsed once per file version (path, mtime, size) and process: its sheets are landed by
+    one asset each, run one after the other (openpyxl needs the full, not the read-only, mode for merged
+    cells; about 2 s per vintage). Cells are only read, never written."""
+    import openpyxl
+
+    return openpyxl.load_workbook(path, data_only=True)
+
+
 def read_fiscal_year_blocks(path: Path, spec: SheetSpec) -> list[dict]:
     """Every data cell of the sheet's fiscal-year blocks as a long row (module docstring), in sheet order.
 
     Raises :class:`WorkbookFormatError` naming file, sheet and cell (see the module docstring).
     """
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, data_only=True)
+    wb = _open_workbook(path, path.stat().st_mtime_ns, path.stat().st_size)
     if spec.sheet not in wb.sheetnames:
         raise WorkbookFormatError(f"{path.name}: no sheet {spec.sheet!r} (sheets: {', '.join(wb.sheetnames)})")
     ws = wb[spec.sheet]

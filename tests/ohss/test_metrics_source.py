@@ -30,3 +30,17 @@ def test_source_is_written_where_the_headline_row_has_one(tmp_path: Path):
                                                     "input": "real", "source": "cbp_mpp_pages+ohss_monthly_tables"}
     assert by_key[("g3_cbp_enrollments", "2019-03")]["source"] == "ohss_monthly_tables"
     assert "source" not in by_key[("g2_initial_completions", None)]
+
+
+def test_a_workbook_landed_into_several_tables_is_listed_once_in_inputs(tmp_path: Path):
+    from orchestration.metrics import read_inputs
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_ledger(con)
+    for i, table in enumerate(("ohss_swb_book_outs_by_agency", "ohss_cbp_encounters_by_type_region")):
+        con.execute("insert into raw._load_ledger values (?, ?, 'ohss_ielp', 'ohss_ielp/w.xlsx', 'abc', "
+                    "date '2024-08-31', 'real', 1, 1, 0, 0, timestamp '2026-01-01 00:00:00' + ?::integer * interval 1 second)",
+                    [f"l{i}", table, i])
+    assert read_inputs(con) == [{"source": "ohss_ielp", "kind": "real",
+                                 "files": [{"name": "ohss_ielp/w.xlsx", "sha256": "abc", "vintage": "2024-08-31"}]}]
+    con.close()
