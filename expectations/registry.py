@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from expectations.spec import Suite
-from expectations.suites import court, monthly, raw
+from expectations.suites import court, goal_3, monthly, raw
 
-SUITES: list[Suite] = [*raw.SUITES, *court.SUITES, *monthly.SUITES]
+SUITES: list[Suite] = [*raw.SUITES, *court.SUITES, *monthly.SUITES, *goal_3.SUITES]
 GATE_SUITE: Suite = court.HEADLINE
 LEDGER: Suite = raw.LOAD_LEDGER
 BY_NAME: dict[str, Suite] = {s.name: s for s in [*SUITES, LEDGER]}

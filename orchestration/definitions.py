@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from dagster import (
-    AssetSelection,
     AssetsDefinition,
+    AssetSelection,
     AutomationCondition,
     AutomationConditionSensorDefinition,
     DefaultScheduleStatus,
@@ -39,6 +39,7 @@ from orchestration.assets.outputs import metrics_json
 from orchestration.assets.published import build_published_warehouse_asset, published_upstream_keys
 from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
+from orchestration.assets.raw_workbooks import build_workbook_assets
 from orchestration.assets.report import report
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
@@ -48,7 +49,7 @@ MAIN_JOB_NAME = "mpp_main"
 # dbt from the same environment as Dagster (the venv is not always on PATH, e.g. under `uv run` or cron).
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
-all_assets = [*build_extract_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
+all_assets = [*build_extract_assets(), *build_workbook_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
 # Write-audit-publish, report and dbt docs (outputs group): downstream of every mart / model.
 all_assets += [
     build_published_warehouse_asset(published_upstream_keys(mpp_dbt_models)),

@@ -6,7 +6,8 @@ Shape::
      "variants": {"admin_closures_are_completions": bool, "relief_after_reopening_counts": bool},
      "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage",
                  "release_diff"?}]}],
-     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic"}]}
+     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic",
+                  "source": str (only where several sources could serve the figure)}]}
 
 ``release_diff`` (EOIR tables loaded over an earlier release only): the release-to-release diff of the
 file's load, see :func:`orchestration.eoir.diff.release_diff_by_load` (status, lineage, vanished / added /
@@ -56,10 +57,12 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     diffs = release_diff_by_load(con, [r[5] for r in rows])
     by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for source, kind, name, sha256, vintage, load_id in rows:
+        files = by_source.setdefault((source, kind), [])
         entry: dict[str, Any] = {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
         if load_id in diffs:  # EOIR tables loaded over an earlier release: the release diff (by kind)
             entry["release_diff"] = diffs[load_id]
-        by_source.setdefault((source, kind), []).append(entry)
+        if entry not in files:  # one file landed into several raw tables (workbook sheets) is listed once
+            files.append(entry)
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
 
 
@@ -71,7 +74,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
             rows = con.execute(
                 """
                 select metric_id, period, value, input_kind, as_of_date,
-                       admin_closures_are_completions, relief_after_reopening_counts
+                       admin_closures_are_completions, relief_after_reopening_counts, source
                 from marts.headline_metrics
                 """
             ).fetchall()
@@ -86,7 +89,8 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
     if stamped != {as_of}:
         raise MetricsError(f"marts.headline_metrics was built as of {sorted(stamped)}, not {as_of}")
     metrics = sorted(
-        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} for r in rows),
+        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} | ({"source": r[7]} if r[7] else {})
+         for r in rows),
         key=lambda m: (m["id"], _period_key(m["period"])),
     )
     return {

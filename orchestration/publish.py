@@ -19,7 +19,9 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
                                  loads, counted from raw._rejects (the rejected text itself is NOT published)
       meta.printed_total_discrepancies
                                  CBP MPP page totals that differ from the sum of their printed parts
-                                 (intermediate.int_cbp_mpp_printed_total_discrepancies)
+                                 (intermediate.int_cbp_mpp_printed_total_discrepancies) and OHSS fiscal-year
+                                 Totals beyond rounding of their months (int_ohss_printed_total_discrepancies;
+                                 columns of both, NULL where a source has none)
       meta.check_results         1 row per asset check evaluated in the publishing run (dbt tests, GE
                                  suites): asset_key, check_name, passed, severity
       meta.release_diffs         1 row per EOIR table whose current load was diffed against an earlier
@@ -76,6 +78,8 @@ FORBIDDEN_COLUMN = re.compile(
 )
 
 _SEED_SCHEMA = "seeds"
+#: Intermediate models of printed totals that differ from their parts, published together (union by name).
+PRINTED_TOTAL_DISCREPANCY_MODELS = ("int_cbp_mpp_printed_total_discrepancies", "int_ohss_printed_total_discrepancies")
 _MART_SCHEMA = "marts"
 
 
@@ -211,11 +215,10 @@ def _write_metadata(
             "rows_quarantined bigint)"
         )
     _write_release_diffs(con, has_ledger)
-    if "int_cbp_mpp_printed_total_discrepancies" in _tables(con, "build", "intermediate"):
-        con.execute(
-            "create table meta.printed_total_discrepancies as "
-            "select * from build.intermediate.int_cbp_mpp_printed_total_discrepancies order by month_start, check_id"
-        )
+    discrepancy_models = [t for t in PRINTED_TOTAL_DISCREPANCY_MODELS if t in _tables(con, "build", "intermediate")]
+    if discrepancy_models:
+        union = " union all by name ".join(f"select * from build.intermediate.{t}" for t in discrepancy_models)
+        con.execute(f"create table meta.printed_total_discrepancies as {union} order by month_start, check_id")
     con.execute(
         "create table meta.check_results (asset_key varchar, check_name varchar, passed boolean, severity varchar)"
     )

@@ -31,7 +31,8 @@ from orchestration.settings import get_settings
 PUBLISHED_WAREHOUSE_KEY = AssetKey(["outputs", "published_warehouse"])
 #: Layers of the dbt project that are published (or read for the metadata tables).
 PUBLISHED_LAYERS = ("marts", "seeds")
-EXTRA_UPSTREAM = (AssetKey(["intermediate", "int_cbp_mpp_printed_total_discrepancies"]),)
+EXTRA_UPSTREAM = (AssetKey(["intermediate", "int_cbp_mpp_printed_total_discrepancies"]),
+                  AssetKey(["intermediate", "int_ohss_printed_total_discrepancies"]))
 
 
 def published_upstream_keys(dbt_assets_def: AssetsDefinition) -> list[AssetKey]:

@@ -52,6 +52,14 @@ def _charts(data: ReportData) -> dict[str, tuple[str, bytes, bool]]:
             charts.encounters_with_timeline(data.swb, data.timeline, data.phases, "SWB enforcement encounters"),
             data.swb.synthetic,
         )
+    if data.g3_sources:
+        out["g3_cbp_enrollments_by_source"] = (
+            ("MPP enrollments by CBP since inception from both published sources, per month, MPP phases shaded "
+             "(marts.g3_cbp_enrollments_reconciliation; seed mpp_phases); a month a source does not print is a gap"),
+            charts.lines_with_phases(data.g3_sources, data.phases, "MPP enrollments by CBP: CBP pages and OHSS",
+                                     ylabel="people enrolled / book-outs"),
+            data.g3_sources.synthetic,
+        )
     if data.enrollments_by_location:
         out["cbp_enrollments_by_location"] = (
             "CBP MPP enrollments per month by USBP sector / OFO field office (marts.cbp_enrollments_by_location_monthly)",

@@ -68,6 +68,31 @@ def lines(series: Series, title: str) -> bytes:
     return _finish(fig, ax, title, series.synthetic)
 
 
+_PHASE_SHADES = {"active": "#fff2cc", "enrollments_suspended": "#e2efda", "terminated": "#f2f2f2",
+                 "mpp_2_0": "#fce4d6"}
+
+
+def _shade_phases(ax: Any, phases: list[dict], lo: dt.date, hi: dt.date) -> None:
+    """Shade the MPP phases (seed mpp_phases) that fall between lo and hi, labelled in the legend."""
+    for phase in phases:
+        start, end = max(phase["start_date"], lo), min(phase["end_date"], hi)
+        if phase["phase"] in _PHASE_SHADES and start < end:
+            ax.axvspan(start, end, color=_PHASE_SHADES[phase["phase"]], alpha=0.6, zorder=0,
+                       label=f"MPP phase: {phase['phase'].replace('_', ' ')}")
+
+
+def lines_with_phases(series: Series, phases: list[dict], title: str, ylabel: str = "count") -> bytes:
+    """One line per series with markers, MPP phases shaded; NaN points (months without a figure) are gaps."""
+    fig, ax = plt.subplots(figsize=_FIGSIZE)
+    xs = [_month(x) for x in series.x]
+    if xs:
+        _shade_phases(ax, phases, xs[0], xs[-1] + dt.timedelta(days=31))
+    for i, (name, ys) in enumerate(series.ys.items()):
+        ax.plot(xs, ys, label=name.replace("_", " "), color=_PALETTE[i % len(_PALETTE)], linewidth=1.6,
+                marker="o", markersize=3)
+    return _finish(fig, ax, title, series.synthetic, ylabel=ylabel)
+
+
 def encounters_with_timeline(series: Series, timeline: list[dict], phases: list[dict], title: str) -> bytes:
     """SWB encounters by component (stacked bars, Title 42 as a line) with MPP phases shaded and the
     timeline's events marked (seeds mpp_timeline, mpp_phases)."""
@@ -79,13 +104,7 @@ def encounters_with_timeline(series: Series, timeline: list[dict], phases: list[
     ax.plot(xs, series.ys["Title 42 (of total)"], color=_PALETTE[1], linewidth=1.5, label="of which Title 42")
     if xs:
         lo, hi = xs[0], xs[-1] + dt.timedelta(days=31)
-        shades = {"active": "#fff2cc", "enrollments_suspended": "#e2efda", "terminated": "#f2f2f2",
-                  "mpp_2_0": "#fce4d6"}
-        for phase in phases:
-            start, end = max(phase["start_date"], lo), min(phase["end_date"], hi)
-            if phase["phase"] in shades and start < end:
-                ax.axvspan(start, end, color=shades[phase["phase"]], alpha=0.6, zorder=0,
-                           label=f"MPP phase: {phase['phase'].replace('_', ' ')}")
+        _shade_phases(ax, phases, lo, hi)
         top = max((u + o for u, o in zip(usbp, ofo)), default=0) * 1.3
         ax.set_ylim(0, top * 1.02)
         for i, event in enumerate(e for e in timeline if lo <= e["event_date"] <= hi):

@@ -11,6 +11,7 @@ Sources (published tables):
 - marts.headline_metrics          the headline figures per goal (cumulative, months, fiscal years)
 - marts.swb_encounters_monthly    goal 4 monthly series by component; seeds.mpp_timeline / mpp_phases
 - marts.cbp_enrollments_by_location_monthly, marts.cbp_enrollments_vs_court_nta_monthly   goal 3
+- marts.g3_cbp_enrollments_reconciliation   goal 3: CBP pages and OHSS book-outs since inception
 - marts.goal_2_initial_completions_monthly   initial completions by outcome bucket per month
 - marts.goal_1a_relief_monthly    relief grants by most protective form per month
 - marts.nri_referrals_monthly     NRI referrals by outcome per referral month
@@ -78,6 +79,8 @@ class ReportData:
     phases: list[dict[str, Any]] = field(default_factory=list)
     enrollments_by_location: Series | None = None
     enrollments_vs_court: Series | None = None
+    g3_sources: Series | None = None
+    g3_reconciliation: list[dict[str, Any]] = field(default_factory=list)
     enrollments_table: list[dict[str, Any]] = field(default_factory=list)
     completions_by_outcome: Series | None = None
     relief_by_form: Series | None = None
@@ -179,11 +182,14 @@ GOALS: list[dict[str, Any]] = [
         "goal": "3", "title": "Goal 3 — No \u201ccatch and release\u201d",
         "measure": "Aliens enrolled in MPP by CBP across the Southwest Border (NTA filed only).",
         "definition": (
-            "CBP side: monthly enrollments as printed on CBP's MPP pages (people, month of enrollment). Court "
-            "side: MPP cases whose NTA was filed with EOIR (cases, month of NTA). The two differ by definition, "
-            "dates and vintage; the monthly comparison explains each month."
+            "CBP side, since inception: monthly enrollments as printed on CBP's MPP pages (people, month of "
+            "enrollment, Jan-2020..Jan-2021, exact) and DHS OHSS MPP book-outs (an encounter's outcome, dated "
+            "by encounter, rounded to 10; Mar-2019 on, MPP 2.0 included), kept side by side; the headline uses "
+            "the CBP pages where they print the month and OHSS otherwise (seed goal_3_source_precedence). "
+            "Court side: MPP cases whose NTA was filed with EOIR (cases, month of NTA). They differ by "
+            "definition, dates and vintage; the monthly comparisons explain each month."
         ),
-        "metrics": ["g3_enrolled_nta_filed"],
+        "metrics": ["g3_cbp_enrollments", "g3_enrolled_nta_filed"],
         "as_of_month_metrics": ["g3_cbp_enrollments"],
     },
     {
@@ -292,12 +298,48 @@ def _load_enrollments(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         from marts.cbp_enrollments_vs_court_nta_monthly order by month_start""")
     data.enrollments_vs_court = Series(
         [r["period"] for r in rows],
-        {"CBP enrollments": [float(r["cbp_enrollments"] or 0) for r in rows],
-         "Court: MPP cases with NTA filed": [float(r["court_nta_filed_cases"] or 0) for r in rows]},
+        {"CBP enrollments": [_point(r["cbp_enrollments"]) for r in rows],
+         "Court: MPP cases with NTA filed": [_point(r["court_nta_filed_cases"]) for r in rows]},
         any("synthetic" in (r["cbp_input_kind"], r["court_input_kind"]) for r in rows),
     )
     data.enrollments_table = _cells(rows, "marts.cbp_enrollments_vs_court_nta_monthly", ["period"],
                                     ["cbp_enrollments", "court_nta_filed_cases", "cbp_minus_court"])
+    if _has_table(con, "marts", "g3_cbp_enrollments_reconciliation"):
+        _load_g3_sources(con, data)
+
+
+def _point(value: Any) -> float:
+    """A chart point: NaN (not drawn) for a month without a figure, never 0."""
+    return float("nan") if value is None else float(value)
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    """Every 'YYYY-MM' from first to last (inclusive), so a month without data shows as a gap."""
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _load_g3_sources(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """Goal 3's two CBP-side series since inception (CBP pages, OHSS book-outs), CBP total, from
+    marts.g3_cbp_enrollments_reconciliation: a month a source does not print is a gap, never 0."""
+    rows = _dicts(con, """
+        select period, agency, cbp_pages_enrollments, ohss_book_outs, difference, served_source, mpp_phase,
+               explanation
+        from marts.g3_cbp_enrollments_reconciliation where agency = 'CBP' order by month_start""")
+    if not rows:
+        return
+    by_period = {r["period"]: r for r in rows}
+    months = _months_between(rows[0]["period"], rows[-1]["period"])
+    data.g3_sources = Series(months, {
+        "CBP MPP pages: enrollments (exact)": [_point(by_period.get(p, {}).get("cbp_pages_enrollments")) for p in months],
+        "OHSS: MPP book-outs (rounded to 10)": [_point(by_period.get(p, {}).get("ohss_book_outs")) for p in months],
+    })
+    data.g3_reconciliation = _cells(rows, "marts.g3_cbp_enrollments_reconciliation", ["period", "agency"],
+                                    ["cbp_pages_enrollments", "ohss_book_outs", "difference"])
 
 
 def _load_court(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:

@@ -92,6 +92,13 @@ select cast(metric_id as varchar) as metric_id, cast(period as varchar) as perio
 from (values ('g4_swb_encounters', '2020-10', 71929, 'real'), ('g4_swb_encounters', 'FY2020', 458000, 'real'))
     as t(metric_id, period, value, input_kind)
 """
+STUB_G3 = """-- test stub of the goal-3 CBP-side headline model: the hand-made CBP pages only (no OHSS workbook)
+select cast('g3_cbp_enrollments' as varchar) as metric_id, cast(period as varchar) as period,
+       cast(cbp_enrollments as bigint) as value, cast(input_kind as varchar) as input_kind,
+       cast('cbp_mpp_pages' as varchar) as source
+from {{ ref('cbp_enrollments_monthly') }}
+where cbp_enrollments is not null
+"""
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +108,7 @@ def built(tmp_path_factory, copy_project):
         {
             "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
             "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
+            "models/marts/goal_3_enrollments/g3_headline_metrics.sql": STUB_G3,
         }
     )
     wh = tmp / "w.duckdb"
@@ -136,11 +144,15 @@ def test_cbp_enrollments_monthly(built):
                                   ofo_field_office_sum, printed_totals_agree, page_versions
                            from marts.cbp_enrollments_monthly order by period""",
     )
+    # 2020-03 (OFO total printed without its parts) ended after the as-of date 2020-02-29: not in the mart
+    # (it is still checked in int_cbp_mpp_printed_totals_checked, which is not cut at the as-of date)
     assert rows == [
         ("2020-01", 6, 5, 1, 5, 1, True, "p1"),
         ("2020-02", 3, 3, 0, 2, 0, False, "p1, p2"),
-        ("2020-03", 4, 4, 0, 4, None, False, "p1"),  # OFO total printed without its parts
     ]
+    status = query(built, "select check_status from intermediate.int_cbp_mpp_printed_totals_checked "
+                          "where month_start = date '2020-03-01' and component = 'OFO'")
+    assert status == [("parts_not_printed",)]
 
 
 def test_cbp_enrollments_by_location(built):
@@ -154,7 +166,8 @@ def test_cbp_enrollments_by_location(built):
         ("2020-01", "USBP", "usbp_sector", "El Paso", 3),
         ("2020-01", "USBP", "usbp_sector", "San Diego", 2),
     ]
-    assert len(rows) == 7
+    assert len(rows) == 6  # the 2020-03 row (El Paso 4) ended after the as-of date 2020-02-29
+    assert max(r[0] for r in rows) == "2020-02"
 
 
 def test_discrepancy_model_keeps_both_values(built):
@@ -236,8 +249,6 @@ def test_headline(built):
         ("g1b_nri_referrals", "2019-03", 3, "synthetic"),
         ("g1b_nri_referrals", "2019-04", 2, "synthetic"),
         ("g1b_nri_referrals", "cum", 5, "synthetic"),
-        ("g3_cbp_enrollments", "2020-01", 6, "real"),
-        ("g3_cbp_enrollments", "2020-02", 3, "real"),
     ]
 
 
@@ -274,7 +285,7 @@ def test_reconciliation_with_stubbed_court_and_goal_4(built):
         6,
         -1968,
         "real",
-        "cbp_uscis_headline_metrics",
+        "g3_headline_metrics",
         "differs",
     )
     assert rows["cbp_mpp_enrollments_2020-03"][1:] == (None, None, None, None, "not_computed")  # after as-of
@@ -300,6 +311,7 @@ def test_reconciliation_cumulative_court_figure_at_its_own_as_of(tmp_path_factor
         {
             "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
             "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
+            "models/marts/goal_3_enrollments/g3_headline_metrics.sql": STUB_G3,
         }
     )
     res = run_dbt(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
+import pytest
 
 from orchestration.eoir.reader import load_release
 from orchestration.raw.ledger import load_transaction
-import pytest
-
+from orchestration.raw.workbook import ingest_sheet, load_workbook_registry
 from orchestration.uscis import generate_nri_extract, load_nri_extract
 from tests.cbp_uscis.conftest import (
     OUR_MODELS,
+    RAW_DATA,
     failures,
     land_registry_tables,
     query,
@@ -27,7 +27,6 @@ METRICS_MD_IDS = {  # shared/METRICS.md ids this work package may emit
     "g1b_nri_positive",
     "g1b_nri_negative",
     "g1b_nri_admin_closed",
-    "g3_cbp_enrollments",
 }
 
 
@@ -46,6 +45,9 @@ def built(tmp_path_factory, project_dir):
             "ohss_usbp_encounters_region_sector",
         ],
     )
+    for source in load_workbook_registry(RAW_DATA):  # OHSS monthly tables (goal 3 since inception)
+        for spec in source.sheets:
+            ingest_sheet(wh, source.files, spec)
     summary = generate_nri_extract(tmp / "nri.csv", seed=11)
     with load_transaction(wh) as con:
         load_nri_extract(con, tmp / "nri.csv", input_kind="synthetic", vintage=date(2021, 3, 1))
@@ -79,8 +81,8 @@ def test_cbp_monthly_enrollments_match_the_published_figures(built):
     assert [r[1] for r in by_loc] == expected
     headline = query(
         wh,
-        "select period, value, input_kind from marts.cbp_uscis_headline_metrics "
-        "where metric_id = 'g3_cbp_enrollments' order by period",
+        "select period, value, input_kind from marts.g3_headline_metrics "
+        "where source = 'cbp_mpp_pages' order by period",
     )
     assert [r[1] for r in headline] == expected and {r[2] for r in headline} == {"real"}
 
@@ -144,7 +146,7 @@ def test_headline_ids_periods_and_input_kind(built):
     rows = query(wh, "select metric_id, period, value, input_kind from marts.cbp_uscis_headline_metrics")
     assert {r[0] for r in rows} == METRICS_MD_IDS
     cumulative = {r[0]: r[2] for r in rows if r[1] is None}
-    assert set(cumulative) == METRICS_MD_IDS - {"g3_cbp_enrollments"}
+    assert set(cumulative) == METRICS_MD_IDS
     assert cumulative["g1b_nri_referrals"] >= (
         cumulative["g1b_nri_positive"] + cumulative["g1b_nri_negative"] + cumulative["g1b_nri_admin_closed"]
     )

@@ -82,7 +82,8 @@ def test_run_writes_report_charts_publication_and_docs(pipeline_run):
     out = pipeline_run.output
     assert (out / "report.html").is_file() and (out / "metrics.json").is_file()
     charts = sorted(p.name for p in (out / "charts").glob("*.png"))
-    assert charts == sorted(["swb_encounters_monthly.png", "cbp_enrollments_by_location.png", "enrollments_vs_court_nta.png",
+    assert charts == sorted(["swb_encounters_monthly.png", "g3_cbp_enrollments_by_source.png",
+                             "cbp_enrollments_by_location.png", "enrollments_vs_court_nta.png",
                              "initial_completions_by_outcome.png", "relief_grants_by_form.png",
                              "nri_referrals_by_outcome.png", "court_metrics_history.png"])
     assert all((out / "charts" / c).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)

@@ -1,5 +1,6 @@
 -- One row per month x CBP component x location (USBP sector / OFO field office) of CBP's published MPP
--- enrollments, as printed on the page (page version and URL on every row).
+-- enrollments, as printed on the page (page version and URL on every row); months that ended on or before
+-- the as-of date only (macro month_closed_as_of).
 with
 
 rows_classified as (
@@ -25,6 +26,7 @@ final as (
     from rows_classified
     where table_name = 'mpp_enrollments'
       and row_kind = 'location'
+      and {{ month_closed_as_of('month_start') }}
 
 )
 

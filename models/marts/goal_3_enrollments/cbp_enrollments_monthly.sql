@@ -1,12 +1,14 @@
 -- One row per calendar month of CBP's published MPP enrollments: the printed CBP total (the figure CBP
 -- published, used for g3_cbp_enrollments), the printed USBP and OFO totals, their location sums, and
--- whether every printed total of the month agrees with its parts.
+-- whether every printed total of the month agrees with its parts. Months that ended on or before the as-of
+-- date only (macro month_closed_as_of).
 with
 
 rows_classified as (
 
     select * from {{ ref('int_cbp_mpp_rows_classified') }}
     where table_name = 'mpp_enrollments'
+      and {{ month_closed_as_of('month_start') }}
 
 ),
 

@@ -5,7 +5,8 @@
   Court side: ref('court_headline_metrics') rows with metric_id = 'g3_enrolled_nta_filed' and a 'YYYY-MM'
   period (MPP cases with an NTA filed in the month, as of the as-of date).
   The real TRAC 2019 series (NTAs filed per month, Jan-Jul 2019) is always shown as a second court-side
-  reference.
+  reference. Every month is on or before the as-of date: the CBP and TRAC series hold months that ended by
+  then (macro month_closed_as_of; cbp_enrollments_monthly is cut already), the court side months up to it.
 -#}
 with
 
@@ -23,6 +24,7 @@ trac as (
         vintage as trac_vintage
     from {{ ref('stg_trac__mpp_court_cases_by_location') }}
     where is_printed_total
+      and {{ month_closed_as_of('month_start') }}
 
 ),
 
@@ -35,6 +37,7 @@ court as (
     from {{ ref('court_headline_metrics') }}
     where metric_id = 'g3_enrolled_nta_filed'
       and regexp_full_match(period, '[0-9]{4}-[0-9]{2}')
+      and strptime(period, '%Y-%m') <= {{ as_of_date() }}
 
 ),
 

@@ -27,6 +27,8 @@ final as (
         {{ as_of_date() }} as as_of_date
     from mpp_cases
     left join hearing_locations on mpp_cases.mpp_hearing_loc_code = hearing_locations.hearing_loc_code
+    -- no month after the as-of date (cases are NTAs filed by then already; kept explicit for goal 3)
+    where mpp_cases.enrollment_month <= strftime({{ as_of_date() }}, '%Y-%m')
     group by all
 
 )

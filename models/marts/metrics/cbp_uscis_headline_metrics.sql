@@ -1,7 +1,7 @@
--- One row per (metric_id, period) of the goal 1b (USCIS NRI) and goal 3 CBP-side headline figures of
--- metrics.json (ids exactly as in shared METRICS.md). period NULL = cumulative since inception as of the
--- as-of date; 'YYYY-MM' = calendar month. NRI months are referral months up to the as-of date (outcome as
--- known on the as-of date); CBP enrollment months are published months that ended on or before it.
+-- One row per (metric_id, period) of the goal 1b (USCIS NRI) headline figures of metrics.json (ids exactly
+-- as in shared METRICS.md). period NULL = cumulative since inception as of the as-of date; 'YYYY-MM' =
+-- calendar month. NRI months are referral months up to the as-of date (outcome as known on the as-of date).
+-- Goal 3's CBP side (g3_cbp_enrollments) is g3_headline_metrics.
 with
 
 nri_monthly as (
@@ -13,12 +13,6 @@ nri_monthly as (
 nri_cumulative as (
 
     select * from {{ ref('nri_referrals_cumulative') }}
-
-),
-
-cbp_monthly as (
-
-    select * from {{ ref('cbp_enrollments_monthly') }}
 
 ),
 
@@ -64,19 +58,6 @@ nri as (
 
 ),
 
-cbp as (
-
-    select
-        'g3_cbp_enrollments' as metric_id,
-        period,
-        cbp_enrollments as value,
-        input_kind
-    from cbp_monthly
-    where last_day(month_start) <= {{ as_of_date() }}
-      and cbp_enrollments is not null
-
-),
-
 final as (
 
     select
@@ -84,11 +65,7 @@ final as (
         cast(period as varchar) as period,
         cast(value as bigint) as value,
         cast(input_kind as varchar) as input_kind
-    from (
-        select * from nri
-        union all
-        select * from cbp
-    )
+    from nri
 
 )
 

@@ -6,7 +6,8 @@
   Pipeline values come from headline models with the interface
     metric_id varchar, period varchar (null = cumulative as of the as-of date | 'YYYY-MM' | 'FYyyyy'),
     value bigint, input_kind varchar ('real' | 'synthetic'):
-  - ref('cbp_uscis_headline_metrics')  goals 1b and 3 (CBP side);
+  - ref('cbp_uscis_headline_metrics')  goal 1b;
+  - ref('g3_headline_metrics')         goal 3 (CBP side: g3_cbp_enrollments);
   - ref('court_headline_metrics')      goals 1a, 2 and 3 (court side);
   - ref('g4_headline_metrics')         goal 4: g4_swb_encounters by 'YYYY-MM' and complete 'FYyyyy'.
 -#}
@@ -22,6 +23,13 @@ cbp_uscis as (
 
     select metric_id, period, value, input_kind, 'cbp_uscis_headline_metrics' as pipeline_model
     from {{ ref('cbp_uscis_headline_metrics') }}
+
+),
+
+goal_3_cbp as (
+
+    select metric_id, period, value, input_kind, 'g3_headline_metrics' as pipeline_model
+    from {{ ref('g3_headline_metrics') }}
 
 ),
 
@@ -52,6 +60,8 @@ goal_4 as (
 pipeline_values as (
 
     select * from cbp_uscis
+    union all
+    select * from goal_3_cbp
     union all
     select * from court
     union all
