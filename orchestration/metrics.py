@@ -5,10 +5,13 @@ Shape::
     {"as_of": "YYYY-MM-DD", "generated_at": "...Z",
      "variants": {"admin_closures_are_completions": bool, "relief_after_reopening_counts": bool},
      "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage"}]}],
-     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic"}]}
+     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int,
+                  "input": "real"|"synthetic"|"mixed", "source"?: str}],
+     "unavailable": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "reason": str}]}
 
-Every value comes from the dbt mart ``marts.headline_metrics`` (one row per metric x period) and the
-raw load ledger; nothing here computes a figure. Errors: :class:`MetricsError` when the mart is missing
+Every value comes from the dbt marts ``marts.headline_metrics`` (one row per metric x period) and
+``marts.headline_unavailable`` (the figures whose sources do not cover the as-of date) and the raw load
+ledger; nothing here computes a figure. ``source`` is written where the mart names one. Errors: :class:`MetricsError` when the mart is missing
 or stamped with another as-of date than the run's (a stale warehouse must never be reported as fresh).
 """
 
@@ -62,24 +65,30 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
             rows = con.execute(
                 """
                 select metric_id, period, value, input_kind, as_of_date,
-                       admin_closures_are_completions, relief_after_reopening_counts
+                       admin_closures_are_completions, relief_after_reopening_counts, source
                 from marts.headline_metrics
                 """
             ).fetchall()
+            unavailable = con.execute(
+                "select metric_id, period, reason, as_of_date from marts.headline_unavailable"
+            ).fetchall()
         except duckdb.CatalogException as exc:
-            raise MetricsError(f"{warehouse}: marts.headline_metrics is missing; run dbt build first") from exc
+            raise MetricsError(f"{warehouse}: a headline mart is missing ({exc}); run dbt build first") from exc
         inputs = read_inputs(con)
     finally:
         con.close()
     if not rows:
         raise MetricsError(f"{warehouse}: marts.headline_metrics is empty")
-    stamped = {r[4].isoformat() for r in rows}
+    stamped = {r[4].isoformat() for r in rows} | {r[3].isoformat() for r in unavailable}
     if stamped != {as_of}:
         raise MetricsError(f"marts.headline_metrics was built as of {sorted(stamped)}, not {as_of}")
     metrics = sorted(
-        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} for r in rows),
+        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3], **({"source": r[7]} if r[7] else {})}
+         for r in rows),
         key=lambda m: (m["id"], _period_key(m["period"])),
     )
+    missing = sorted(({"id": r[0], "period": r[1], "reason": r[2]} for r in unavailable),
+                     key=lambda m: (m["id"], _period_key(m["period"])))
     return {
         "as_of": as_of,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -89,6 +98,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
         },
         "inputs": inputs,
         "metrics": metrics,
+        "unavailable": missing,
     }
 
 
@@ -123,6 +133,20 @@ def headline_rows(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
         if keep:
             goal = m["id"].split("_", 1)[0].upper()
-            value = f"{m['value']:,}" + (" (synthetic input)" if m["input"] == "synthetic" else "")
+            value = f"{m['value']:,}" + {"synthetic": " (synthetic input)", "mixed": " (mixed input)"}.get(m["input"], "")
             out.append((goal, m["id"], period or "cumulative", value))
     return out
+
+
+def unavailable_summary(doc: dict[str, Any]) -> list[str]:
+    """One line per goal with figures left out of ``metrics`` (metrics.json ``unavailable``): how many, and the
+    distinct reasons (e.g. every court figure as of a date after the EOIR release's vintage)."""
+    by_goal: dict[str, list[dict[str, Any]]] = {}
+    for m in doc.get("unavailable", []):
+        by_goal.setdefault(m["id"].split("_", 1)[0].upper(), []).append(m)
+    lines = []
+    for goal, items in sorted(by_goal.items()):
+        reasons = sorted({m["reason"] for m in items})
+        shown = "; ".join(reasons[:2]) + (f"; ... {len(reasons) - 2} more reasons" if len(reasons) > 2 else "")
+        lines.append(f"{goal}: {len(items)} figure(s) unavailable as of {doc['as_of']}: {shown}")
+    return lines

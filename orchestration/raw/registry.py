@@ -33,6 +33,8 @@ class ExtractSpec:
     table. ``count_columns``: columns holding counts, checked at landing (non-negative integers, optional
     thousands separators); ``empty_markers``: the values that mean "empty cell" in a count column
     (besides the empty string), e.g. ``%null%``; any other text (``D``, ``*``, ``<10``, ``-``) is an error.
+    ``fiscal_year_column`` / ``month_column``: when set, every row's fiscal year must start with four digits
+    (``2025 (FYTD)``) and its month be JAN..DEC, else the load fails naming file, line and column.
     """
 
     table: str
@@ -51,6 +53,8 @@ class ExtractSpec:
     period_columns: tuple[str, ...] = ()
     count_columns: tuple[str, ...] = ()
     empty_markers: tuple[str, ...] = ()
+    fiscal_year_column: str = ""
+    month_column: str = ""
 
     @property
     def relative_path(self) -> str:
@@ -88,6 +92,8 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
         period_columns=tuple(entry.get("period_columns") or ()),
         count_columns=tuple(entry.get("count_columns") or ()),
         empty_markers=tuple(str(m) for m in (entry.get("empty_markers") or ())),
+        fiscal_year_column=str(entry.get("fiscal_year_column", "")),
+        month_column=str(entry.get("month_column", "")),
     )
 
 

@@ -47,7 +47,9 @@ def test_run_prints_and_writes_the_goal_4_headline(first_run):
     doc = json.loads((var / "output" / "metrics.json").read_text())
     assert doc["as_of"] == "2020-12-31"
     assert set(doc["variants"]) == {"admin_closures_are_completions", "relief_after_reopening_counts"}
-    assert metric(doc, "g4_swb_encounters", "2020-10") == {"id": "g4_swb_encounters", "period": "2020-10", "value": 71929, "input": "real"}
+    assert metric(doc, "g4_swb_encounters", "2020-10") == {"id": "g4_swb_encounters", "period": "2020-10", "value": 71929,
+                                                           "input": "real", "source": "cbp_sw_encounters_dashboard"}
+    assert doc["unavailable"] == []  # every source covers 2020-12-31
     assert metric(doc, "g4_swb_encounters", "2020-11")["value"] == 72113
     assert metric(doc, "g4_swb_encounters", "2020-12")["value"] == 73994
     assert metric(doc, "g4_swb_encounters", "FY2019")["value"] == 977509
@@ -126,6 +128,8 @@ def test_court_side_figures_are_calibrated_and_marked_synthetic(first_run):
     assert value("g2_pending") == value("g2_enrolled_nta_filed") - value("g2_initial_completions")
     for m in doc["metrics"]:
         expected = "real" if m["id"].startswith(("g4_", "g3_cbp")) else "synthetic"
+        if m["id"] == "g1b_nri_referrals":  # goal 1b: published months are real, the cumulative adds both
+            expected = {"uscis_published_referrals": "real", "uscis_nri_extract": "synthetic"}.get(m["source"], "mixed")
         assert m["input"] == expected, m
     assert {i["source"]: i["kind"] for i in doc["inputs"]}["eoir"] == "synthetic"
     assert "SYNTHETIC input" in proc.stdout
@@ -200,3 +204,33 @@ def test_generate_bundled_writes_the_default_runs_inputs_once(tmp_path: Path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert str(nri) in second.stdout.replace("\n", "")
+
+
+def test_as_of_after_the_release_vintage_publishes_cbp_and_lists_court_figures_unavailable(first_run, tmp_path: Path):
+    """As of 2022-08-31 on the bundled data: the EOIR release's vintage is 2021-02-15, so no court figure is
+    published; they are listed in ``unavailable`` with the reason, and the CBP figures (goal 4, covered by the
+    state file through 2023-09) are published; exit 0. The published copy holds the same unavailable list."""
+    var, _ = first_run
+    out = tmp_path / "out"
+    proc = run_cli(var, "--as-of", "2022-08-31", "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    con = duckdb.connect(str(var / "warehouse" / "build.duckdb"), read_only=True)
+    court_ids = {r[0] for r in con.execute("select metric_id from seeds.court_metrics").fetchall()}
+    con.close()
+    published_ids = {m["id"] for m in doc["metrics"]}
+    assert not published_ids & court_ids
+    unavailable = {(u["id"], u["period"]): u["reason"] for u in doc["unavailable"]}
+    assert {i for i, _ in unavailable} >= court_ids
+    assert "2021-02-15" in unavailable[("g2_initial_completions", None)]
+    assert "before the as-of date 2022-08-31" in unavailable[("g2_initial_completions", None)]
+    # CBP: July and August 2022 published, from the state file (the dashboard ends in October 2021)
+    aug = metric(doc, "g4_swb_encounters", "2022-08")
+    assert aug["input"] == "real" and aug["source"] == "cbp_nationwide_encounters_state"
+    assert metric(doc, "g4_swb_encounters", "FY2021")["value"] > 0
+    assert "not published" in proc.stdout and "G2:" in proc.stdout
+    pub = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    [(n,)] = pub.execute("select count(*) from marts.headline_unavailable").fetchall()
+    [(court_published,)] = pub.execute("select count(*) from marts.headline_metrics where source = 'eoir_release'").fetchall()
+    pub.close()
+    assert n == len(doc["unavailable"]) and court_published == 0
