@@ -137,7 +137,7 @@ def check_periods(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: s
     fy, month = f'"{spec.fiscal_year_column}"', f'"{spec.month_column}"'
     problems = con.execute(
         f"""select _source_line, ? as col, {fy} as val, 'fiscal year without four leading digits' as reason
-            from {relation} where not regexp_matches(coalesce({fy}, ''), '^\s*[0-9]{{4}}')
+            from {relation} where not regexp_matches(coalesce({fy}, ''), '^ *[0-9]{{4}}')
             union all
             select _source_line, ?, {month}, 'unknown month (expected JAN .. DEC)'
             from {relation}

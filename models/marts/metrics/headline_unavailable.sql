@@ -2,8 +2,8 @@
 -- `unavailable` array of metrics.json (shared/METRICS.md), with the reason.
 -- 1. Figures computed from an as_of_snapshot source after its vintage (int_headline_figure_coverage), e.g.
 --    every court figure as of a date after the EOIR release's vintage.
--- 2. Goal 4 months that ended on or before the as-of date but after the last month of every CBP encounter
---    extract (seed encounter_source_precedence): no source serves them, so they are listed, never 0.
+-- 2. Goal 4 months that ended on or before the as-of date and that no CBP encounter extract has (seed
+--    encounter_source_precedence; after the last one, or a hole between files): listed, never 0.
 with
 
 judged as (
@@ -25,9 +25,15 @@ encounter_sources as (
 
 ),
 
+served_months as (
+
+    select month_start from {{ ref('swb_encounters_monthly') }}
+
+),
+
 encounter_coverage as (
 
-    select max(covered_through) as covered_through
+    select min(covered_from) as covered_from
     from coverage
     inner join encounter_sources
         on coverage.source = encounter_sources.source_table
@@ -36,14 +42,17 @@ encounter_coverage as (
 
 g4_gap_months as (
 
-    select cast(month_start as date) as month_start, encounter_coverage.covered_through
+    -- every month from the first one any encounter extract has to the as-of month that ended on or before
+    -- the as-of date and that no extract has (a hole between two files, or after the last one)
+    select cast(months.month_start as date) as month_start
     from encounter_coverage,
         generate_series(
-            cast(encounter_coverage.covered_through + interval 1 day as timestamp),
+            cast(encounter_coverage.covered_from as timestamp),
             cast(date_trunc('month', {{ as_of_date() }}) as timestamp),
             interval 1 month
         ) as months(month_start)
-    where last_day(cast(month_start as date)) <= {{ as_of_date() }}
+    where last_day(cast(months.month_start as date)) <= {{ as_of_date() }}
+      and cast(months.month_start as date) not in (select month_start from served_months)
 
 ),
 
@@ -57,8 +66,8 @@ final as (
     select
         'g4_swb_encounters',
         strftime(month_start, '%Y-%m'),
-        'no CBP encounter extract covers ' || strftime(month_start, '%Y-%m') || ' (the latest month of any is '
-            || strftime(covered_through, '%Y-%m') || '); bring a newer file with --cbp-encounters',
+        'no CBP encounter extract has ' || strftime(month_start, '%Y-%m')
+            || '; bring a file covering it with --cbp-encounters',
         cast(null as varchar)
     from g4_gap_months
 
