@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from dagster import (
-    AssetSelection,
     AssetsDefinition,
+    AssetSelection,
     AutomationCondition,
     AutomationConditionSensorDefinition,
     DefaultScheduleStatus,

@@ -65,7 +65,7 @@ class PipelineConfig(ConfigurableResource):
     as_of: str = "2020-12-31"
     eoir_release: str = ""
     uscis_nri: str = ""
-    cbp_encounters: list[str] = []
+    cbp_encounters: list[str] = []  # noqa: RUF012 (pydantic copies field defaults per instance)
     output_dir: str = ""
     admin_closures_are_completions: bool = True
     relief_after_reopening_counts: bool = True

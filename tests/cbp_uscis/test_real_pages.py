@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
+import pytest
 
 from orchestration.eoir.reader import load_release
 from orchestration.raw.ledger import load_transaction
-import pytest
-
 from orchestration.uscis import generate_nri_extract, load_nri_extract
 from tests.cbp_uscis.conftest import (
     OUR_MODELS,
@@ -148,7 +146,15 @@ def test_headline_ids_periods_and_input_kind(built):
     assert cumulative["g1b_nri_referrals"] >= (
         cumulative["g1b_nri_positive"] + cumulative["g1b_nri_negative"] + cumulative["g1b_nri_admin_closed"]
     )
-    assert {r[3] for r in rows if r[0].startswith("g1b")} == {"synthetic"}
+    # goal 1b honest labels: USCIS published monthly referral counts for 2019-01..2019-12 and 2020-10..2021-02
+    # (CBP MPP pages); as of 2021-01-31 those months through 2021-01 are real figures from that source, every
+    # other month and every outcome split come from the (synthetic) extract, and the cumulative is mixed
+    published = [f"2019-{m:02d}" for m in range(1, 13)] + ["2020-10", "2020-11", "2020-12", "2021-01"]
+    referrals = {r[1]: r[3] for r in rows if r[0] == "g1b_nri_referrals"}
+    assert sorted(p for p, kind in referrals.items() if kind == "real") == published
+    assert {kind for p, kind in referrals.items() if p and p not in published} == {"synthetic"}
+    assert referrals[None] == "mixed"
+    assert {r[3] for r in rows if r[0].startswith("g1b") and r[0] != "g1b_nri_referrals"} == {"synthetic"}
     assert max(r[1] for r in rows if r[1]) <= AS_OF[:7]
     months = query(
         wh,

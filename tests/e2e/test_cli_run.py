@@ -116,7 +116,7 @@ def test_court_side_figures_are_calibrated_and_marked_synthetic(first_run):
     absentia), ~640 relief grants."""
     var, proc = first_run
     doc = json.loads((var / "output" / "metrics.json").read_text())
-    value = lambda i: metric(doc, i, None)["value"]  # noqa: E731
+    value = lambda i: metric(doc, i, None)["value"]
     assert 68_000 <= value("g2_enrolled_nta_filed") <= 71_500
     assert 41_000 <= value("g2_initial_completions") <= 43_000
     assert 31_500 <= value("g2_removal_orders") <= 33_500
