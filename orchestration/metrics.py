@@ -36,18 +36,25 @@ def _period_key(period: str | None) -> tuple[int, str]:
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The current load of every raw table, grouped by source: kind and files (name, sha256, vintage)."""
+    """The files behind the current raw tables, grouped by source: kind and files (name, sha256, vintage).
+
+    Per raw table, its latest load; for a table with a load history (``raw.<table>__history``, e.g. a CBP
+    layout fed by the bundled file and user files), every load whose rows are in the current table (the
+    newest vintage of each period may come from different files)."""
+    kept = _loads_in_history_tables(con)
     rows = con.execute(
         """
         with current_loads as (
             select *
             from raw._load_ledger
             qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)
+                 or list_contains(?::varchar[], load_id)
         )
-        select source, input_kind, source_file, sha256, vintage
+        select distinct source, input_kind, source_file, sha256, vintage
         from current_loads
         order by source, source_file
-        """
+        """,
+        [kept],
     ).fetchall()
     by_source: dict[tuple[str, str], list[dict[str, str]]] = {}
     for source, kind, name, sha256, vintage in rows:
@@ -55,6 +62,20 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             {"name": name, "sha256": sha256, "vintage": vintage.isoformat() if vintage else None}
         )
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
+
+
+def _loads_in_history_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Load ids present in the current raw tables that keep a load history (``raw.<t>`` beside ``raw.<t>__history``)."""
+    tables = [r[0] for r in con.execute(
+        """select t.table_name from information_schema.tables t
+           join information_schema.tables h on h.table_schema = 'raw' and h.table_name = t.table_name || '__history'
+           where t.table_schema = 'raw'"""
+    ).fetchall()]
+    ids: list[str] = []
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        ids += [r[0] for r in con.execute(f"select distinct _load_id from raw.{quoted}").fetchall() if r[0]]
+    return ids
 
 
 def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:

@@ -175,7 +175,8 @@ def test_reconciliation_puts_pipeline_values_beside_control_figures(built):
         )
     }
     assert rows["cbp_mpp_enrollments_2020-04"] == (215, 0, "real", "match")
-    assert rows["uscis_nri_referrals_2019-08"] == (2406, 0, "synthetic", "match")
+    # goal 1b: a month USCIS published is that real figure (the synthetic extract matches it here)
+    assert rows["uscis_nri_referrals_2019-08"] == (2406, 0, "real", "match")
     # a cumulative figure is compared only at its own as-of date (this build is as of 2021-01-31)
     assert rows["aic_2020_12_completed"][3] == "as_of_differs"
     assert rows["reuters_2019_06_fear_of_mexico"][3] == "no_pipeline_definition"
