@@ -45,6 +45,16 @@ def _validate_as_of(value: str) -> str:
         raise typer.BadParameter(str(exc)) from exc
 
 
+def _validate_cbp_encounters(values: list[str] | None) -> list[str]:
+    """Each ``--cbp-encounters PATH[@YYYY-MM-DD]`` exists (file or folder of .csv), made absolute; exit 2 otherwise."""
+    from orchestration.raw.user_files import UserFileError, absolute_entry
+
+    try:
+        return [absolute_entry(v) for v in values or []]
+    except UserFileError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
 class _ProgressHandler(logging.Handler):
     """Prints one line per step start / success / failure of a Dagster run, and times the steps."""
 
@@ -114,7 +124,7 @@ def _progress_logger():
 
 def print_headline(doc: dict) -> None:
     """A readable table of the headline numbers per goal."""
-    from orchestration.metrics import headline_rows
+    from orchestration.metrics import headline_rows, unavailable_summary
 
     table = Table(title=f"MPP Metrics and Measures as of {doc['as_of']}")
     for col in ("goal", "metric", "period", "value"):
@@ -122,6 +132,8 @@ def print_headline(doc: dict) -> None:
     for row in headline_rows(doc):
         table.add_row(*row)
     console.print(table)
+    for line in unavailable_summary(doc):
+        console.print(f"[yellow]not published[/yellow] {line}")
     variants = ", ".join(f"{k}={v}" for k, v in doc["variants"].items())
     console.print(f"variants: {variants}")
     synthetic = sorted({i["source"] for i in doc["inputs"] if i["kind"] == "synthetic"})
@@ -163,6 +175,7 @@ def run(
     output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
+    cbp_encounters: Annotated[list[str] | None, typer.Option(callback=_validate_cbp_encounters, help="CBP encounter file in CBP's official open-data layout (Southwest Land Border Encounters by AOR, or Nationwide Encounters by State), or a folder of them; PATH@YYYY-MM-DD gives its vintage. Repeatable.")] = None,
     eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
     eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
     eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = False,
@@ -187,6 +200,7 @@ def run(
                     "output_dir": str(output_dir),
                     "eoir_release": str(eoir_release.resolve()) if eoir_release else "",
                     "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
+                    "cbp_encounters": list(cbp_encounters or []),
                     "eoir_diff_block_vanished": eoir_diff_block_vanished,
                     "eoir_diff_block_changed": eoir_diff_block_changed,
                     "eoir_all_columns": eoir_all_columns,

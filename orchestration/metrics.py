@@ -4,17 +4,14 @@ Shape::
 
     {"as_of": "YYYY-MM-DD", "generated_at": "...Z",
      "variants": {"admin_closures_are_completions": bool, "relief_after_reopening_counts": bool},
-     "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage",
-                 "release_diff"?}]}],
-     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic",
-                  "source": str (only where several sources could serve the figure)}]}
+     "inputs": [{"source": str, "kind": "real"|"synthetic", "files": [{"name", "sha256", "vintage"}]}],
+     "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int,
+                  "input": "real"|"synthetic"|"mixed", "source"?: str}],
+     "unavailable": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "reason": str}]}
 
-``release_diff`` (EOIR tables loaded over an earlier release only): the release-to-release diff of the
-file's load, see :func:`orchestration.eoir.diff.release_diff_by_load` (status, lineage, vanished / added /
-changed, vanished relief grants, and by APPL_CODE and decision for tbl_Court_Appln).
-
-Every value comes from the dbt mart ``marts.headline_metrics`` (one row per metric x period) and the
-raw load ledger; nothing here computes a figure. Errors: :class:`MetricsError` when the mart is missing
+Every value comes from the dbt marts ``marts.headline_metrics`` (one row per metric x period) and
+``marts.headline_unavailable`` (the figures whose sources do not cover the as-of date) and the raw load
+ledger; nothing here computes a figure. ``source`` is written where the mart names one. Errors: :class:`MetricsError` when the mart is missing
 or stamped with another as-of date than the run's (a stale warehouse must never be reported as fresh).
 """
 
@@ -41,18 +38,25 @@ def _period_key(period: str | None) -> tuple[int, str]:
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The current load of every raw table, grouped by source: kind and files (name, sha256, vintage)."""
+    """The files behind the current raw tables, grouped by source: kind and files (name, sha256, vintage).
+
+    Per raw table, its latest load; for a table with a load history (``raw.<table>__history``, e.g. a CBP
+    layout fed by the bundled file and user files), every load whose rows are in the current table (the
+    newest vintage of each period may come from different files)."""
+    kept = _loads_in_history_tables(con)
     rows = con.execute(
         """
         with current_loads as (
             select *
             from raw._load_ledger
             qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)
+                 or list_contains(?::varchar[], load_id)
         )
         select source, input_kind, source_file, sha256, vintage, load_id
         from current_loads
         order by source, source_file
-        """
+        """,
+        [kept],
     ).fetchall()
     diffs = release_diff_by_load(con, [r[5] for r in rows])
     by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -64,6 +68,20 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         if entry not in files:  # one file landed into several raw tables (workbook sheets) is listed once
             files.append(entry)
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
+
+
+def _loads_in_history_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Load ids present in the current raw tables that keep a load history (``raw.<t>`` beside ``raw.<t>__history``)."""
+    tables = [r[0] for r in con.execute(
+        """select t.table_name from information_schema.tables t
+           join information_schema.tables h on h.table_schema = 'raw' and h.table_name = t.table_name || '__history'
+           where t.table_schema = 'raw'"""
+    ).fetchall()]
+    ids: list[str] = []
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        ids += [r[0] for r in con.execute(f"select distinct _load_id from raw.{quoted}").fetchall() if r[0]]
+    return ids
 
 
 def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
@@ -78,21 +96,26 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
                 from marts.headline_metrics
                 """
             ).fetchall()
+            unavailable = con.execute(
+                "select metric_id, period, reason, as_of_date from marts.headline_unavailable"
+            ).fetchall()
         except duckdb.CatalogException as exc:
-            raise MetricsError(f"{warehouse}: marts.headline_metrics is missing; run dbt build first") from exc
+            raise MetricsError(f"{warehouse}: a headline mart is missing ({exc}); run dbt build first") from exc
         inputs = read_inputs(con)
     finally:
         con.close()
     if not rows:
         raise MetricsError(f"{warehouse}: marts.headline_metrics is empty")
-    stamped = {r[4].isoformat() for r in rows}
+    stamped = {r[4].isoformat() for r in rows} | {r[3].isoformat() for r in unavailable}
     if stamped != {as_of}:
         raise MetricsError(f"marts.headline_metrics was built as of {sorted(stamped)}, not {as_of}")
     metrics = sorted(
-        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3]} | ({"source": r[7]} if r[7] else {})
+        ({"id": r[0], "period": r[1], "value": int(r[2]), "input": r[3], **({"source": r[7]} if r[7] else {})}
          for r in rows),
         key=lambda m: (m["id"], _period_key(m["period"])),
     )
+    missing = sorted(({"id": r[0], "period": r[1], "reason": r[2]} for r in unavailable),
+                     key=lambda m: (m["id"], _period_key(m["period"])))
     return {
         "as_of": as_of,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -102,6 +125,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
         },
         "inputs": inputs,
         "metrics": metrics,
+        "unavailable": missing,
     }
 
 
@@ -136,6 +160,20 @@ def headline_rows(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
         if keep:
             goal = m["id"].split("_", 1)[0].upper()
-            value = f"{m['value']:,}" + (" (synthetic input)" if m["input"] == "synthetic" else "")
+            value = f"{m['value']:,}" + {"synthetic": " (synthetic input)", "mixed": " (mixed input)"}.get(m["input"], "")
             out.append((goal, m["id"], period or "cumulative", value))
     return out
+
+
+def unavailable_summary(doc: dict[str, Any]) -> list[str]:
+    """One line per goal with figures left out of ``metrics`` (metrics.json ``unavailable``): how many, and the
+    distinct reasons (e.g. every court figure as of a date after the EOIR release's vintage)."""
+    by_goal: dict[str, list[dict[str, Any]]] = {}
+    for m in doc.get("unavailable", []):
+        by_goal.setdefault(m["id"].split("_", 1)[0].upper(), []).append(m)
+    lines = []
+    for goal, items in sorted(by_goal.items()):
+        reasons = sorted({m["reason"] for m in items})
+        shown = "; ".join(reasons[:2]) + (f"; ... {len(reasons) - 2} more reasons" if len(reasons) > 2 else "")
+        lines.append(f"{goal}: {len(items)} figure(s) unavailable as of {doc['as_of']}: {shown}")
+    return lines

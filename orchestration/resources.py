@@ -9,6 +9,9 @@ Fields (all validated; none is ever spliced into SQL as text: dbt gets them as -
 - as_of: ISO date of every figure (default 2020-12-31, DOMAIN.md).
 - eoir_release: path of an EOIR FOIA release (folder or .zip); empty = the bundled synthetic release.
 - uscis_nri: path of a case-level USCIS NRI extract (CSV, contract in docs/); empty = the synthetic one.
+- cbp_encounters: CBP encounter files in CBP's official open-data layouts, each a file or a folder of .csv
+  files, optionally ``PATH@YYYY-MM-DD`` to give the vintage (orchestration/raw/user_files.py); landed beside
+  the bundled CBP extracts, newest vintage per month wins.
 - output_dir: folder for metrics.json, the report and charts; empty = Settings.output_dir.
 - admin_closures_are_completions, relief_after_reopening_counts: DOMAIN.md's open choices (dbt vars).
 - eoir_diff_block_vanished, eoir_diff_block_changed: release-to-release diff thresholds (fractions of the
@@ -62,6 +65,7 @@ class PipelineConfig(ConfigurableResource):
     as_of: str = "2020-12-31"
     eoir_release: str = ""
     uscis_nri: str = ""
+    cbp_encounters: list[str] = []  # noqa: RUF012 (pydantic copies field defaults per instance)
     output_dir: str = ""
     admin_closures_are_completions: bool = True
     relief_after_reopening_counts: bool = True
@@ -93,6 +97,17 @@ class PipelineConfig(ConfigurableResource):
     def _existing_path(cls, value: str) -> str:
         if value and not Path(value).expanduser().exists():
             raise ValueError(f"path does not exist: {value}")
+        return value
+
+    @field_validator("cbp_encounters")
+    @classmethod
+    def _existing_paths(cls, value: list[str]) -> list[str]:
+        from orchestration.raw.user_files import UserFileError, expand
+
+        try:
+            expand(value)
+        except UserFileError as exc:
+            raise ValueError(str(exc)) from exc
         return value
 
     def as_of_date(self) -> dt.date:

@@ -22,8 +22,20 @@ SWB_ENCOUNTERS = Suite(
     asset_key=("marts", "swb_encounters_monthly"),
     description="Goal 4 monthly SWB encounters (marts.swb_encounters_monthly, one row per month).",
     sql=f"""
+with listed as (
+    -- a month no CBP file has is never silently absent: it is listed in marts.headline_unavailable, and the
+    -- series is contiguous over the published and the listed months together
+    select month_start, true as is_published from marts.swb_encounters_monthly
+    union all
+    select cast(strptime(period || '-01', '%Y-%m-%d') as date), false
+    from marts.headline_unavailable
+    where metric_id = 'g4_swb_encounters' and period not like 'FY%'
+),
+gaps as (
+    select month_start, is_published, {_GAP} as months_since_previous from listed
+)
 select
-    month_start,
+    m.month_start,
     period,
     encounters,
     usbp_encounters,
@@ -32,18 +44,20 @@ select
     title_42_encounters,
     usbp_encounters + ofo_encounters as usbp_plus_ofo,
     title_8_encounters + title_42_encounters as title_8_plus_title_42,
-    {_GAP} as months_since_previous,
+    gaps.months_since_previous,
     -- Title 42 expulsions exist only from 2020-03-21 (DOMAIN.md): none in a month ending before that date
-    not (last_day(month_start) < date '2020-03-21' and title_42_encounters > 0) as no_title_42_before_start,
+    not (last_day(m.month_start) < date '2020-03-21' and title_42_encounters > 0) as no_title_42_before_start,
     empty_cells
-from marts.swb_encounters_monthly
-order by month_start
+from marts.swb_encounters_monthly as m
+inner join gaps on gaps.month_start = m.month_start and gaps.is_published
+order by m.month_start
 """,
     id_columns=("period",),
     expectations=(
         unique("g4_one_row_per_month", "month_start", "Encounters, monthly: one figure per month."),
         contiguous_months("g4_months_contiguous", "months_since_previous",
-                          "Monthly series: no month missing between the first and the last."),
+                          "Monthly series: no month missing between the first and the last, unless it is listed "
+                          "as unavailable (marts.headline_unavailable: no CBP file has it), never silently."),
         equal("g4_total_is_usbp_plus_ofo", "encounters", "usbp_plus_ofo",
               "Encounters = USBP apprehensions (between ports) + OFO inadmissibles (at ports), where the "
               "source splits by component.", ignore_missing=True),

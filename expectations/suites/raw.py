@@ -184,13 +184,16 @@ CBP_NATIONWIDE = Suite(
     sql=f"""select "Fiscal Year" as fiscal_year, "Month (abbv)" as month, "Title of Authority" as title_of_authority,
     "Encounter Count" as count_text,
     {_COUNT.format(c='"Encounter Count"')} >= 0 as count_is_non_negative_integer,
-    try_cast("Fiscal Year" as integer) as fiscal_year_int, _input_kind as input_kind
+    try_cast(regexp_extract("Fiscal Year", '^ *([0-9]{{4}})', 1) as integer) as fiscal_year_int,
+    _input_kind as input_kind
 from raw.cbp_nationwide_encounters_state""",
     id_columns=("fiscal_year", "month", "count_text"),
     expectations=(
         always_true("cbp_nationwide_count_parses", "count_is_non_negative_integer",
                     "Encounter Count: events, a non-negative integer."),
-        not_null("cbp_nationwide_fiscal_year", "fiscal_year_int", "Fiscal Year (starts in October)."),
+        not_null("cbp_nationwide_fiscal_year", "fiscal_year_int",
+                 "Fiscal Year (starts in October): the leading four digits of the label; '2025 (FYTD)' is FY2025, "
+                 "the running (preliminary) year."),
         _input_kind("cbp_nationwide"),
     ),
 )

@@ -188,6 +188,27 @@ def check_natural_key(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relatio
         f"repeated row, even an identical one, would count it twice. Nothing was loaded:\n  "
         + "\n  ".join(listed) + more
     )
+def check_periods(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: str) -> None:
+    """Raise :class:`ExtractFormatError` naming file, line and column for the first rows whose fiscal year has
+    no four leading digits (``2025 (FYTD)`` is FY2025) or whose month is not JAN..DEC (any case). Only for
+    specs declaring ``fiscal_year_column`` and ``month_column`` (CBP's fiscal-month layouts)."""
+    if not (spec.fiscal_year_column and spec.month_column):
+        return
+    fy, month = f'"{spec.fiscal_year_column}"', f'"{spec.month_column}"'
+    problems = con.execute(
+        f"""select _source_line, ? as col, {fy} as val, 'fiscal year without four leading digits' as reason
+            from {relation} where not regexp_matches(coalesce({fy}, ''), '^ *[0-9]{{4}}')
+            union all
+            select _source_line, ?, {month}, 'unknown month (expected JAN .. DEC)'
+            from {relation}
+            where not list_contains(['JAN','FEB','MAR','APR','MAY','JUN','JUL','AUG','SEP','OCT','NOV','DEC'],
+                                    upper(trim(coalesce({month}, ''))))
+            order by 1, 2 limit {MAX_LISTED}""",
+        [spec.fiscal_year_column, spec.month_column],
+    ).fetchall()
+    if problems:
+        listed = [f"line {ln}, column {col!r}: {reason} (got {val!r})" for ln, col, val, reason in problems]
+        raise ExtractFormatError(f"{spec.path}: rows with an unreadable period:\n  " + "\n  ".join(listed))
 
 
 def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str) -> LoadResult:
@@ -240,6 +261,7 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
             raise ExtractFormatError(f"{spec.path}: the file has a header but no data rows")
         check_counts(con, spec, _INCOMING)
         check_natural_key(con, spec, _INCOMING)
+        check_periods(con, spec, _INCOMING)
         history.append(con, spec.table, _INCOMING)
         history.rebuild_current(con, spec.table, spec.columns, spec.period_columns)
     finally:
@@ -277,3 +299,15 @@ def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: boo
                 previous.skipped = True
                 return previous
         return land_extract(con, spec, sha256)
+
+
+def create_empty(warehouse: Path, table: str, columns: tuple[str, ...]) -> None:
+    """Create ``raw.<table>`` and its history with the published ``columns`` (VARCHAR), ``_source_line`` and the
+    load columns, when they do not exist yet: the raw table of a layout no file was given for (dbt's source
+    must exist). No ledger row is written: nothing was loaded."""
+    published = ", ".join(f'"{c}" varchar' for c in columns)
+    load = "_source_line bigint, _load_id varchar, _source_file varchar, _source_sha256 varchar, _vintage date, " \
+           "_input_kind varchar, _loaded_at timestamp"
+    with load_transaction(warehouse) as con:
+        for name in (table, history.history_table(table)):
+            con.execute(f'create table if not exists raw."{name}" ({published}, {load})')

@@ -45,6 +45,8 @@ class ExtractSpec:
     (compared trimmed and case-insensitively; period columns also ignore a trailing note such as
     ``(FYTD)``). ``no_key_reason``: set instead of ``key_columns`` when a file truly has no natural key
     (why, in words); landing refuses a spec with neither (see :meth:`key_problem`).
+    ``fiscal_year_column`` / ``month_column``: when set, every row's fiscal year must start with four digits
+    (``2025 (FYTD)``) and its month be JAN..DEC, else the load fails naming file, line and column.
     """
 
     table: str
@@ -81,6 +83,8 @@ class ExtractSpec:
         if unknown:
             return f"key column(s) {', '.join(repr(c) for c in unknown)} are not among its declared columns"
         return None
+    fiscal_year_column: str = ""
+    month_column: str = ""
 
     @property
     def relative_path(self) -> str:
@@ -120,6 +124,8 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
         empty_markers=tuple(str(m) for m in (entry.get("empty_markers") or ())),
         key_columns=tuple(entry.get("key_columns") or ()),
         no_key_reason=" ".join(str(entry.get("no_key_reason") or "").split()),
+        fiscal_year_column=str(entry.get("fiscal_year_column", "")),
+        month_column=str(entry.get("month_column", "")),
     )
     problem = spec.key_problem()
     if problem:

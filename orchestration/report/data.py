@@ -75,6 +75,7 @@ class ReportData:
     goals: list[dict[str, Any]] = field(default_factory=list)
     swb: Series | None = None
     swb_table: list[dict[str, Any]] = field(default_factory=list)
+    revisions_table: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     phases: list[dict[str, Any]] = field(default_factory=list)
     enrollments_by_location: Series | None = None
@@ -264,14 +265,27 @@ def _load_goals(con: duckdb.DuckDBPyConnection, data: ReportData, as_of: str | N
             periods += sorted(p for (m, p) in by_key if m == metric_id and p and p.startswith("FY"))
             for p in periods:
                 figures.append({**_headline_cell(by_key[(metric_id, p)]), "label": p, "description": ""})
-        data.goals.append({**spec, "figures": figures,
+        data.goals.append({**spec, "figures": figures, "unavailable": _unavailable(con, spec["goal"]),
                            "synthetic": any(f["input_kind"] == "synthetic" for f in figures)})
+
+
+def _unavailable(con: duckdb.DuckDBPyConnection, goal: str) -> list[dict[str, Any]]:
+    """The goal's figures not published because their sources do not cover the as-of date
+    (marts.headline_unavailable), one row per reason: how many figures, which metric ids, the reason."""
+    if not _has_table(con, "marts", "headline_unavailable"):
+        return []
+    return _dicts(con, """
+        select reason, count(*) as figures, string_agg(distinct metric_id, ', ' order by metric_id) as metric_ids,
+               min(period) as first_period, max(period) as last_period
+        from marts.headline_unavailable
+        where split_part(metric_id, '_', 1) = ?
+        group by reason order by reason""", [f"g{goal}"])
 
 
 def _load_encounters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     rows = _dicts(con, """
         select period, month_start, encounters, usbp_encounters, ofo_encounters, title_42_encounters,
-               mpp_phase, input_kind
+               mpp_phase, input_kind, source_table, vintage
         from marts.swb_encounters_monthly order by month_start""")
     data.swb = Series(
         [r["period"] for r in rows],
@@ -282,6 +296,13 @@ def _load_encounters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     )
     data.swb_table = _cells(rows, "marts.swb_encounters_monthly", ["period"],
                             ["encounters", "usbp_encounters", "ofo_encounters", "title_42_encounters"])
+    if _has_table(con, "marts", "cbp_encounter_revisions"):
+        revisions = _dicts(con, """
+            select source_table, period, previous_vintage, vintage, previous_encounters, encounters, difference,
+                   cells_revised, is_closed_month, exceeds_tolerance
+            from marts.cbp_encounter_revisions order by month_start, source_table, vintage""")
+        data.revisions_table = _cells(revisions, "marts.cbp_encounter_revisions", ["source_table", "period", "vintage"],
+                                      ["previous_encounters", "encounters", "difference", "cells_revised"])
     data.timeline = _dicts(con, "select event_date, event_id, description from seeds.mpp_timeline order by event_date")
     data.phases = _dicts(con, "select phase, start_date, end_date, description from seeds.mpp_phases order by phase_order")
 

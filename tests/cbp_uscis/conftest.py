@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.raw.landing import ingest_extract
+from orchestration.raw.landing import create_empty, ingest_extract
 from orchestration.raw.registry import ExtractSpec, load_registry
+from orchestration.raw.user_files import AOR
 from orchestration.settings import PROJECT_DIR
 
 RAW_DATA = PROJECT_DIR / "data" / "raw"
@@ -81,6 +82,7 @@ def land_registry_tables(warehouse: Path, tables: Sequence[str]) -> None:
     registry = load_registry(RAW_DATA)
     for t in tables:
         ingest_extract(warehouse, registry[t])
+    create_empty(warehouse, AOR.table, AOR.columns)  # goal 4's by-AOR table: no user file here
 
 
 def land_csv(

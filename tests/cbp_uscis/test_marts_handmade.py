@@ -75,6 +75,7 @@ r3,s3,,2019-03-30,2019-04-02,administratively_closed,OFO,Laredo,CU
 r4,s4,104,2019-04-01,2019-04-03,positive,USBP,El Paso,HO
 r5,s5,,2019-04-15,,,USBP,El Paso,ES
 r6,s6,,2020-03-02,2020-03-03,negative,USBP,El Paso,ES
+r7,s7,,2019-05-10,,,OFO,Laredo,CU
 """
 STUB_COURT = """-- test stub of the court headline model (same contract as models/marts/metrics/court_headline_metrics)
 select cast(metric_id as varchar) as metric_id, cast(period as varchar) as period, cast(value as bigint) as value,
@@ -88,9 +89,9 @@ from (values
 """
 STUB_G4 = """-- test stub of the goal-4 headline model
 select cast(metric_id as varchar) as metric_id, cast(period as varchar) as period, cast(value as bigint) as value,
-       cast(input_kind as varchar) as input_kind
-from (values ('g4_swb_encounters', '2020-10', 71929, 'real'), ('g4_swb_encounters', 'FY2020', 458000, 'real'))
-    as t(metric_id, period, value, input_kind)
+       cast(input_kind as varchar) as input_kind, cast(source as varchar) as source
+from (values ('g4_swb_encounters', '2020-10', 71929, 'real', 'x'), ('g4_swb_encounters', 'FY2020', 458000, 'real', 'x'))
+    as t(metric_id, period, value, input_kind, source)
 """
 STUB_G3 = """-- test stub of the goal-3 CBP-side headline model: the hand-made CBP pages only (no OHSS workbook)
 select cast('g3_cbp_enrollments' as varchar) as metric_id, cast(period as varchar) as period,
@@ -206,6 +207,7 @@ def test_nri_monthly(built):
     assert rows == [
         ("2019-03", 3, 1, 1, 1, 0, pytest.approx(1 / 3), 1, 3, 1, 3, 0, "synthetic"),
         ("2019-04", 2, 1, 0, 0, 1, 1.0, 1, 5, 2, 7, -5, "synthetic"),
+        ("2019-05", 1, 0, 0, 0, 1, None, 0, 6, 2, None, None, "synthetic"),
     ]
 
 
@@ -221,34 +223,43 @@ def test_nri_by_month_outcome_and_cumulative(built):
         ("2019-03", "positive", 1),
         ("2019-04", "pending", 1),
         ("2019-04", "positive", 1),
+        ("2019-05", "pending", 1),
     ]
     cum = query(
         built,
         """select as_of_date, referrals, positive, negative, admin_closed, pending, positive_rate,
                                  disenrollments, input_kind from marts.nri_referrals_cumulative""",
     )
-    assert cum == [(date(2020, 2, 29), 5, 2, 1, 1, 1, 0.5, 2, "synthetic")]
+    assert cum == [(date(2020, 2, 29), 6, 2, 1, 1, 2, 0.5, 2, "synthetic")]
 
 
 def test_headline(built):
+    """Goal 1b honest labels. Referrals: 2019-03 and 2019-04 have a count published by USCIS (3 and 7, CBP's MPP
+    page), so they are those real figures (the extract has 3 and 2); 2019-05 has none: the extract's 1,
+    synthetic. The cumulative adds both: 3 + 7 + 1 = 11, mixed. Outcomes exist only in the extract: synthetic."""
     rows = query(
         built,
-        "select metric_id, coalesce(period, 'cum'), value, input_kind "
+        "select metric_id, coalesce(period, 'cum'), value, input_kind, source "
         "from marts.cbp_uscis_headline_metrics order by 1, 2",
     )
+    extract, published = "uscis_nri_extract", "uscis_published_referrals"
     assert rows == [
-        ("g1b_nri_admin_closed", "2019-03", 1, "synthetic"),
-        ("g1b_nri_admin_closed", "2019-04", 0, "synthetic"),
-        ("g1b_nri_admin_closed", "cum", 1, "synthetic"),
-        ("g1b_nri_negative", "2019-03", 1, "synthetic"),
-        ("g1b_nri_negative", "2019-04", 0, "synthetic"),
-        ("g1b_nri_negative", "cum", 1, "synthetic"),
-        ("g1b_nri_positive", "2019-03", 1, "synthetic"),
-        ("g1b_nri_positive", "2019-04", 1, "synthetic"),
-        ("g1b_nri_positive", "cum", 2, "synthetic"),
-        ("g1b_nri_referrals", "2019-03", 3, "synthetic"),
-        ("g1b_nri_referrals", "2019-04", 2, "synthetic"),
-        ("g1b_nri_referrals", "cum", 5, "synthetic"),
+        ("g1b_nri_admin_closed", "2019-03", 1, "synthetic", extract),
+        ("g1b_nri_admin_closed", "2019-04", 0, "synthetic", extract),
+        ("g1b_nri_admin_closed", "2019-05", 0, "synthetic", extract),
+        ("g1b_nri_admin_closed", "cum", 1, "synthetic", extract),
+        ("g1b_nri_negative", "2019-03", 1, "synthetic", extract),
+        ("g1b_nri_negative", "2019-04", 0, "synthetic", extract),
+        ("g1b_nri_negative", "2019-05", 0, "synthetic", extract),
+        ("g1b_nri_negative", "cum", 1, "synthetic", extract),
+        ("g1b_nri_positive", "2019-03", 1, "synthetic", extract),
+        ("g1b_nri_positive", "2019-04", 1, "synthetic", extract),
+        ("g1b_nri_positive", "2019-05", 0, "synthetic", extract),
+        ("g1b_nri_positive", "cum", 2, "synthetic", extract),
+        ("g1b_nri_referrals", "2019-03", 3, "real", published),
+        ("g1b_nri_referrals", "2019-04", 7, "real", published),
+        ("g1b_nri_referrals", "2019-05", 1, "synthetic", extract),
+        ("g1b_nri_referrals", "cum", 11, "mixed", f"{extract}, {published}"),
     ]
 
 
@@ -293,7 +304,7 @@ def test_reconciliation_with_stubbed_court_and_goal_4(built):
         74,
         3,
         -71,
-        "synthetic",
+        "real",  # the hand-made page's published count, not the extract
         "cbp_uscis_headline_metrics",
         "differs",
     )

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -49,7 +50,9 @@ def test_run_prints_and_writes_the_goal_4_headline(first_run):
     doc = json.loads((var / "output" / "metrics.json").read_text())
     assert doc["as_of"] == "2020-12-31"
     assert set(doc["variants"]) == {"admin_closures_are_completions", "relief_after_reopening_counts"}
-    assert metric(doc, "g4_swb_encounters", "2020-10") == {"id": "g4_swb_encounters", "period": "2020-10", "value": 71929, "input": "real"}
+    assert metric(doc, "g4_swb_encounters", "2020-10") == {"id": "g4_swb_encounters", "period": "2020-10", "value": 71929,
+                                                           "input": "real", "source": "cbp_sw_encounters_dashboard"}
+    assert doc["unavailable"] == []  # every source covers 2020-12-31
     assert metric(doc, "g4_swb_encounters", "2020-11")["value"] == 72113
     assert metric(doc, "g4_swb_encounters", "2020-12")["value"] == 73994
     assert metric(doc, "g4_swb_encounters", "FY2019")["value"] == 977509
@@ -129,6 +132,8 @@ def test_court_side_figures_are_calibrated_and_marked_synthetic(first_run):
     assert value("g2_pending") == value("g2_enrolled_nta_filed") - value("g2_initial_completions")
     for m in doc["metrics"]:
         expected = "real" if m["id"].startswith(("g4_", "g3_cbp")) else "synthetic"
+        if m["id"] == "g1b_nri_referrals":  # goal 1b: published months are real, the cumulative adds both
+            expected = {"uscis_published_referrals": "real", "uscis_nri_extract": "synthetic"}.get(m["source"], "mixed")
         assert m["input"] == expected, m
     assert {i["source"]: i["kind"] for i in doc["inputs"]}["eoir"] == "synthetic"
     assert "SYNTHETIC input" in proc.stdout
@@ -203,3 +208,77 @@ def test_generate_bundled_writes_the_default_runs_inputs_once(tmp_path: Path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert str(nri) in second.stdout.replace("\n", "")
+
+
+def test_as_of_after_the_release_vintage_publishes_cbp_and_lists_court_figures_unavailable(first_run, tmp_path: Path):
+    """As of 2022-08-31 on the bundled data: the EOIR release's vintage is 2021-02-15, so no court figure is
+    published; they are listed in ``unavailable`` with the reason, and the CBP figures (goal 4, covered by the
+    state file through 2023-09) are published; exit 0. The published copy holds the same unavailable list."""
+    var, _ = first_run
+    out = tmp_path / "out"
+    proc = run_cli(var, "--as-of", "2022-08-31", "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    con = duckdb.connect(str(var / "warehouse" / "build.duckdb"), read_only=True)
+    court_ids = {r[0] for r in con.execute("select metric_id from seeds.court_metrics").fetchall()}
+    con.close()
+    published_ids = {m["id"] for m in doc["metrics"]}
+    assert not published_ids & court_ids
+    unavailable = {(u["id"], u["period"]): u["reason"] for u in doc["unavailable"]}
+    assert {i for i, _ in unavailable} >= court_ids
+    assert "2021-02-15" in unavailable[("g2_initial_completions", None)]
+    assert "before the as-of date 2022-08-31" in unavailable[("g2_initial_completions", None)]
+    # CBP: July and August 2022 published, from the state file (the dashboard ends in October 2021)
+    aug = metric(doc, "g4_swb_encounters", "2022-08")
+    assert aug["input"] == "real" and aug["source"] == "cbp_nationwide_encounters_state"
+    assert metric(doc, "g4_swb_encounters", "FY2021")["value"] > 0
+    assert "not published" in proc.stdout and "G2:" in proc.stdout
+    pub = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    [(n,)] = pub.execute("select count(*) from marts.headline_unavailable").fetchall()
+    [(court_published,)] = pub.execute("select count(*) from marts.headline_metrics where source = 'eoir_release'").fetchall()
+    pub.close()
+    assert n == len(doc["unavailable"]) and court_published == 0
+    report = (out / "report.html").read_text()  # the report says so per goal
+    assert report.count("Not published as of 2022-08-31") >= 3  # goals 1a, 2, 3 (court side)
+
+
+def test_user_cbp_files_in_both_official_layouts_load_and_the_later_vintage_wins(first_run, tmp_path: Path):
+    """--cbp-encounters with the hand-made files of tests/fixtures/cbp_user_files (values in its README): two
+    vintages of the by-AOR layout (the second given as PATH@2025-02-20) and one by-state file, labelled
+    '2025 (FYTD)'. As of 2025-01-31 the later vintage serves 2024-09 .. 2024-12, the state file 2025-01; the
+    revisions are in marts.cbp_encounter_revisions and the closed month's 5 % revision warns; the months no
+    file has (2023-10 .. 2024-08) are listed unavailable; the user files are in the ledger by sha256."""
+    from orchestration.raw.ledger import file_sha256
+
+    var, _ = first_run
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "cbp_user_files"
+    v1, v2 = fixtures / "sw-land-border-encounters-aor-2025-01-15.csv", fixtures / "sw-land-border-encounters-aor-revised.csv"
+    state = fixtures / "nationwide-encounters-state.csv"
+    out = tmp_path / "out"
+    proc = run_cli(var, "--as-of", "2025-01-31", "--output", str(out), "--cbp-encounters", str(v1),
+                   "--cbp-encounters", f"{v2}@2025-02-20", "--cbp-encounters", str(state))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    g4 = {m["period"]: (m["value"], m["source"]) for m in doc["metrics"] if m["id"] == "g4_swb_encounters"}
+    aor = "cbp_sw_encounters_aor"
+    assert [g4[p] for p in ("2024-09", "2024-10", "2024-11", "2024-12")] == [(210, aor), (65, aor), (40, aor), (30, aor)]
+    assert g4["2025-01"] == (25, "cbp_nationwide_encounters_state")
+    assert g4["2020-10"] == (71929, "cbp_sw_encounters_dashboard")  # bundled months unchanged
+    assert "FY2024" not in g4  # 2023-10 .. 2024-08: no file has them
+    gaps = sorted(u["period"] for u in doc["unavailable"] if u["id"] == "g4_swb_encounters")
+    assert gaps == [f"2023-{m}" for m in ("10", "11", "12")] + [f"2024-{m:02d}" for m in range(1, 9)]
+    assert "closed_month_revised_beyond_tolerance" in proc.stdout  # the 5 % revision of 2024-09 warns
+    pub = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    revisions = pub.execute("""select period, previous_encounters, encounters, cells_revised, is_closed_month,
+                                      exceeds_tolerance, previous_vintage, vintage
+                               from marts.cbp_encounter_revisions order by period""").fetchall()
+    pub.close()
+    assert revisions == [("2024-09", 200, 210, 1, True, True, date(2025, 1, 15), date(2025, 2, 20)),
+                         ("2024-10", 60, 65, 1, False, False, date(2025, 1, 15), date(2025, 2, 20))]
+    files = {f["name"]: f["sha256"] for i in doc["inputs"] if i["source"] == "cbp" for f in i["files"]}
+    assert files[v2.name] == file_sha256(v2) and files[state.name] == file_sha256(state)
+    assert "uwchr_cbp-nationwide-encounters-fy20-fy23-state.csv" in " ".join(files)  # still serves FY2020-FY2023
+    report = (out / "report.html").read_text()  # goal 4: which source serves each month, and the revisions
+    assert "<code>cbp_sw_encounters_aor</code> (2025-02-20)" in report
+    assert "<code>cbp_nationwide_encounters_state</code> (2025-02-01)" in report
+    assert "marts.cbp_encounter_revisions" in report and "2025-01-15 → 2025-02-20" in report

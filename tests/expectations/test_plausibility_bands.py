@@ -1,6 +1,6 @@
 """The GE suite ``court_headline`` on a hand-made headline: plausibility bands (one place: seed
-plausibility_bands, checked against the published shares, warnings) and the as-of date against the release's
-vintage (blocking).
+plausibility_bands, checked against the published shares, warnings); and the publishing gate's refusal of a
+court figure as of a date after the release's vintage (blocking).
 
 The hand-made headline below is consistent with every identity of the suite (worked out by hand):
 enrolled 1,000 = completions 600 + pending 400; buckets 500 + 10 + 50 + 9 + 20 + 10 + 1 = 600;
@@ -98,11 +98,30 @@ def test_a_band_that_is_not_a_range_names_the_file_and_row(tmp_path: Path):
         plausibility_bands(bad)
 
 
-def test_an_as_of_date_after_the_release_vintage_blocks(tmp_path: Path):
-    """As of 2020-12-31 (PARAMS) on a release extracted 2020-06-30: the court figures cannot be known."""
-    suite = BY_NAME["court_headline"]
-    outcome = run_suite(suite, headline_warehouse(tmp_path / "old.duckdb", vintage="2020-06-30"), PARAMS)
-    assert failed_ids(outcome, "error") == {"headline_as_of_not_after_release_vintage"}
+def _published(path: Path, vintage: str, *metric_ids: str) -> Path:
+    """marts.headline_metrics holding ``metric_ids`` (cumulative, as of PARAMS' 2020-12-31), the court
+    metric catalogue and a ledger whose current B_TblProceeding load has ``vintage``."""
+    rows = ", ".join(f"('{m}', null, 1::bigint, 'synthetic', date '2020-12-31')" for m in metric_ids)
+    return make_warehouse(path, {
+        "marts.headline_metrics": f"select * from (values {rows}) t(metric_id, period, value, input_kind, as_of_date)",
+        "seeds.court_metrics": "select * from (values ('g2_initial_completions'), ('g2_pending')) t(metric_id)",
+        "raw._load_ledger": "select * from (values "
+                            "('eoir_b_tblproceeding', timestamp '2026-01-01 00:00', date '2030-01-01'), "
+                            f"('eoir_b_tblproceeding', timestamp '2026-02-01 00:00', date '{vintage}')) "
+                            "t(table_name, loaded_at, vintage)",
+    })
+
+
+def test_a_court_figure_published_as_of_a_date_after_the_release_vintage_blocks(tmp_path: Path):
+    """As of 2020-12-31 (PARAMS) on a release extracted 2020-06-30 (the current load; an earlier load with a
+    later vintage does not count): a court figure in the published headline blocks the publication. The
+    other sources' figures alone pass: the court figures belong in headline_unavailable."""
+    suite = BY_NAME["headline_metrics"]
+    court = run_suite(suite, _published(tmp_path / "court.duckdb", "2020-06-30", "g2_pending", "g4_swb_encounters"),
+                      PARAMS)
+    assert failed_ids(court, "error") == {"published_no_court_figure_after_release_vintage"}
+    cbp_only = run_suite(suite, _published(tmp_path / "cbp.duckdb", "2020-06-30", "g4_swb_encounters"), PARAMS)
+    assert failed_ids(cbp_only) == set()
     # on the vintage itself: allowed
-    same_day = run_suite(suite, headline_warehouse(tmp_path / "same.duckdb", vintage="2020-12-31"), PARAMS)
+    same_day = run_suite(suite, _published(tmp_path / "same.duckdb", "2020-12-31", "g2_pending"), PARAMS)
     assert failed_ids(same_day) == set()

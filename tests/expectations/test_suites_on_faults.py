@@ -80,21 +80,31 @@ def test_cancellation_counted_as_relief(tmp_path: Path):
     assert {"relief_never_cancellation_or_adjustment", "relief_only_asyl_asyw_wcat"} <= failed_ids(outcome, "error")
 
 
+def _encounters(path: Path, months, unavailable: tuple[str, ...] = ()) -> Path:
+    listed = ", ".join(f"('g4_swb_encounters', '{p}')" for p in unavailable) or "(null, null)"
+    return make_warehouse(path, {
+        "marts.swb_encounters_monthly": fx.encounters_monthly(months),
+        "marts.headline_unavailable": f"select * from (values {listed}) t(metric_id, period) where metric_id is not null",
+    })
+
+
 def test_month_missing_from_encounters(tmp_path: Path):
-    ok = make_warehouse(tmp_path / "ok.duckdb", {"marts.swb_encounters_monthly": fx.encounters_monthly(fx.ENCOUNTER_MONTHS)})
+    ok = _encounters(tmp_path / "ok.duckdb", fx.ENCOUNTER_MONTHS)
     assert failed_ids(run_suite(BY_NAME["swb_encounters_monthly"], ok, PARAMS)) == set()
     # fault: February 2020 missing
     months = [m for m in fx.ENCOUNTER_MONTHS if m[0] != "2020-02-01"]
-    wh = make_warehouse(tmp_path / "w.duckdb", {"marts.swb_encounters_monthly": fx.encounters_monthly(months)})
-    outcome = run_suite(BY_NAME["swb_encounters_monthly"], wh, PARAMS)
+    outcome = run_suite(BY_NAME["swb_encounters_monthly"], _encounters(tmp_path / "w.duckdb", months), PARAMS)
     assert failed_ids(outcome) == {"g4_months_contiguous"}
     [e] = outcome.failed()
     assert e.failing_rows == [{"period": "2020-03", "months_since_previous": 2}]
+    # the same hole listed as unavailable (no CBP file has February 2020): not silent, passes
+    listed = _encounters(tmp_path / "listed.duckdb", months, ("2020-02",))
+    assert failed_ids(run_suite(BY_NAME["swb_encounters_monthly"], listed, PARAMS)) == set()
 
 
 def test_encounters_total_not_title_8_plus_title_42(tmp_path: Path):
     months = [*fx.ENCOUNTER_MONTHS[:3], ("2020-04-01", 17_000, 16_000, 1_000, 1_000, 15_000)]  # 1,000 lost
-    wh = make_warehouse(tmp_path / "w.duckdb", {"marts.swb_encounters_monthly": fx.encounters_monthly(months)})
+    wh = _encounters(tmp_path / "w.duckdb", months)
     assert failed_ids(run_suite(BY_NAME["swb_encounters_monthly"], wh, PARAMS)) == {"g4_total_is_title_8_plus_title_42"}
 
 

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.raw.landing import ingest_extract
+from orchestration.raw.landing import create_empty, ingest_extract
 from orchestration.raw.ledger import file_sha256
 from orchestration.raw.registry import load_registry
+from orchestration.raw.user_files import AOR
 from orchestration.settings import PROJECT_DIR
 from tests.conftest import query, run_dbt
 
@@ -111,6 +112,7 @@ def goal4_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for table, path in _write_inputs(root / "inputs").items():
         spec = dataclasses.replace(registry[table], path=path, sha256=file_sha256(path))
         ingest_extract(warehouse, spec)
+    create_empty(warehouse, AOR.table, AOR.columns)  # no user file of the by-AOR layout
     run_dbt(
         ["build", "--select", "+g4_headline_metrics +swb_encounters_source_reconciliation +fct_swb_encounters_by_location"],
         warehouse, root / "target", {"as_of_date": "2021-12-31"},

@@ -85,7 +85,7 @@ def test_cumulative_as_of_2020_12_31_follows_the_source_precedence(as_of_2020):
     """
     wh, _ = as_of_2020
     got = headline(wh)
-    assert got["cumulative"] == (67_229, "real", "cbp_mpp_pages+ohss_monthly_tables")
+    assert got["cumulative"] == (67_229, "real", "cbp_mpp_pages, ohss_monthly_tables")
     assert got["2019-03"] == (590, "real", "ohss_monthly_tables")
     assert got["2019-12"] == (3_090, "real", "ohss_monthly_tables")
     assert got["2020-01"] == (1_974, "real", "cbp_mpp_pages")

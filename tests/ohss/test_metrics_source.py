@@ -17,7 +17,7 @@ def test_source_is_written_where_the_headline_row_has_one(tmp_path: Path):
     con.execute("create schema marts")
     con.execute("""
         create table marts.headline_metrics as select * from (values
-            ('g3_cbp_enrollments', null, 67229, 'real', 'cbp_mpp_pages+ohss_monthly_tables'),
+            ('g3_cbp_enrollments', null, 67229, 'real', 'cbp_mpp_pages, ohss_monthly_tables'),
             ('g3_cbp_enrollments', '2019-03', 590, 'real', 'ohss_monthly_tables'),
             ('g2_initial_completions', null, 42, 'synthetic', null)
         ) t(metric_id, period, value, input_kind, source),
@@ -27,7 +27,7 @@ def test_source_is_written_where_the_headline_row_has_one(tmp_path: Path):
     doc = build_metrics_document(wh, "2020-12-31")
     by_key = {(m["id"], m["period"]): m for m in doc["metrics"]}
     assert by_key[("g3_cbp_enrollments", None)] == {"id": "g3_cbp_enrollments", "period": None, "value": 67229,
-                                                    "input": "real", "source": "cbp_mpp_pages+ohss_monthly_tables"}
+                                                    "input": "real", "source": "cbp_mpp_pages, ohss_monthly_tables"}
     assert by_key[("g3_cbp_enrollments", "2019-03")]["source"] == "ohss_monthly_tables"
     assert "source" not in by_key[("g2_initial_completions", None)]
 

@@ -9,6 +9,13 @@ dashboard as (
 
 ),
 
+aor_file as (
+
+    select * from {{ ref('stg_cbp__sw_encounters_aor') }}
+    where land_border_region = 'Southwest Land Border'
+
+),
+
 state_file as (
 
     select * from {{ ref('stg_cbp__nationwide_encounters_state') }}
@@ -53,8 +60,29 @@ state_file_summed as (
 
 ),
 
+aor_file_summed as (
+
+    select
+        'cbp_sw_encounters_aor' as source_table,
+        month_start,
+        fiscal_year,
+        component,
+        title_of_authority,
+        demographic,
+        citizenship,
+        cast(sum(encounter_count) as bigint) as encounter_count,
+        false as is_empty_cell,
+        max(vintage) as vintage,
+        max(input_kind) as input_kind
+    from aor_file
+    group by month_start, fiscal_year, component, title_of_authority, demographic, citizenship
+
+),
+
 final as (
 
+    select * from aor_file_summed
+    union all
     select * from dashboard_leaves
     union all
     select * from state_file_summed

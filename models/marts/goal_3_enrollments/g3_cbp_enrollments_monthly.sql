@@ -24,7 +24,7 @@ others as (
     select
         by_source.month_start,
         by_source.agency,
-        string_agg(by_source.source, '+' order by by_source.source_precedence) as other_sources
+        string_agg(by_source.source, ', ' order by by_source.source_precedence) as other_sources
     from by_source
     inner join served
         on by_source.month_start = served.month_start
@@ -47,7 +47,7 @@ final as (
         served.rounded_to,
         others.other_sources,
         cast(sum(served.enrollments) over cumulative_window as bigint) as cumulative_enrollments,
-        array_to_string(list_sort(list_distinct(list(served.source) over cumulative_window)), '+')
+        array_to_string(list_sort(list_distinct(list(served.source) over cumulative_window)), ', ')
             as cumulative_sources,
         served.mpp_phase,
         served.in_enrollment_phase,

@@ -1,7 +1,7 @@
 -- The goal-3 CBP-side headline rows of metrics.json: g3_cbp_enrollments for every month with a published
 -- figure (CBP total, served source per seed goal_3_source_precedence) and cumulative since inception (period
 -- NULL: the sum of those months, all ended by the as-of date). source names the published source; the
--- cumulative lists every source it adds up ('cbp_mpp_pages+ohss_monthly_tables').
+-- cumulative lists every source it adds up ('cbp_mpp_pages, ohss_monthly_tables').
 with
 
 monthly as (
@@ -31,7 +31,7 @@ cumulative as (
         sum(enrollments) as value,
         case when bool_and(input_kind = 'real') then 'real' when bool_and(input_kind = 'synthetic')
             then 'synthetic' else 'mixed' end as input_kind,
-        array_to_string(list_sort(list_distinct(list(source))), '+') as source
+        array_to_string(list_sort(list_distinct(list(source))), ', ') as source
     from monthly
     having count(*) > 0
 

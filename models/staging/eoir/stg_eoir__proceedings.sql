@@ -31,6 +31,7 @@ renamed as (
 
         -- load lineage
         _input_kind as input_kind,
+        _vintage as vintage,
         _load_id as load_id,
         _source_line as source_line
 
