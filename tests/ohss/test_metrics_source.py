@@ -23,6 +23,8 @@ def test_source_is_written_where_the_headline_row_has_one(tmp_path: Path):
         ) t(metric_id, period, value, input_kind, source),
         (select date '2020-12-31' as as_of_date, true as admin_closures_are_completions,
                 true as relief_after_reopening_counts)""")
+    con.execute("create table marts.headline_unavailable (metric_id varchar, period varchar, reason varchar, "
+                "source varchar, as_of_date date)")
     con.close()
     doc = build_metrics_document(wh, "2020-12-31")
     by_key = {(m["id"], m["period"]): m for m in doc["metrics"]}
