@@ -21,6 +21,12 @@ codes as (
 
 ),
 
+case_types as (
+
+    select * from {{ ref('eoir_case_types') }}
+
+),
+
 used as (
 
     select distinct
@@ -29,6 +35,10 @@ used as (
         coalesce(proceedings.decision_code, proceedings.other_completion_code) as code
     from proceedings
     inner join mpp_cases on proceedings.case_id = mpp_cases.case_id
+    -- only removal-type proceedings complete a case (the others never are decoded: eoir_case_types)
+    inner join case_types
+        on coalesce(proceedings.case_type, mpp_cases.case_type) = case_types.case_type
+        and case_types.completes_removal_case
     where proceedings.completion_date is not null
         and coalesce(proceedings.decision_code, proceedings.other_completion_code) is not null
 
