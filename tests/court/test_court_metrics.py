@@ -224,6 +224,28 @@ def test_a_bond_proceeding_never_completes_a_removal_case(builds, ac, rr):
     assert re.search(r"WARN 1 warn_mpp_case_type_mismatches", build.log), build.log[-3000:]
 
 
+def test_proceeding_codes_decode_with_the_releases_own_lookup_and_unknown_codes_warn(builds):
+    """Issue 16 finding 6: the fixture's Lookup/tblLookupCourtDecision.csv (CASES.md) is keyed by case type and
+    decision type and carries inactive duplicates (RMV X and RMV Y, each with a higher id and a later
+    modification than the active row): the active description is kept. The BND DEC_CODE X of case 1036
+    decodes neither by the seed nor by the lookup (which has X only for RMV and CFR): a warning lists it."""
+    build = builds[MAIN]
+    decoded = build.query(
+        "select case_type, code_field, code, release_description, in_definitions, is_decoded, cases "
+        "from marts.mpp_proceeding_codes where (case_type, code) in (('RMV', 'X'), ('RMV', 'Y'), ('BND', 'X')) "
+        "order by case_type, code"
+    )
+    assert decoded == [
+        ("BND", "DEC_CODE", "X", None, False, False, 1),
+        ("RMV", "DEC_CODE", "X", "Removal", True, True, 11),
+        ("RMV", "OTHER_COMP", "Y", "Prosecutorial Discretion - Admin Close", True, True, 1),
+    ]
+    assert build.query("select count(*) from marts.mpp_proceeding_codes where not is_decoded") == [(1,)]
+    keys = build.query("select key_rows from staging.stg_eoir__court_decisions where case_type = 'RMV' and code = 'X'")
+    assert keys == [(2,)]
+    assert re.search(r"WARN 1 warn_mpp_proceeding_codes_unknown", build.log), build.log[-3000:]
+
+
 def test_a_bad_variant_value_is_refused(loaded_warehouse, tmp_path):
     proc = run_dbt(
         ["compile", "--select", "int_proceedings_completed"],

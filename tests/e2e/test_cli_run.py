@@ -58,7 +58,7 @@ def test_run_prints_and_writes_the_goal_4_headline(first_run):
     assert cbp["kind"] == "real" and all(len(f["sha256"]) == 64 for f in cbp["files"])
     # file names do not depend on where the inputs lie on this machine
     eoir = [i for i in doc["inputs"] if i["source"] == "eoir"][0]
-    assert "eoir_release_v1.0.0_seed20201231_scale0.01/B_TblProceeding.csv" in {f["name"] for f in eoir["files"]}
+    assert "eoir_release_v1.1.0_seed20201231_scale0.01/B_TblProceeding.csv" in {f["name"] for f in eoir["files"]}
     assert not [f["name"] for i in doc["inputs"] for f in i["files"] if f["name"].startswith("/") or str(var) in f["name"]]
 
 
