@@ -34,9 +34,9 @@ mpp_proceedings as (
         coalesce(cases.case_type, 'UNKNOWN') as case_case_type,
         coalesce(proceedings.case_type, 'UNKNOWN') as proceeding_case_type,
         coalesce(case_types.completes_removal_case, false) as completes_removal_case,
-        -- a proceeding that states a case type other than its case's (a missing one takes the case's)
-        proceedings.case_type is not null
-            and proceedings.case_type is distinct from cases.case_type as is_case_type_mismatch,
+        -- a proceeding that states a case type other than its case's A_TblCase row (a proceeding without
+        -- one takes the case's; a case without an A_TblCase row is an orphan, reported by GE, not a mismatch)
+        coalesce(proceedings.case_type <> cases.case_type, false) as is_case_type_mismatch,
         proceedings.completion_date is not null
             and proceedings.completion_date <= {{ as_of_date() }} as is_completed
     from mpp_cases
