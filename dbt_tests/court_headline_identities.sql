@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'court_headline_metrics'}}}) }}
+-- (meta.dagster.ref: dagster-dbt attaches this multi-model test to court_headline_metrics as an asset check)
 -- Arithmetic identities of the court headline (METRICS.md): outcome buckets add up to initial
 -- completions; enrolled = initial completions + pending; in absentia is a subset of removal orders;
 -- relief forms add up to relief cases; after-reopening is a subset; goal 2 and goal 3 enrolled agree;

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'court_headline_metrics'}}}) }}
+-- (meta.dagster.ref: dagster-dbt attaches this multi-model test to court_headline_metrics as an asset check)
 -- Every headline figure equals the number of distinct cases listed behind it in court_metric_cases,
 -- and the drill-down lists no (metric, period) the headline lacks. Returns the mismatches.
 with

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'court_headline_metrics'}}}) }}
+-- (meta.dagster.ref: dagster-dbt attaches this multi-model test to court_headline_metrics as an asset check)
 -- When the as-of date is a month-end, the history row for it equals the headline cumulative figure.
 with
 

@@ -1,43 +1,9 @@
 {{ config(severity='warn') }}
--- Warns when a completed proceeding of an MPP case carries a DEC_CODE / OTHER_COMP missing from seed
--- eoir_completion_codes for its case type: it still counts (bucket 'other'), but the seed should say so.
-with
-
-proceedings as (
-
-    select * from {{ ref('stg_eoir__proceedings') }}
-
-),
-
-mpp_cases as (
-
-    select * from {{ ref('int_mpp_cases_identified') }}
-
-),
-
-codes as (
-
-    select * from {{ ref('eoir_completion_codes') }}
-
-),
-
-used as (
-
-    select distinct
-        coalesce(proceedings.case_type, mpp_cases.case_type) as case_type,
-        case when proceedings.decision_code is not null then 'DEC_CODE' else 'OTHER_COMP' end as code_field,
-        coalesce(proceedings.decision_code, proceedings.other_completion_code) as code
-    from proceedings
-    inner join mpp_cases on proceedings.case_id = mpp_cases.case_id
-    where proceedings.completion_date is not null
-        and coalesce(proceedings.decision_code, proceedings.other_completion_code) is not null
-
-)
-
-select used.*
-from used
-left join codes
-    on used.case_type = codes.case_type
-    and used.code_field = codes.code_field
-    and used.code = codes.code
-where codes.code is null
+-- Warns when a completed removal-type proceeding of an MPP case carries a DEC_CODE / OTHER_COMP missing from
+-- seed eoir_completion_codes for its case type: it still counts (bucket 'other'), but the seed should say
+-- so. One row per (case type, code field, code) with its counts and the release lookup's description.
+select case_type, code_field, code, release_description, cases, completed_proceeding_codes
+from {{ ref('mpp_proceeding_codes') }}
+where completes_removal_case
+    and not in_definitions
+    and completed_proceeding_codes > 0

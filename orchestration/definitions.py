@@ -9,6 +9,10 @@
   exactly the assets downstream of it, so only they are rebuilt (dagster-dbt passes the subset to
   ``dbt build --select``). A run that already rebuilt the downstream assets (the nightly job, the CLI)
   triggers nothing. Visible in the UI under Automation and on each asset.
+- ``new_eoir_release``: sensor (on by default) launching ``mpp_main`` for each new EOIR release, zip or folder,
+  that lands in ``MPP_EOIR_LANDING_DIR`` (identified by the sha256 of its files' content), and, when
+  ``MPP_EOIR_RELEASE_URL`` is set, job ``eoir_release_download`` when the URL's ETag / Last-Modified change
+  (orchestration/eoir/release_sensor.py).
 - Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up: MppDbtCliResource)
   and ``pipeline`` (per-run settings, configurable at launch).
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
@@ -41,6 +45,7 @@ from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.assets.raw_workbooks import build_workbook_assets
 from orchestration.assets.report import report
+from orchestration.eoir.release_sensor import build_new_eoir_release_sensor, eoir_release_download
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
 from orchestration.uscis.asset import uscis_nri_referrals
@@ -95,14 +100,17 @@ rebuild_downstream_of_new_inputs = AutomationConditionSensorDefinition(
     description="Rebuild only what depends on a newly materialized raw asset (AutomationCondition.eager()).",
 )
 
+#: A new EOIR release landed (by content) or published (URL, when configured): run the main job on it.
+new_eoir_release = build_new_eoir_release_sensor(main_job)
+
 defs = Definitions(
     assets=all_assets,
     # also for the UI's "Materialize all" / ad-hoc selections (the implicit asset job): one process
     executor=in_process_executor,
     asset_checks=ge_checks,
-    jobs=[main_job],
+    jobs=[main_job, eoir_release_download],
     schedules=[nightly_rebuild],
-    sensors=[rebuild_downstream_of_new_inputs],
+    sensors=[rebuild_downstream_of_new_inputs, new_eoir_release],
     resources={
         "dbt": MppDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "pipeline": PipelineConfig.configure_at_launch(),

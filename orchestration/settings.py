@@ -16,6 +16,9 @@ raw_data_dir:  bundled real extracts with provenance (committed).
 generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
 data_docs_dir: Great Expectations Data Docs (HTML) and per-suite results JSON, rebuilt by every run.
 build_data_docs: render the GE Data Docs HTML (about 1 s per suite); results JSON are written either way.
+eoir_landing_dir: landing folder watched by the sensor ``new_eoir_release`` (default ``var/landing/eoir``).
+eoir_landing_settle_seconds: a landed release is taken once no file of it changed for this long (default 60).
+eoir_release_url: the EOIR release download URL the sensor checks by HTTP HEAD (empty = off, the default).
 duckdb_memory_limit: DuckDB memory limit of every warehouse connection the pipeline opens (ingestion, dbt
                through profiles.yml, checks, publishing), e.g. ``3GB``; DuckDB spills to disk beyond it.
 """
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     data_docs_dir: Path | None = None
     build_data_docs: bool = True
     duckdb_memory_limit: str = "3GB"
+    eoir_landing_dir: Path | None = None
+    eoir_landing_settle_seconds: float = 60.0
+    eoir_release_url: str = ""
 
     def model_post_init(self, __context: object) -> None:
         var = self.var_dir
@@ -58,6 +64,8 @@ class Settings(BaseSettings):
             self.generated_dir = var / "generated"
         if self.data_docs_dir is None:
             self.data_docs_dir = var / "data_docs"
+        if self.eoir_landing_dir is None:
+            self.eoir_landing_dir = var / "landing" / "eoir"
 
     @property
     def dbt_target_dir(self) -> Path:

@@ -65,7 +65,11 @@ earlier_completions as (
         on p.case_id = i.case_id
         and (p.completion_date < i.completion_date
              or (p.completion_date = i.completion_date and p.proceeding_id < i.proceeding_id))
+    -- only a proceeding of a removal-type case type completes a removal case (a bond redetermination
+    -- inside it never does); one without CASE_TYPE takes its MPP case's, which is RMV
+    left join seeds.eoir_case_types as ct on ct.case_type = p.case_type
     where {_IS_COMPLETION}
+        and (p.case_type is null or coalesce(ct.completes_removal_case, false))
     group by all
 )
 select
@@ -98,8 +102,9 @@ order by i.case_id, i.proceeding_id
                 "Every later completion (after reopening, recalendaring, remand) is subsequent and excluded "
                 "from measure 2: no completion of the case precedes the initial one.",
                 min_value=0, max_value=0,
-                how="earlier_completions = completions (DOMAIN.md rule, from staging proceedings) of the same "
-                    "case ordered before the initial one by (COMP_DATE, IDNPROCEEDING)"),
+                how="earlier_completions = completions (DOMAIN.md rule, from staging proceedings of a removal-type "
+                    "case type, seed eoir_case_types.completes_removal_case) of the same case ordered before the "
+                    "initial one by (COMP_DATE, IDNPROCEEDING)"),
     ),
 )
 

@@ -40,14 +40,16 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.eoir.defects import repair_extra_field, row_rules
+from orchestration.eoir.reference import real_lookup_codes, real_lookup_descriptions, real_value_frequencies
 from orchestration.eoir.release import (
     COUNT_FILE,
+    LOOKUP_SPECS,
     REQUIRED_TABLES,
     SYNTHETIC_MARKER,
     TableSpec,
 )
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"  # 1.1.0: Count.txt; lookups in the real layout, background weights from real frequencies
 FULL_CASES = 12_000_000
 MPP_REFERENCE_SCALE = 0.01
 AS_OF = date(2020, 12, 31)
@@ -136,19 +138,21 @@ CASE_IDENTIFIERS = {
     "C1": "Central America 2018", "TC": "Third Country",
 }
 BG_IDENTIFIERS = ("FA", "AD", "AO", "DD", "J", "UJ", "EM", "SR", "CR", "PB", "C1")
-#: (strCaseType, code, strDecType C = DEC_CODE / O = OTHER_COMP, description) for tblLookupCourtDecision.
+#: (strCaseType, code, strDecType C = DEC_CODE / O = OTHER_COMP, description, blnActive) for
+#: tblLookupCourtDecision; like the real table it carries inactive duplicates of a few keys (an older wording).
 COURT_DECISIONS = (
-    ("RMV", "X", "C", "Removed"), ("RMV", "V", "C", "Voluntary Departure"), ("RMV", "T", "C", "Terminated"),
-    ("RMV", "R", "C", "Relief Granted"), ("RMV", "U", "C", "Dismissed by IJ"),
-    ("RMV", "E", "C", "Remove-INA Withholding Granted"), ("RMV", "Z", "C", "Grant-CAT Withholding"),
-    ("RMV", "H", "C", "Grant-CAT Deferral"), ("RMV", "O", "C", "Other"), ("RMV", "W", "C", "Withdraw"),
-    ("RMV", "C", "O", "Change of Venue"), ("RMV", "T", "O", "Transfer"),
-    ("RMV", "A", "O", "Administrative Closing - Other"), ("RMV", "B", "O", "Administrative closing - Failure to Appear"),
-    ("RMV", "K", "O", "Administrative Closure"), ("RMV", "M", "O", "In Court Prosecutorial Discretion - Admin Closure"),
-    ("RMV", "Y", "O", "Prosecutorial Discretion - Admin Close"), ("RMV", "F", "O", "Failure to Prosecute (DHS cases only)"),
-    ("RMV", "P", "O", "Temporary Protected Status"), ("RMV", "O", "O", "Other Administrative Completion"),
-    ("DEP", "D", "C", "DEPORTED"), ("DEP", "G", "C", "Grant"), ("DEP", "T", "C", "Terminated"),
-    ("EXC", "X", "C", "Excluded"), ("EXC", "G", "C", "Grant"),
+    ("RMV", "X", "C", "Removal", 1), ("RMV", "V", "C", "Voluntary Departure", 1), ("RMV", "T", "C", "Terminated", 1),
+    ("RMV", "R", "C", "Relief Granted", 1), ("RMV", "U", "C", "Dismissed by IJ", 1),
+    ("RMV", "E", "C", "Remove-INA Withholding Granted", 1), ("RMV", "Z", "C", "Grant-CAT Withholding", 1),
+    ("RMV", "H", "C", "Grant-CAT Deferral", 1), ("RMV", "O", "C", "Other", 1), ("RMV", "W", "C", "Withdraw", 1),
+    ("RMV", "C", "O", "Change of Venue", 1), ("RMV", "T", "O", "Transfer", 1),
+    ("RMV", "A", "O", "Administrative Closing - Other", 1), ("RMV", "B", "O", "Administrative closing - Failure to Appear", 1),
+    ("RMV", "K", "O", "Administrative Closure", 1), ("RMV", "M", "O", "In Court Prosecutorial Discretion - Admin Closure", 1),
+    ("RMV", "Y", "O", "Prosecutorial Discretion - Admin Close", 1), ("RMV", "F", "O", "Failure to Prosecute (DHS cases only)", 1),
+    ("RMV", "P", "O", "Temporary Protected Status", 1), ("RMV", "O", "O", "Other Administrative Completion", 1),
+    ("RMV", "X", "C", "Removed", 0), ("RMV", "A", "O", "Administrative Closing", 0),
+    ("DEP", "D", "C", "DEPORTED", 1), ("DEP", "G", "C", "Grant", 1), ("DEP", "T", "C", "Terminated", 1),
+    ("EXC", "X", "C", "Excluded", 1), ("EXC", "G", "C", "Grant", 1),
 )
 MX_CITIES = ("CIUDAD JUÁREZ", "TIJUANA", "MATAMOROS", "NUEVO LAREDO", "MEXICALI", "REYNOSA", "MONTERREY")
 US_CITIES = ("HOUSTON", "LOS ANGELES", "MIAMI", "NEW YORK", "SAN JOSÉ", "DALLAS", "CHICAGO", "ATLANTA",
@@ -644,9 +648,18 @@ def _set_outcome(p: dict, oc: str, relief: str, rng, absentia: bool | None = Non
 
 
 # ---------------------------------------------------------------- background block (vectorised)
-BG_CASE_TYPES = {"RMV": 0.86, "DEP": 0.06, "EXC": 0.02, "CFR": 0.02, "WHO": 0.01, "RFR": 0.01, "AOC": 0.01,
-                 "DDC": 0.01}
-BG_DEC = {"X": 0.48, "R": 0.11, "V": 0.10, "T": 0.10, "D": 0.08, "U": 0.08, "A": 0.02, "E": 0.02, "O": 0.01}
+def _real_weights(table: str, field: str, lookup: str, min_share: float) -> dict[str, float]:
+    """Shares of the real release's values of ``table.field`` (orchestration/eoir/reference), keeping the
+    codes of the real ``lookup`` that reach ``min_share`` of the valid rows (dirty values and rare codes out)."""
+    counts = {v: n for v, n in real_value_frequencies(table, field).items() if v in real_lookup_codes()[lookup]}
+    total = sum(counts.values())
+    return {v: n / total for v, n in counts.items() if n / total >= min_share}
+
+
+#: Background case types and DEC_CODE values at their real shares (B_TblProceeding, every case type):
+#: RMV 87%, DEP 9%, EXC 1.7%, CFR 1.3%, WHO, RFR, AOC; X 48%, R 11%, V 10%, T 10%, D 8%, U 8%, A, E, O, G, W.
+BG_CASE_TYPES = _real_weights("B_TblProceeding", "CASE_TYPE", "tblLookupCaseType", 1e-3)
+BG_DEC = _real_weights("B_TblProceeding", "DEC_CODE", "tblLookupCourtDecision", 1e-3)
 BG_COURTS = tuple(c for c in COURT_HLOC)
 
 
@@ -777,26 +790,44 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
 
 
 # ---------------------------------------------------------------- lookups, marker, zip
-def _write_lookup(path: Path, header: list[str], rows: list[tuple]) -> None:
-    with open(path, "wb") as fh:
+def _write_lookup(folder: Path, stem: str, rows: list[dict[str, object]]) -> None:
+    """``Lookup/<stem>.csv`` with the real table's columns (LOOKUP_SPECS), an ``idn`` surrogate key first,
+    ``blnActive`` 1 unless the row says otherwise, blanks for the columns a row does not give."""
+    header = list(LOOKUP_SPECS[stem.lower()].published)
+    with open(folder / f"{stem}.csv", "wb") as fh:
         fh.write(("\t".join(header) + "\n").encode("latin-1"))
-        fh.writelines(("\t".join(str(x) for x in r) + "\n").encode("latin-1") for r in rows)
+        for i, row in enumerate(rows, start=1):
+            full = {header[0]: i, "blnActive": 1, "datCreatedOn": _d(date(2002, 11, 30)), **row}
+            fh.write(("\t".join(str(full.get(c, "")) for c in header) + "\n").encode("latin-1"))
+
+
+def _coded(stem: str, code_column: str, desc_column: str, codes, descriptions: dict[str, str]) -> list[dict]:
+    """Rows of a code -> description lookup, descriptions from the real lookup where it has the code."""
+    real = real_lookup_descriptions(stem)
+    return [{code_column: c, desc_column: real.get(c, descriptions.get(c, ""))} for c in sorted(codes)]
 
 
 def _write_lookups(folder: Path) -> list[str]:
+    """The lookups the models decode with, in the real release's ``Lookup/`` layout (real file and column
+    names; codes from the real lookups: tests/eoir/test_generator.py checks every one)."""
     folder.mkdir(parents=True, exist_ok=True)
-    hloc = {**{k: v for k, v in MPP_HLOC.items()}, **COURT_HLOC}
-    _write_lookup(folder / "tblLookupHloc.csv", ["idnHearingLoc", "strCode", "strDescription", "strBaseCity"],
-                  [(i + 1, k, v[0], v[1]) for i, (k, v) in enumerate(sorted(hloc.items()))])
-    _write_lookup(folder / "tblLookupBaseCity.csv", ["idnBaseCity", "strCode", "strDescription"],
-                  [(i + 1, k, v) for i, (k, v) in enumerate(sorted(BASE_CITY.items()))])
-    _write_lookup(folder / "tblLookupCourtDecision.csv",
-                  ["idnCourtDecision", "strCaseType", "strDecCode", "strDecType", "strDescription"],
-                  [(i + 1, *r) for i, r in enumerate(COURT_DECISIONS)])
-    _write_lookup(folder / "tblLookUpCaseIdentifier.csv", ["idnCaseIdentifier", "strCode", "strDescription"],
-                  [(i + 1, k, v) for i, (k, v) in enumerate(sorted(CASE_IDENTIFIERS.items()))])
-    _write_lookup(folder / "tblLookupNationality.csv", ["idnNationality", "strCode", "strDescription"],
-                  [(i + 1, k, v) for i, (k, v) in enumerate(sorted(NATIONALITY.items()))])
+    hloc = {**MPP_HLOC, **COURT_HLOC}
+    _write_lookup(folder, "tblLookupHloc", [{"HEARING_LOC_CODE": k, "HEARING_LOC_NAME": v[0], "HEARING_BASE_CITY": v[1]}
+                                            for k, v in sorted(hloc.items())])
+    _write_lookup(folder, "tblLookupBaseCity", [{"BASE_CITY_CODE": k, "BASE_CITY_NAME": v}
+                                                for k, v in sorted(BASE_CITY.items())])
+    _write_lookup(folder, "tblLookupCourtDecision", [
+        {"strCaseType": ct, "strDecCode": code, "strDecType": dt, "strDecDescription": desc, "blnActive": active,
+         "datModifiedOn": _d(date(2016, 4, 2) if active else date(2004, 6, 22))}
+        for ct, code, dt, desc, active in COURT_DECISIONS])
+    _write_lookup(folder, "tblLookUpCaseIdentifier",
+                  _coded("tblLookUpCaseIdentifier", "strcode", "strDescription", CASE_IDENTIFIERS, CASE_IDENTIFIERS))
+    _write_lookup(folder, "tblLookupNationality",
+                  _coded("tblLookupNationality", "NAT_CODE", "NAT_NAME", NATIONALITY, NATIONALITY))
+    languages = {"SP", "ENG", "MAM", "QUI", *LANG_BY_NAT.values()}
+    _write_lookup(folder, "tblLanguage", _coded("tblLanguage", "strCode", "strDescription", languages, {}))
+    _write_lookup(folder, "tblLookupCaseType",
+                  _coded("tblLookupCaseType", "strCode", "strDescription", real_lookup_codes()["tblLookupCaseType"], {}))
     return sorted(p.name for p in folder.iterdir())
 
 

@@ -17,7 +17,9 @@ tbl_schedule.csv       raw.eoir_tbl_schedule        one row per hearing (IDNSCHE
 =====================  ===========================  ==================================
 
 Lookup tables ``tblLookupXxx.csv`` / ``tblLookUpXxx.csv`` land in ``raw.eoir_lookup_xxx`` (lower-cased,
-prefix removed, e.g. ``raw.eoir_lookup_hloc``); their columns are whatever their header says.
+prefix removed, e.g. ``raw.eoir_lookup_hloc``); their columns are whatever their header says. The other
+lookups the models need (:data:`LOOKUP_SPECS`: ``Lookup/tblLanguage.csv``, ``Lookup/tblDecCode.csv``) land
+the same way (``raw.eoir_lookup_language``). Every lookup is optional.
 
 Column lists come from the published metadata (``deportationdata/eoir`` ``variable_types.csv``, cross-checked
 with ``marrowb/eoir`` ``table-dtypes/*.json``; see ``shared/data/MANIFEST.md`` section B) and are
@@ -194,26 +196,63 @@ def load_column_aliases(path: Path = ALIASES_CSV) -> dict[str, dict[str, tuple[s
 #: Known renamings between releases: {table lower-cased: {canonical column: (old/new names...)}}.
 COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = load_column_aliases()
 
-#: The lookup tables the project uses (others present in ``Lookup/`` are loaded too).
-KNOWN_LOOKUPS = ("tblLookupHloc", "tblLookupBaseCity", "tblLookupCourtDecision", "tblLookUpCaseIdentifier",
-                 "tblLookupNationality")
-
-
 class ReleaseError(ValueError):
     """A release is unusable: missing required tables, unreadable archive, bad header..."""
 
 
 def lookup_raw_table(file_stem: str) -> str:
-    """``tblLookupHloc`` -> ``eoir_lookup_hloc``; ``tblLookUp_Appln`` -> ``eoir_lookup_appln``."""
+    """``tblLookupHloc`` -> ``eoir_lookup_hloc``; ``tblLookUp_Appln`` -> ``eoir_lookup_appln``;
+    ``tblLanguage`` -> ``eoir_lookup_language``."""
     stem = file_stem
     if stem.lower().startswith("tbllookup"):
         stem = stem[len("tbllookup"):]
+    elif stem.lower().startswith("tbl"):  # tblLanguage -> eoir_lookup_language, tblDecCode -> eoir_lookup_deccode
+        stem = stem[len("tbl"):]
     cleaned = "".join(ch if ch.isalnum() else "_" for ch in stem.lower()).strip("_")
     return f"eoir_lookup_{cleaned}"
 
 
+def _lookup(name: str, published: str) -> TableSpec:
+    return TableSpec(name=name, raw_table=lookup_raw_table(name), published=tuple(published.split()),
+                     required=False)
+
+
+#: Optional lookup tables the models decode with, as the real release ships them in ``Lookup/`` (columns from
+#: ``deportationdata/eoir`` ``variable_types.csv``, MANIFEST B1). A release without them still loads (the
+#: models then decode with the seeds alone); one with them lands each as ``raw.eoir_lookup_<name>``, every
+#: column as its header says. ``tblLookupCourtDecision`` is keyed by (strCaseType, strDecType C = DEC_CODE /
+#: O = OTHER_COMP, strDecCode) and carries active and inactive duplicates (blnActive): staging model
+#: ``stg_eoir__court_decisions`` keeps one row per key, preferring the active one.
+LOOKUP_SPECS: dict[str, TableSpec] = {s.name.lower(): s for s in (
+    _lookup("tblLookupCourtDecision", "idnCourtDecision strCaseType strDecCode strDecDescription strDecType "
+                                      "strFinalDisposition blnActive datCreatedOn datModifiedOn"),
+    _lookup("tblLookupCaseType", "idnCaseType strCode strDescription blnActive datCreatedOn datModifiedOn "
+                                 "strAnsirCode"),
+    _lookup("tblDecCode", "idnDecCode strCode strDescription datCreatedOn datModifiedOn blnActive"),
+    _lookup("tblLanguage", "idnLang strCode strDescription datCreatedOn datModifiedOn blnActive"),
+    _lookup("tblLookupNationality", "ID NAT_CODE NAT_NAME NAT_COUNTRY_NAME NAT_NACARA_COUNTRY datCreatedOn "
+                                    "datModifiedOn blnActive"),
+    _lookup("tblLookupHloc", "idnHloc HEARING_LOC_CODE HEARING_LOC_NAME HEARING_CITY HEARING_STATE "
+                             "HEARING_BASE_CITY blnActive"),
+    _lookup("tblLookupBaseCity", "idnBaseCity BASE_CITY_CODE BASE_CITY_NAME BASE_CITY BASE_STATE blnActive"),
+    _lookup("tblLookUpCaseIdentifier", "idnCaseIdentifier strcode strDescription datCreatedOn datModifiedOn "
+                                       "blnActive"),
+    _lookup("tblLookUp_Appln", "idnAppln strcode strdescription strAllowedCaseTypes strAllowedDecisionCodes "
+                               "datCreatedOn datModifiedOn blnActive"),
+    _lookup("tblLookupCourtAppDecisions", "idnCourtApplnDec strCourtApplnDecCode strCourtApplnDecDesc blnActive "
+                                          "datCreatedOn datModifiedOn Comments"),
+)}
+
+#: The lookup tables the project uses (others named ``tblLookup*`` present in ``Lookup/`` are loaded too).
+KNOWN_LOOKUPS = tuple(s.name for s in LOOKUP_SPECS.values())
+
+
 def lookup_spec(file_stem: str) -> TableSpec:
-    """Spec for a lookup file: no fixed columns (the header decides), no dates, nothing needed."""
+    """Spec for a lookup file: no dates, nothing needed, every column as the header says (the reader lands a
+    lookup's header as is); a lookup of :data:`LOOKUP_SPECS` carries its published columns for reference."""
+    known = LOOKUP_SPECS.get(file_stem.lower())
+    if known is not None:
+        return TableSpec(name=file_stem, raw_table=known.raw_table, published=known.published, required=False)
     return TableSpec(name=file_stem, raw_table=lookup_raw_table(file_stem), required=False)
 
 
@@ -302,13 +341,17 @@ def _one(path: Path, mapping: dict[str, list[str]], key: str, what: str) -> str 
 
 
 def _lookup_files(path: Path, mapping: dict[str, list[str]], ref) -> list[ReleaseFile]:
-    """The lookup files (``tblLookup*.csv`` at the root or in ``Lookup/``), sorted by raw table; refuses two
+    """The lookup files (``tblLookup*.csv`` at the root or in ``Lookup/``, and :data:`LOOKUP_SPECS` in
+    ``Lookup/``), sorted by raw table; refuses two
     files for one lookup table."""
     lookups: dict[str, ReleaseFile] = {}
     for key in sorted(mapping):
         p = PurePosixPath(key)
         in_lookup_dir = len(p.parts) == 2 and p.parts[0] == "lookup"
-        if p.suffix == ".csv" and p.name.startswith("tbllookup") and (in_lookup_dir or len(p.parts) == 1):
+        # any tblLookup*.csv at the root or in Lookup/; the other lookups the models need (tblLanguage,
+        # tblDecCode: LOOKUP_SPECS) in Lookup/ only, where the release ships them
+        is_lookup = p.name.startswith("tbllookup") or (in_lookup_dir and p.stem in LOOKUP_SPECS)
+        if p.suffix == ".csv" and is_lookup and (in_lookup_dir or len(p.parts) == 1):
             member = _one(path, mapping, key, f"lookup table {PurePosixPath(mapping[key][0]).stem}")
             lk = ref(lookup_spec(PurePosixPath(member).stem), member)
             if lk.spec.raw_table in lookups:

@@ -3,6 +3,8 @@ tests/fixtures/eoir_mini_release/CASES.md, for the four variant combinations and
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.court.conftest import AS_OF_MAIN, AS_OF_SECOND, VARIANTS, BuildKey, run_dbt
@@ -124,7 +126,7 @@ def test_drilldown_lists_the_cases_behind_a_figure(builds):
         }
 
     assert cases("g2_pending") == {1001, 1012, 1027, 1029}
-    assert cases("g2_removal_orders_in_absentia") == {1002, 1009, 1017, 1033, 1034}
+    assert cases("g2_removal_orders_in_absentia") == {1002, 1009, 1017, 1033, 1034, 1036}
     assert cases("g2_administrative_closures") == {1018, 1019, 1035}
     assert cases("g1a_relief_after_reopening") == {1017, 1035}
     assert cases("g1a_relief_granted_cases", "2020-10") == {1017}
@@ -140,19 +142,19 @@ def test_goal_3_breakdown_by_location_and_cbp_area(builds):
             "select mpp_hearing_loc_code, sum(enrolled_nta_filed) from marts.goal_3_court_enrollments_monthly group by 1"
         )
     )
-    assert by_loc == {"SYP": 9, "OPP": 4, "CIX": 2, "ENP": 6, "MPL": 3, "MPB": 3, "TUM": 1, "UNKNOWN": 1}
+    assert by_loc == {"SYP": 10, "OPP": 4, "CIX": 2, "ENP": 6, "MPL": 3, "MPB": 3, "TUM": 1, "UNKNOWN": 1}
     by_office = dict(
         build.query(
             "select coalesce(ofo_field_office, '-'), sum(enrolled_nta_filed) "
             "from marts.goal_3_court_enrollments_monthly group by 1"
         )
     )
-    assert by_office == {"San Diego": 15, "El Paso": 6, "Laredo": 6, "Tucson": 1, "-": 1}
+    assert by_office == {"San Diego": 16, "El Paso": 6, "Laredo": 6, "Tucson": 1, "-": 1}
     via = build.query(
         "select sum(via_identifier), sum(via_proceeding_location), sum(via_schedule_location) "
         "from marts.goal_3_court_enrollments_monthly"
     )
-    assert via == [(2, 27, 2)]
+    assert via == [(2, 28, 2)]
 
 
 def test_goal_2_breakdowns(builds):
@@ -171,7 +173,7 @@ def test_goal_2_breakdowns(builds):
         "select sum(enrolled_nta_filed), sum(initial_completions), sum(pending), sum(removal_orders_in_absentia), "
         "sum(administrative_closures) from marts.goal_2_case_status_by_cohort"
     )
-    assert totals == [(29, 25, 4, 5, 3)]
+    assert totals == [(30, 26, 4, 6, 3)]
     no_admin = builds[BuildKey(AS_OF_MAIN, False, True)].query(
         "select outcome_bucket, initial_completion_month from marts.mpp_case_outcomes where case_id = 1018"
     )
@@ -195,6 +197,53 @@ def test_goal_1a_breakdowns(builds):
         "select relief_form from marts.mpp_relief_cases where case_id = 1023"
     )
     assert no_reopening == [("cat_withholding",)]
+
+
+@pytest.mark.parametrize(("ac", "rr"), VARIANTS, ids=variant_ids)
+def test_a_bond_proceeding_never_completes_a_removal_case(builds, ac, rr):
+    """Issue 16 finding 5 (CASES.md case 1036): an MPP removal case whose first completed proceeding is a bond
+    redetermination (CASE_TYPE BND, DEC_CODE X, COMP_DATE 2019-07-10, a granted ASYL on it) has its later RMV
+    removal order in absentia (2019-11-20) as initial completion; the bond proceeding is counted by case type
+    and reported as a case-type mismatch, never as a completion or a goal 1a grant."""
+    build = builds[BuildKey(AS_OF_MAIN, ac, rr)]
+    outcome = build.query(
+        "select initial_completion_proceeding_id, outcome_bucket, is_in_absentia, initial_completion_month "
+        "from marts.mpp_case_outcomes where case_id = 1036"
+    )
+    assert outcome == [(10361, "removal_order", True, "2019-11")]
+    assert build.query("select count(*) from marts.mpp_relief_cases where case_id = 1036") == [(0,)]
+    assert build.query("select count(*) from intermediate.int_proceedings_completed where proceeding_id = 10362") == [(0,)]
+    by_type = build.query(
+        "select case_case_type, proceeding_case_type, completes_removal_case, is_case_type_mismatch, cases, "
+        "proceedings, completed_proceedings from marts.mpp_proceedings_by_case_type order by proceeding_case_type"
+    )
+    assert by_type[0] == ("RMV", "BND", False, True, 1, 1, 1)
+    assert by_type[1][:6] == ("RMV", "RMV", True, False, 30, 39)
+    assert len(by_type) == 2
+    # the mismatch is a dbt test warning in the build (a WARN asset check in Dagster), not an error
+    assert re.search(r"WARN 1 warn_mpp_case_type_mismatches", build.log), build.log[-3000:]
+
+
+def test_proceeding_codes_decode_with_the_releases_own_lookup_and_unknown_codes_warn(builds):
+    """Issue 16 finding 6: the fixture's Lookup/tblLookupCourtDecision.csv (CASES.md) is keyed by case type and
+    decision type and carries inactive duplicates (RMV X and RMV Y, each with a higher id and a later
+    modification than the active row): the active description is kept. The BND DEC_CODE X of case 1036
+    decodes neither by the seed nor by the lookup (which has X only for RMV and CFR): a warning lists it."""
+    build = builds[MAIN]
+    decoded = build.query(
+        "select case_type, code_field, code, release_description, in_definitions, is_decoded, cases "
+        "from marts.mpp_proceeding_codes where (case_type, code) in (('RMV', 'X'), ('RMV', 'Y'), ('BND', 'X')) "
+        "order by case_type, code"
+    )
+    assert decoded == [
+        ("BND", "DEC_CODE", "X", None, False, False, 1),
+        ("RMV", "DEC_CODE", "X", "Removal", True, True, 11),
+        ("RMV", "OTHER_COMP", "Y", "Prosecutorial Discretion - Admin Close", True, True, 1),
+    ]
+    assert build.query("select count(*) from marts.mpp_proceeding_codes where not is_decoded") == [(1,)]
+    keys = build.query("select key_rows from staging.stg_eoir__court_decisions where case_type = 'RMV' and code = 'X'")
+    assert keys == [(2,)]
+    assert re.search(r"WARN 1 warn_mpp_proceeding_codes_unknown", build.log), build.log[-3000:]
 
 
 def test_a_bad_variant_value_is_refused(loaded_warehouse, tmp_path):

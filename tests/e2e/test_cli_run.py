@@ -190,6 +190,33 @@ def test_every_blocking_great_expectations_check_passes_on_the_bundled_data(firs
     assert (var / "data_docs" / "suites.html").is_file()
 
 
+def test_dbt_test_warnings_are_printed_recorded_and_reported(first_run):
+    """Issue 16 finding 6: a dbt test warning (here the synthetic release's stray-quote OTHER_COMP value that
+    no lookup decodes, injected at a realistic rate) prints a `warning:` line, is a failed WARN row of the
+    published meta.check_results and shows in the report, like every GE warning. Before, the multi-model
+    singular test eoir_completion_codes_cover_mpp_proceedings was logged as a bare observation: nowhere."""
+    var, proc = first_run
+    for asset, check in [("marts/mpp_proceeding_codes", "eoir_completion_codes_cover_mpp_proceedings"),
+                         ("marts/mpp_proceeding_codes", "warn_mpp_proceeding_codes_unknown")]:
+        assert f"warning: {asset} {check}" in proc.stdout, proc.stdout[-3000:]
+    con = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select check_name, passed, severity from meta.check_results where asset_key = 'marts/mpp_proceeding_codes' "
+            "order by check_name"
+        ).fetchall()
+        unknown = con.execute(
+            "select case_type, code_field, code, proceeding_codes from marts.mpp_proceeding_codes where not is_decoded"
+        ).fetchall()
+    finally:
+        con.close()
+    assert ("eoir_completion_codes_cover_mpp_proceedings", False, "WARN") in rows
+    assert ("warn_mpp_proceeding_codes_unknown", False, "WARN") in rows
+    assert unknown and all(code.startswith('"') for _, _, code, _ in unknown), unknown
+    report = (var / "output" / "report.html").read_text(encoding="utf-8")
+    assert "warn_mpp_proceeding_codes_unknown" in report and "eoir_completion_codes_cover_mpp_proceedings" in report
+
+
 def test_generate_bundled_writes_the_default_runs_inputs_once(tmp_path: Path):
     """`mpp-metrics generate bundled` (run by `make setup`) writes the bundled synthetic EOIR release and the
     NRI extract linked to it where a default run looks for them; a second call keeps the same files."""

@@ -148,3 +148,71 @@ def test_small_scale_zip_loads_with_exact_accounting(tmp_path):
                 exp["rows_loaded"], exp["rows_quarantined"], exp["duplicates_collapsed"])
     # MPP population scales with min(1, scale / 0.01): about 5% of ~70,700
     assert 3_300 <= m["mpp"]["cases"] <= 3_800
+
+
+#: Code columns the generator writes -> the real lookup that lists their codes (orchestration/eoir/reference).
+CODE_LOOKUPS = {
+    "A_TblCase": {"NAT": "tblLookupNationality", "LANG": "tblLanguage", "CUSTODY": "tblLookupCustodyStatus",
+                  "CASE_TYPE": "tblLookupCaseType", "UPDATE_SITE": "tblLookupHloc",
+                  "LATEST_CAL_TYPE": "tbllookupCal_Type"},
+    "A_TblCaseIdentifier": {"CASE_ID": "tblLookUpCaseIdentifier"},
+    "B_TblProceeding": {"BASE_CITY_CODE": "tblLookupBaseCity", "HEARING_LOC_CODE": "tblLookupHloc",
+                        "CASE_TYPE": "tblLookupCaseType", "NAT": "tblLookupNationality", "LANG": "tblLanguage",
+                        "CUSTODY": "tblLookupCustodyStatus", "DEC_TYPE": "tblDecType",
+                        "DEC_CODE": "tblLookupCourtDecision", "OTHER_COMP": "tblLookupCourtDecision",
+                        "ABSENTIA": "tblLookupAbsentia"},
+    "tbl_Court_Appln": {"APPL_CODE": "tblLookUp_Appln", "APPL_DEC": "tblLookupCourtAppDecisions"},
+    "tbl_schedule": {"HEARING_LOC_CODE": "tblLookupHloc", "BASE_CITY_CODE": "tblLookupBaseCity",
+                     "LANG": "tblLanguage", "CAL_TYPE": "tbllookupCal_Type"},
+}
+#: Lookup files the generator writes (Lookup/<stem>.csv) -> their code column.
+LOOKUP_CODE_COLUMNS = {"tblLookupHloc": "HEARING_LOC_CODE", "tblLookupBaseCity": "BASE_CITY_CODE",
+                       "tblLookupCourtDecision": "strDecCode", "tblLookUpCaseIdentifier": "strcode",
+                       "tblLookupNationality": "NAT_CODE", "tblLanguage": "strCode",
+                       "tblLookupCaseType": "strCode"}
+
+
+def _codes_written(path: Path, columns: dict[str, str]) -> dict[str, set[str]]:
+    """Values of ``columns`` in a generated table file, rows with the table's field count only (a stray-TAB
+    or truncated row shifts its fields), injected cell defects (padding, NUL, a stray quote) stripped."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    header = lines[0].split("\t")
+    pos = {c: header.index(c) for c in columns}
+    out: dict[str, set[str]] = {c: set() for c in columns}
+    for line in lines[1:]:
+        f = line.split("\t")
+        if len(f) != len(header):
+            continue
+        for c, i in pos.items():
+            v = f[i].strip(' "\x00')
+            if v:
+                out[c].add(v)
+    return out
+
+
+def test_every_code_the_generator_writes_exists_in_the_real_lookups(tmp_path):
+    """Issue 16 finding 6: every code of every code column (and of every Lookup/ file) of a generated release
+    is a code of the real release's lookups (bundled subset, orchestration/eoir/reference/README.md), and
+    the lookups are written in the release's Lookup/ layout with the real column names."""
+    from orchestration.eoir.reference import real_lookup_codes
+    from orchestration.eoir.release import LOOKUP_SPECS, locate_release
+
+    out = tmp_path / "release"
+    generate_release(out, seed=11, scale=0.0005)
+    real = real_lookup_codes()
+    unknown = {}
+    for table, columns in CODE_LOOKUPS.items():
+        for column, values in _codes_written(out / f"{table}.csv", columns).items():
+            assert values, f"{table}.{column}: no value written"
+            if values - real[columns[column]]:
+                unknown[f"{table}.{column}"] = sorted(values - real[columns[column]])
+    for stem, column in LOOKUP_CODE_COLUMNS.items():
+        path = out / "Lookup" / f"{stem}.csv"
+        header = path.read_text(encoding="latin-1").splitlines()[0].split("\t")
+        assert tuple(header) == LOOKUP_SPECS[stem.lower()].published, f"{stem}: not the real column names"
+        values = _codes_written(path, {column: stem})[column]
+        if values - real[stem]:
+            unknown[f"Lookup/{stem}.csv"] = sorted(values - real[stem])
+    assert not unknown, f"codes the real lookups do not have: {unknown}"
+    located = {f.spec.raw_table for f in locate_release(out).files if not f.spec.required}
+    assert {"eoir_lookup_courtdecision", "eoir_lookup_language", "eoir_lookup_casetype"} <= located

@@ -120,3 +120,25 @@ def test_dbt_source_declares_exactly_the_used_columns():
         declared = [c["name"] for c in tables[spec.raw_table]["columns"] if not c["name"].startswith("_")]
         assert sorted(declared) == sorted(spec.used), spec.name
         assert set(spec.needed) <= set(spec.used) <= set(spec.columns), spec.name
+
+
+def test_lookups_the_models_need_land_from_the_lookup_folder(tmp_path, con):
+    """Issue 16 finding 6: tblLanguage and tblDecCode (no ``tblLookup`` prefix) were ignored; every lookup of
+    LOOKUP_SPECS in Lookup/ now lands (raw.eoir_lookup_language, raw.eoir_lookup_deccode), other files of the
+    Lookup/ folder without the prefix stay ignored, and a release without lookups still loads."""
+    rel = make_release(tmp_path / "rel", {
+        "tbl_Court_Appln.csv": APPLN_HDR + ROW,
+        "Lookup/tblLanguage.csv": b"idnLang\tstrCode\tstrDescription\tblnActive\n1\tSP\tSPANISH\t1\n2\tMAM\tMAM\t1\n",
+        "Lookup/tblDecCode.csv": b"idnDecCode\tstrCode\tstrDescription\tblnActive\n1\tX\tREMOVED\t1\n",
+        "Lookup/tblLookupCourtDecision.csv": b"idnCourtDecision\tstrCaseType\tstrDecCode\tstrDecType\n1\tRMV\tX\tC\n",
+        "Lookup/tblInmateHousing.csv": b"a\tb\n1\t2\n",
+    })
+    located = locate_release(rel)
+    assert [f.spec.raw_table for f in located.files if not f.spec.required] == [
+        "eoir_lookup_courtdecision", "eoir_lookup_deccode", "eoir_lookup_language"]
+    assert any(m.endswith("tblInmateHousing.csv") for m in located.ignored)
+    load_release(con, rel)
+    assert con.execute("select STRCODE from raw.eoir_lookup_language order by 1").fetchall() == [("MAM",), ("SP",)]
+    assert lookup_codes(con, "deccode") == {"X"}
+    bare = make_release(tmp_path / "bare", {"tbl_Court_Appln.csv": APPLN_HDR + ROW})
+    assert all(f.spec.required for f in locate_release(bare).files)

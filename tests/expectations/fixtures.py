@@ -1,7 +1,8 @@
 """Hand-made relations for the suites (a few rows each; the faults are described where they are injected).
 
 Court: case 1 completed twice (proceeding 10 removal order 2019-05-01, then reopened: proceeding 11
-dismissal 2019-09-01), so its initial completion is proceeding 10; case 2 changed venue (proceeding 20,
+dismissal 2019-09-01), so its initial completion is proceeding 10; its bond redetermination (proceeding 12,
+CASE_TYPE BND, DEC_CODE X, 2019-04-01) completed first but is no completion of the removal case (issue 16); case 2 changed venue (proceeding 20,
 OTHER_COMP C, not a completion) and was then completed by proceeding 21 (2019-08-01).
 """
 
@@ -10,13 +11,18 @@ from __future__ import annotations
 PROCEEDINGS = """select * from (values
     (10, 1, 'RMV', 'X', null, date '2019-05-01'),
     (11, 1, 'RMV', 'U', null, date '2019-09-01'),
+    (12, 1, 'BND', 'X', null, date '2019-04-01'),
     (20, 2, 'RMV', null, 'C', date '2019-06-01'),
     (21, 2, 'RMV', 'X', null, date '2019-08-01'),
     (30, 3, 'RMV', 'H', null, date '2020-02-01'),
     (31, 4, 'RMV', 'R', null, date '2020-03-01')
 ) t(proceeding_id, case_id, case_type, decision_code, other_completion_code, completion_date)"""
 
-# int_proceedings_completed: the completions among PROCEEDINGS (20 is a change of venue: left out)
+# seed eoir_case_types (the columns the suites read)
+CASE_TYPES = """select * from (values ('RMV', true, true), ('BND', false, false)) t(case_type, is_removal, completes_removal_case)"""
+
+# int_proceedings_completed: the completions among PROCEEDINGS (20 is a change of venue, 12 a bond
+# redetermination: left out)
 COMPLETED = """select * from (values
     (10, 1, date '2019-05-01'), (11, 1, date '2019-09-01'), (21, 2, date '2019-08-01'),
     (30, 3, date '2020-02-01'), (31, 4, date '2020-03-01')

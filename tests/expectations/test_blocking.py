@@ -42,6 +42,7 @@ def court_graph(initial_rows: str):
     def fake_dbt_build():
         make_warehouse(get_settings().warehouse, {
             "staging.stg_eoir__proceedings": fx.PROCEEDINGS,
+        "seeds.eoir_case_types": fx.CASE_TYPES,
             "intermediate.int_proceedings_completed": fx.COMPLETED,
             "intermediate.int_initial_completions": fx.initial_completions(initial_rows),
             "marts.headline_metrics": HEADLINE_ROWS,

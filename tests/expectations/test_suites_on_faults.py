@@ -19,6 +19,7 @@ from tests.expectations.conftest import PARAMS, failed_ids, make_warehouse
 def court_warehouse(path: Path, initial_rows: str, relief_rows: str = fx.CORRECT_RELIEF) -> Path:
     return make_warehouse(path, {
         "staging.stg_eoir__proceedings": fx.PROCEEDINGS,
+        "seeds.eoir_case_types": fx.CASE_TYPES,
         "staging.stg_eoir__applications": fx.APPLICATIONS,
         "intermediate.int_proceedings_completed": fx.COMPLETED,
         "intermediate.int_initial_completions": fx.initial_completions(initial_rows),
@@ -71,6 +72,7 @@ def test_cancellation_counted_as_relief(tmp_path: Path):
     # fault: a case whose only grant on the reported proceeding is a 42B cancellation
     wh = make_warehouse(tmp_path / "w.duckdb", {
         "staging.stg_eoir__proceedings": fx.PROCEEDINGS,
+        "seeds.eoir_case_types": fx.CASE_TYPES,
         "staging.stg_eoir__applications": "select * from (values (200, 31, 4, '42B', 'G')) "
                                           "t(application_id, proceeding_id, case_id, application_code, "
                                           "application_decision_code)",

@@ -43,6 +43,31 @@ def test_dbt_tests_are_asset_checks():
     assert any(c.asset_key == AssetKey(["marts", "swb_encounters_monthly"]) for c in checks)
 
 
+def test_every_dbt_test_is_an_asset_check_so_its_warnings_are_reported():
+    """Issue 16 finding 6: dagster-dbt turns a dbt test into an asset check only when it can attach it to one
+    model; a singular test reading several models (without ``meta.dagster.ref``) ran, but its result was
+    logged as an observation: a warning printed nothing, was not in ``meta.check_results`` nor the report.
+    Every test of the manifest must map to a check of the dbt assets (the CLI prints ``warning:`` for a
+    failed WARN check, publish.py records every check evaluation)."""
+    import json
+
+    from dagster_dbt.asset_utils import get_asset_check_key_for_test
+
+    from orchestration.assets.dbt_models import mpp_dbt_models, translator
+    from orchestration.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    check_keys = set(mpp_dbt_models.check_keys)
+    tests = [uid for uid in manifest["nodes"] if uid.startswith("test.")]
+    assert len(tests) > 100
+    unmapped = [uid for uid in tests
+                if get_asset_check_key_for_test(manifest, translator, uid, project=dbt_project) not in check_keys]
+    assert not unmapped, f"dbt tests that are not asset checks (add meta.dagster.ref): {unmapped}"
+    names = {k.name for k in check_keys}
+    assert {"eoir_completion_codes_cover_mpp_proceedings", "warn_mpp_case_type_mismatches",
+            "court_headline_identities"} <= names
+
+
 @pytest.mark.parametrize("bad", ["2020-13-01", "31/12/2020", "2020-12-31; drop table x", "2018-12-31", ""])
 def test_run_settings_reject_bad_as_of_dates(bad: str):
     with pytest.raises(Exception, match="as_of"):

@@ -18,6 +18,28 @@ completion_codes as (
 
 ),
 
+case_types as (
+
+    select * from {{ ref('eoir_case_types') }}
+
+),
+
+removal_proceedings as (
+
+    -- only proceedings of a removal-type case type (seed eoir_case_types.completes_removal_case: RMV and
+    -- the legacy DEP / EXC) can complete an MPP removal case; a bond redetermination, a fear review or any
+    -- other case type inside the case never does (counted in mpp_proceedings_by_case_type). A proceeding
+    -- without a CASE_TYPE takes its case's.
+    select
+        proceedings.*,
+        coalesce(proceedings.case_type, mpp_cases.case_type) as proceeding_case_type
+    from proceedings
+    inner join mpp_cases on proceedings.case_id = mpp_cases.case_id
+    inner join case_types on coalesce(proceedings.case_type, mpp_cases.case_type) = case_types.case_type
+    where case_types.completes_removal_case
+
+),
+
 decision_codes as (
 
     select * from completion_codes where code_field = 'DEC_CODE'
@@ -35,6 +57,7 @@ decoded as (
     select
         proceedings.proceeding_id,
         proceedings.case_id,
+        proceedings.proceeding_case_type,
         proceedings.completion_date,
         proceedings.hearing_loc_code,
         proceedings.base_city_code,
@@ -64,13 +87,12 @@ decoded as (
             end,
             'other'
         ) as outcome_bucket
-    from proceedings
-    inner join mpp_cases on proceedings.case_id = mpp_cases.case_id
+    from removal_proceedings as proceedings
     left join decision_codes
-        on coalesce(proceedings.case_type, mpp_cases.case_type) = decision_codes.case_type
+        on proceedings.proceeding_case_type = decision_codes.case_type
         and proceedings.decision_code = decision_codes.code
     left join other_completion_codes
-        on coalesce(proceedings.case_type, mpp_cases.case_type) = other_completion_codes.case_type
+        on proceedings.proceeding_case_type = other_completion_codes.case_type
         and proceedings.other_completion_code = other_completion_codes.code
     where proceedings.completion_date is not null
         and proceedings.completion_date <= {{ as_of_date() }}
@@ -82,6 +104,7 @@ final as (
     select
         proceeding_id,
         case_id,
+        proceeding_case_type,
         completion_date,
         strftime(completion_date, '%Y-%m') as completion_month,
         hearing_loc_code,

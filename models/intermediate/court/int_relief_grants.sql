@@ -44,7 +44,9 @@ evaluation_dates as (
 
 grants as (
 
-    -- granted ASYL / ASYW / WCAT applications on a completed proceeding of an MPP case
+    -- granted ASYL / ASYW / WCAT applications on a completed proceeding of an MPP case; completed
+    -- proceedings are removal-type ones only (int_proceedings_completed, seed
+    -- eoir_case_types.completes_removal_case): an application on a bond or fear-review proceeding never counts
     select
         applications.application_id,
         completed_proceedings.case_id,
