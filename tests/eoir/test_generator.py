@@ -61,7 +61,9 @@ def test_row_accounting_matches_injected_defects(default_release):
     assert rejects == sum(t["expected"]["rows_quarantined"] for t in marker["tables"].values())
     # the generator ships a Count.txt like EOIR's, and every file (tables and lookups) matched its count
     assert (out / "Count.txt").read_bytes().startswith(b"A_TblCase\t%d\r\n" % by_file["A_TblCase.csv"].rows_read)
-    assert len(results) == 10 and all(r.count_expected == r.rows_read for r in results)
+    # 5 data tables + 7 lookups (Lookup/: tblLanguage, tblLookUpCaseIdentifier, tblLookupBaseCity,
+    # tblLookupCaseType, tblLookupCourtDecision, tblLookupHloc, tblLookupNationality)
+    assert len(results) == 12 and all(r.count_expected == r.rows_read for r in results)
     ledger = con.execute(
         "select count(*) from raw._load_ledger where rows_read <> rows_loaded + rows_quarantined + duplicates_collapsed"
     ).fetchone()[0]
