@@ -56,8 +56,11 @@ HTTP_TIMEOUT_SECONDS = 30
 
 
 def release_content_id(path: Path) -> str:
-    """sha256 identifying a release (zip or folder) by the content of its files; see the module docstring."""
-    _, mapping = _strip_top_folder(_members(path))
+    """sha256 identifying a release (zip or folder) by the content of its files; see the module docstring.
+    Files whose names differ only by case are hashed each (``locate_release`` refuses such a release)."""
+    _, by_key = _strip_top_folder(_members(path))
+    mapping = {key if len(members) == 1 else f"{key}#{member}": member
+               for key, members in by_key.items() for member in members}
     digest = hashlib.sha256()
     if path.is_dir():
         pairs = [(rel, cached_sha256(path / member)) for rel, member in mapping.items()]

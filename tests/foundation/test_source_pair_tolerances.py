@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.raw.landing import ingest_extract
+from orchestration.raw.landing import create_empty, ingest_extract
 from orchestration.raw.ledger import file_sha256
 from orchestration.raw.registry import load_registry
+from orchestration.raw.user_files import AOR
 from orchestration.settings import PROJECT_DIR
 from tests.conftest import query, run_dbt
 from tests.foundation.test_goal4_models import _write_inputs
@@ -53,6 +54,7 @@ def _build(root: Path, files: dict[str, Path]) -> Path:
     registry = load_registry(PROJECT_DIR / "data" / "raw")
     for table, path in files.items():
         ingest_extract(warehouse, dataclasses.replace(registry[table], path=path, sha256=file_sha256(path)))
+    create_empty(warehouse, AOR.table, AOR.columns)  # no user file of the by-AOR layout
     return warehouse
 
 

@@ -43,7 +43,7 @@ class SmallBuild:
 
 
 def make_small_build(warehouse: Path, value: int = 42, as_of: str = "2020-12-31") -> None:
-    """marts.headline_metrics (2 rows), marts.court_metric_cases (3 case ids), seeds.mpp_phases (1 row),
+    """marts.headline_metrics (2 rows), marts.headline_unavailable (empty), marts.court_metric_cases (3 case ids), seeds.mpp_phases (1 row),
     raw._load_ledger (1 load) and raw._rejects (2 rejected lines, one reason code)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
@@ -60,7 +60,12 @@ def make_small_build(warehouse: Path, value: int = 42, as_of: str = "2020-12-31"
             "alter table marts.headline_metrics add column as_of_date date; "
             f"update marts.headline_metrics set as_of_date = '{as_of}'; "
             "alter table marts.headline_metrics add column admin_closures_are_completions boolean default true; "
-            "alter table marts.headline_metrics add column relief_after_reopening_counts boolean default true"
+            "alter table marts.headline_metrics add column relief_after_reopening_counts boolean default true; "
+            "alter table marts.headline_metrics add column source varchar"
+        )
+        con.execute(
+            "create or replace table marts.headline_unavailable (metric_id varchar, period varchar, reason varchar, "
+            "source varchar, as_of_date date)"
         )
         con.execute(
             "create or replace table marts.court_metric_cases as "
