@@ -10,12 +10,10 @@ Commands:
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import sys
-import threading
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Annotated
@@ -67,10 +65,6 @@ class _ProgressHandler(logging.Handler):
             console.print(f"[green]✓[/green] {step}")
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
-        elif kind == "ASSET_MATERIALIZATION":
-            landed = (event.event_specific_data.materialization.metadata or {}).get("skipped_same_hash")
-            if landed is not None and landed.value is False:
-                _preload_great_expectations()  # new data landed: the GE suites will run in this run
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
@@ -82,19 +76,6 @@ class _ProgressHandler(logging.Handler):
                 docs = getattr(meta.get("data_docs"), "value", None)
                 detail = f" ({failed}; rows in {docs})" if failed and failed != "none" and docs else ""
                 console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
-
-
-@functools.cache
-def _preload_great_expectations() -> None:
-    """Import Great Expectations (~4 s) in a background thread, once per process (functools.cache).
-
-    Started when a raw asset lands new data (so the GE suites will run): the import then overlaps the
-    remaining ingestion (DuckDB work that releases the GIL) instead of delaying the first GE check. Not
-    started in a run whose inputs are unchanged, where no suite runs and the import would only compete
-    with the run for the GIL."""
-    from expectations.runner import preload
-
-    threading.Thread(target=preload, name="preload-great-expectations", daemon=True).start()
 
 
 def _progress_logger():
