@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import uuid
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Annotated
@@ -157,26 +158,27 @@ def run(
                 }
             }
         },
-        "loggers": {"progress": {}},
+        "loggers": {"progress": {}, "run_log": {}},
     }
-    job = defs.resolve_job_def(MAIN_JOB_NAME).with_logger_defs({"progress": _progress_logger()})
+    job = defs.resolve_job_def(MAIN_JOB_NAME)
     console.print(f"warehouse: {settings.warehouse}")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     output_dir.mkdir(parents=True, exist_ok=True)
-    log_path = output_dir / "run.log"
     from orchestration.metrics import write_json_atomically
+    from orchestration.runlog import finish_run, open_run_log, run_log_logger
     from orchestration.runstats import RunStatsRecorder
 
+    run_id = str(uuid.uuid4())
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
-        with (
-            open(log_path, "w", encoding="utf-8") as log_file,
-            redirect_stdout(log_file),
-            RunStatsRecorder() as recorder,
-        ):
+        # this run's own log (var/logs/<time>_<run id>.log): Dagster events with tracebacks, and dbt's output
+        log_files, log_file = open_run_log(run_id)
+        with log_file, redirect_stdout(log_file), RunStatsRecorder() as recorder:
             _ProgressHandler.recorder = recorder
             try:
-                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+                result = job.with_logger_defs(
+                    {"progress": _progress_logger(), "run_log": run_log_logger(log_file)}
+                ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id)
             finally:
                 _ProgressHandler.recorder = None
         quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
@@ -185,10 +187,8 @@ def run(
             for e in result.all_events
             if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key is not None
         )
-        write_json_atomically(
-            {"success": result.success, **recorder.as_dict(), "materialized": materialized},
-            output_dir / "run_stats.json",
-        )
+        stats = {"success": result.success, **recorder.as_dict(), "materialized": materialized}
+        finish_run(log_files, stats, output_dir)  # + run.log and run_stats.json in OUTPUT after a success
         if result.success and "outputs/metrics_json" not in materialized:
             # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
             from orchestration.metrics import build_metrics_document
@@ -206,7 +206,7 @@ def run(
                 while error.cause is not None and "executing op" in error.message:
                     error = error.cause
                 console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
-        console.print(f"full log: {log_path}")
+        console.print(f"full log: {log_files.log}", soft_wrap=True)
         raise typer.Exit(code=1)
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
@@ -214,6 +214,7 @@ def run(
     if (output_dir / "report.html").is_file():
         console.print(f"report:       {output_dir / 'report.html'} (charts in {output_dir / 'charts'})")
     console.print(f"published:    {settings.published_dir / 'mpp_metrics.duckdb'} (analysts: open read-only)")
+    console.print(f"log:          {log_files.log}", soft_wrap=True)
 
 
 @app.command()

@@ -9,7 +9,11 @@
   exactly the assets downstream of it, so only they are rebuilt (dagster-dbt passes the subset to
   ``dbt build --select``). A run that already rebuilt the downstream assets (the nightly job, the CLI)
   triggers nothing. Visible in the UI under Automation and on each asset.
-- Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up: MppDbtCliResource)
+- ``record_run_log_on_success`` / ``_failure`` / ``_canceled``: run status sensors (on by default) that write
+  the log and run_stats.json of every run launched from the UI, the schedule or a sensor into var/logs
+  (orchestration/runlog.py; ``mpp-metrics run`` writes its own).
+- Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up, its dbt dying with the
+  run: MppDbtCliResource)
   and ``pipeline`` (per-run settings, configurable at launch).
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
 """
@@ -42,6 +46,7 @@ from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.assets.report import report
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
+from orchestration.runlog import run_record_sensors
 from orchestration.uscis.asset import uscis_nri_referrals
 
 MAIN_JOB_NAME = "mpp_main"
@@ -101,9 +106,9 @@ defs = Definitions(
     asset_checks=ge_checks,
     jobs=[main_job],
     schedules=[nightly_rebuild],
-    sensors=[rebuild_downstream_of_new_inputs],
+    sensors=[rebuild_downstream_of_new_inputs, *run_record_sensors()],
     resources={
-        "dbt": MppDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": MppDbtCliResource.guarded(dbt_project, DBT_EXECUTABLE),
         "pipeline": PipelineConfig.configure_at_launch(),
     },
 )
