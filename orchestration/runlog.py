@@ -105,16 +105,16 @@ def format_line(when: float, step: str | None, level: str, message: str, event: 
 class RunLogHandler(logging.Handler):
     """Writes every Dagster log record of a run to an open file (:func:`format_line`)."""
 
-    def __init__(self, handle) -> None:
+    def __init__(self, stream) -> None:
         super().__init__(logging.DEBUG)
-        self.handle = handle
+        self.stream = stream
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         message = meta.get("orig_message") or record.getMessage()
         step = meta.get("step_key") or (event.step_key if event is not None else None)
-        self.handle.write(format_line(record.created, step, record.levelname, str(message), event))
+        self.stream.write(format_line(record.created, step, record.levelname, str(message), event))
 
 
 def run_log_logger(handle):

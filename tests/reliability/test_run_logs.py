@@ -20,7 +20,13 @@ from dagster import (
     define_asset_job,
 )
 
-from orchestration.runlog import RunFiles, record_finished_run, run_record_sensors
+from orchestration.runlog import (
+    RunFiles,
+    open_run_log,
+    record_finished_run,
+    run_log_logger,
+    run_record_sensors,
+)
 from orchestration.settings import get_settings
 
 
@@ -89,6 +95,18 @@ def test_a_failed_run_never_destroys_the_log_of_the_last_good_run(var):
     assert json.loads((var / "output" / "run_stats.json").read_text())["success"] is True
     assert (var / "logs" / "latest.log").resolve() == RunFiles.existing(bad.run_id).log.resolve()
     assert len(list((var / "logs").glob("*_*.log"))) == 2
+
+
+def test_the_clis_run_logger_writes_events_and_the_traceback_as_the_run_goes(var):
+    """``mpp-metrics run`` writes its log while it runs (orchestration/cli.py: open_run_log, run_log_logger)."""
+    files, handle = open_run_log("cli-run")
+    with handle:
+        job_with(fail=True).with_logger_defs({"run_log": run_log_logger(handle)}).execute_in_process(
+            instance=DagsterInstance.ephemeral(), raise_on_error=False, run_config={"loggers": {"run_log": {}}})
+    log = files.log.read_text()
+    assert "marts__figures STEP_FAILURE" in log
+    assert "ValueError: figures: line 7 of the extract has no month" in log and "in figures" in log
+    assert (var / "logs" / "latest.log").resolve() == files.log.resolve()
 
 
 def test_a_run_already_recorded_by_the_cli_is_not_written_again(var):
