@@ -19,15 +19,12 @@ layers prevent that:
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import psutil
 
 #: The run's PID, set by the resource before it starts dbt (the child checks its parent against it).
 ENV_PARENT = "MPP_CHILD_PARENT_PID"
@@ -40,6 +37,8 @@ def registry_dir(warehouse: Path | str) -> Path:
 
 
 def _start_time(pid: int) -> float | None:
+    import psutil  # imported when needed: orchestration.locking imports this module in every process
+
     try:
         return psutil.Process(pid).create_time()
     except psutil.NoSuchProcess:
@@ -56,8 +55,10 @@ def register(warehouse: Path | str, pid: int, parent_pid: int) -> Path:
     return path
 
 
-def _alive(pid: int, started: float | None) -> psutil.Process | None:
+def _alive(pid: int, started: float | None):
     """The process ``pid`` if it runs and is the one started at ``started``, else None."""
+    import psutil
+
     try:
         proc = psutil.Process(pid)
         if started is None or abs(proc.create_time() - started) > 0.01 or proc.status() == psutil.STATUS_ZOMBIE:
@@ -73,7 +74,12 @@ def reap_orphans(warehouse: Path | str, log: Callable[[str], None] | None = None
     Returns the PIDs killed; forgets children that have ended. See the module docstring."""
     folder = registry_dir(warehouse)
     killed: list[int] = []
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+    paths = sorted(folder.glob("*")) if folder.is_dir() else []
+    if not paths:
+        return killed
+    import psutil
+
+    for path in paths:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -98,6 +104,8 @@ def reap_orphans(warehouse: Path | str, log: Callable[[str], None] | None = None
 def die_with_parent(parent_pid: int) -> bool:
     """Ask the kernel to SIGKILL this process when its parent dies (Linux); False if the parent is gone."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     return os.getppid() == parent_pid
