@@ -95,6 +95,7 @@ def test_a_writer_kills_an_orphan_of_a_killed_run_and_spares_a_living_runs_child
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(1200)  # two whole runs
 def test_sigkill_of_the_run_during_dbt_kills_dbt_and_the_immediate_rerun_succeeds(tmp_path):
     var = tmp_path / "var"
     marker = tmp_path / "checkpoint.txt"
