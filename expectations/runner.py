@@ -102,19 +102,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def preload() -> None:
-    """Import Great Expectations (about 4 s) ahead of the first suite; for a background thread.
-
-    ``mpp-metrics run`` calls it in a daemon thread once a raw asset has landed new data, while the other
-    raw steps (mostly DuckDB work, which releases the GIL) run, so the first GE check does not wait for it.
-    Errors are left to the real import in :func:`_build_context`, which raises them where they can be reported.
-    """
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    with contextlib.suppress(Exception):
-        import great_expectations
-        import great_expectations.expectations  # noqa: F401
-
-
 def _build_context(docs_dir: Path | None):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx

@@ -10,12 +10,11 @@ Commands:
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import sys
-import threading
+import uuid
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,10 +77,6 @@ class _ProgressHandler(logging.Handler):
             console.print(f"[green]✓[/green] {step}")
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
-        elif kind == "ASSET_MATERIALIZATION":
-            landed = (event.event_specific_data.materialization.metadata or {}).get("skipped_same_hash")
-            if landed is not None and landed.value is False:
-                _preload_great_expectations()  # new data landed: the GE suites will run in this run
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
@@ -93,19 +88,6 @@ class _ProgressHandler(logging.Handler):
                 docs = getattr(meta.get("data_docs"), "value", None)
                 detail = f" ({failed}; rows in {docs})" if failed and failed != "none" and docs else ""
                 console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
-
-
-@functools.cache
-def _preload_great_expectations() -> None:
-    """Import Great Expectations (~4 s) in a background thread, once per process (functools.cache).
-
-    Started when a raw asset lands new data (so the GE suites will run): the import then overlaps the
-    remaining ingestion (DuckDB work that releases the GIL) instead of delaying the first GE check. Not
-    started in a run whose inputs are unchanged, where no suite runs and the import would only compete
-    with the run for the GIL."""
-    from expectations.runner import preload
-
-    threading.Thread(target=preload, name="preload-great-expectations", daemon=True).start()
 
 
 def _progress_logger():
@@ -209,27 +191,28 @@ def run(
                 }
             }
         },
-        "loggers": {"progress": {}},
+        "loggers": {"progress": {}, "run_log": {}},
     }
-    job = defs.resolve_job_def(MAIN_JOB_NAME).with_logger_defs({"progress": _progress_logger()})
+    job = defs.resolve_job_def(MAIN_JOB_NAME)
     console.print(f"warehouse: {settings.warehouse}")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     output_dir.mkdir(parents=True, exist_ok=True)
-    log_path = output_dir / "run.log"
     from orchestration.metrics import write_json_atomically
+    from orchestration.runlog import finish_run, open_run_log, run_log_logger
     from orchestration.runstats import RunStatsRecorder
 
+    run_id = str(uuid.uuid4())
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
-        with (
-            open(log_path, "w", encoding="utf-8") as log_file,
-            redirect_stdout(log_file),
-            RunStatsRecorder() as recorder,
-        ):
+        # this run's own log (var/logs/<time>_<run id>.log): Dagster events with tracebacks, and dbt's output
+        log_files, log_file = open_run_log(run_id)
+        with log_file, redirect_stdout(log_file), RunStatsRecorder() as recorder:
             _ProgressHandler.recorder = recorder
             started = datetime.now(UTC).replace(tzinfo=None)
             try:
-                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+                result = job.with_logger_defs(
+                    {"progress": _progress_logger(), "run_log": run_log_logger(log_file)}
+                ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id)
             finally:
                 _ProgressHandler.recorder = None
         quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
@@ -238,10 +221,8 @@ def run(
             for e in result.all_events
             if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key is not None
         )
-        write_json_atomically(
-            {"success": result.success, **recorder.as_dict(), "materialized": materialized},
-            output_dir / "run_stats.json",
-        )
+        stats = {"success": result.success, **recorder.as_dict(), "materialized": materialized}
+        finish_run(log_files, stats, output_dir)  # + run.log and run_stats.json in OUTPUT after a success
         if result.success and "outputs/metrics_json" not in materialized:
             # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
             from orchestration.metrics import build_metrics_document
@@ -260,7 +241,7 @@ def run(
                 while error.cause is not None and "executing op" in error.message:
                     error = error.cause
                 console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
-        console.print(f"full log: {log_path}")
+        console.print(f"full log: {log_files.log}", soft_wrap=True)
         raise typer.Exit(code=1)
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
@@ -268,6 +249,7 @@ def run(
     if (output_dir / "report.html").is_file():
         console.print(f"report:       {output_dir / 'report.html'} (charts in {output_dir / 'charts'})")
     console.print(f"published:    {settings.published_dir / 'mpp_metrics.duckdb'} (analysts: open read-only)")
+    console.print(f"log:          {log_files.log}", soft_wrap=True)
 
 
 @app.command()

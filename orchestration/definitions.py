@@ -13,7 +13,11 @@
   that lands in ``MPP_EOIR_LANDING_DIR`` (identified by the sha256 of its files' content), and, when
   ``MPP_EOIR_RELEASE_URL`` is set, job ``eoir_release_download`` when the URL's ETag / Last-Modified change
   (orchestration/eoir/release_sensor.py).
-- Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up: MppDbtCliResource)
+- ``record_run_log_on_success`` / ``_failure`` / ``_canceled``: run status sensors (on by default) that write
+  the log and run_stats.json of every run launched from the UI, the schedule or a sensor into var/logs
+  (orchestration/runlog.py; ``mpp-metrics run`` writes its own).
+- Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up, its dbt dying with the
+  run: MppDbtCliResource)
   and ``pipeline`` (per-run settings, configurable at launch).
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
 """
@@ -48,6 +52,7 @@ from orchestration.assets.report import report
 from orchestration.eoir.release_sensor import build_new_eoir_release_sensor, eoir_release_download
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
+from orchestration.runlog import run_record_sensors
 from orchestration.uscis.asset import uscis_nri_referrals
 
 MAIN_JOB_NAME = "mpp_main"
@@ -110,9 +115,9 @@ defs = Definitions(
     asset_checks=ge_checks,
     jobs=[main_job, eoir_release_download],
     schedules=[nightly_rebuild],
-    sensors=[rebuild_downstream_of_new_inputs, new_eoir_release],
+    sensors=[rebuild_downstream_of_new_inputs, new_eoir_release, *run_record_sensors()],
     resources={
-        "dbt": MppDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": MppDbtCliResource.guarded(dbt_project, DBT_EXECUTABLE),
         "pipeline": PipelineConfig.configure_at_launch(),
     },
 )

@@ -13,7 +13,8 @@ Dagster run at all. This module adds one lock that every party takes:
 
 The lock is :class:`filelock.ReadWriteLock` (an SQLite database ``<warehouse>.lock`` beside the warehouse
 file): the operating system releases it when its holder dies, even on SIGKILL, so a killed run never
-leaves a stale lock. Holds nest within one thread (the CLI holds the write lock for the whole run; the
+leaves a stale lock. A writer first ends any dbt process that a killed run left running
+(:func:`orchestration.children.reap_orphans`). Holds nest within one thread (the CLI holds the write lock for the whole run; the
 in-process steps re-enter it).
 
 A process that has to wait logs one line (``waiting for the warehouse lock ...``) and then waits up to
@@ -30,6 +31,8 @@ from pathlib import Path
 
 import duckdb
 from filelock import ReadWriteLock, Timeout
+
+from orchestration.children import reap_orphans
 
 #: How long a writer or reader waits for the lock before giving up (seconds): 6 hours, longer than a
 #: full-scale rebuild. Override with MPP_LOCK_TIMEOUT (seconds; -1 = wait forever).
@@ -72,6 +75,8 @@ def _hold(warehouse: Path, mode: str, timeout: float | None, log: Callable[[str]
                 f"warehouse {warehouse} is busy: could not take the {mode} lock {path} within {wait:.0f} s"
             ) from exc
     try:
+        if mode == "write":  # a dbt left running by a killed run would hold the DuckDB file: end it first
+            reap_orphans(warehouse, log)
         yield
     finally:
         lock.release()

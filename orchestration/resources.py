@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import sys
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -33,6 +35,7 @@ from dagster_dbt import DbtCliResource
 from packaging.version import Version
 from pydantic import field_validator
 
+from orchestration.children import ENV_PARENT
 from orchestration.settings import get_settings
 
 MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
@@ -141,7 +144,21 @@ class MppDbtCliResource(DbtCliResource):
     (row counts are in the marts and the GE results). So: the version is the installed dbt-core
     package's (the executable is this environment's ``dbt``), and no adapter is built. Both overrides are of
     private members; tests/foundation/test_definitions.py fails if a dagster-dbt upgrade renames them.
+
+    Made by :meth:`guarded`, dbt starts through ``python -m orchestration.children <dbt>`` so that it dies
+    with the run (orchestration/children.py); :meth:`cli` tells it the run's PID.
     """
+
+    @classmethod
+    def guarded(cls, project_dir, dbt_executable: str) -> MppDbtCliResource:
+        """The resource whose dbt subprocesses die with the run (see the class docstring)."""
+        return cls(project_dir=project_dir, dbt_executable=sys.executable,
+                   global_config_flags=["-m", "orchestration.children", dbt_executable])
+
+    def cli(self, args, **kwargs):
+        """dagster-dbt's ``cli``, with this process's PID for the dbt child (``children.ENV_PARENT``)."""
+        os.environ[ENV_PARENT] = str(os.getpid())
+        return super().cli(args, **kwargs)
 
     @cached_property
     def _cli_version(self) -> Version:

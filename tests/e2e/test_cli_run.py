@@ -309,3 +309,26 @@ def test_user_cbp_files_in_both_official_layouts_load_and_the_later_vintage_wins
     assert "<code>cbp_sw_encounters_aor</code> (2025-02-20)" in report
     assert "<code>cbp_nationwide_encounters_state</code> (2025-02-01)" in report
     assert "marts.cbp_encounter_revisions" in report and "2025-01-15 → 2025-02-20" in report
+def test_a_failed_run_keeps_the_last_good_log_and_prints_its_own_with_the_traceback(first_run, tmp_path: Path):
+    """Issue 14, finding 5: a failed run truncated var/output/run.log (the last good run's log was lost) and
+    the ``full log:`` path it printed was empty; a good run's log held dbt output only."""
+    import re
+
+    var, _ = first_run
+    good_log = (var / "output" / "run.log").read_text()
+    assert "STEP_SUCCESS" in good_log and "outputs__metrics_json" in good_log  # Dagster events, not only dbt
+    good_stats = (var / "output" / "run_stats.json").read_text()
+    empty = tmp_path / "nri_referrals.csv"
+    empty.write_text("")
+    proc = run_cli(var, "--uscis-nri", str(empty))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (var / "output" / "run.log").read_text() == good_log
+    assert (var / "output" / "run_stats.json").read_text() == good_stats
+    [path] = re.findall(r"full log: (\S+)", proc.stdout)
+    log = Path(path).read_text()
+    assert "STEP_FAILURE" in log
+    assert "NriExtractError" in log and "nri_referrals.csv" in log and 'File "' in log  # the traceback
+    assert (var / "logs" / "latest.log").resolve() == Path(path).resolve()
+    stats = json.loads((var / "logs" / "latest.run_stats.json").read_text())
+    assert stats["success"] is False and stats["steps"]
+    assert len(list((var / "logs").glob("*_*.log"))) >= 2  # every earlier run's log is still there
