@@ -4,7 +4,7 @@ Shape of a raw table: every published column as VARCHAR, named exactly as the pu
 header decides the mapping, matched to the declared columns case-insensitively), then extra columns,
 ``_source_line`` and the load columns of :data:`orchestration.raw.ledger.LOAD_COLUMNS`. Types are cast in
 dbt staging, never here, so raw keeps what was published; count columns are checked here
-(:func:`check_counts`). Every load is kept in ``raw.<table>__history``; ``raw.<table>`` holds the newest
+(:func:`check_counts`), and so is the natural key (:func:`check_natural_key`). Every load is kept in ``raw.<table>__history``; ``raw.<table>`` holds the newest
 vintage per period (orchestration/raw/history.py).
 
 Reading is strict (no ignore_errors, no null_padding): a malformed line stops the load with an
@@ -12,9 +12,11 @@ Reading is strict (no ignore_errors, no null_padding): a malformed line stops th
 
 Errors raised:
 - :class:`ExtractFormatError`: empty file, unreadable line, declared column missing from the header, a
-  count column holding a negative number or a symbol (``D``, ``*``, ``<10``, ``-``).
+  count column holding a negative number or a symbol (``D``, ``*``, ``<10``, ``-``), a duplicate natural
+  key (two lines of one file with the same ``key_columns`` values, identical lines included).
 - :class:`orchestration.raw.registry.ProvenanceError`: a bundled file whose sha256 differs from its
-  provenance entry (the file changed without its provenance being updated).
+  provenance entry (the file changed without its provenance being updated), or a spec that declares no
+  natural key (``ExtractSpec.key_problem``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import duckdb
 
 from orchestration.raw import history
 from orchestration.raw.ledger import (
+    LOAD_COLUMNS,
     LoadResult,
     current_load,
     file_sha256,
@@ -128,6 +131,65 @@ def check_counts(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: st
     )
 
 
+#: How many line numbers a duplicate-key message lists per key before "...".
+MAX_LINES_PER_KEY = 10
+
+
+def _key_sql(spec: ExtractSpec, column: str) -> str:
+    """The comparable form of one key cell: trimmed, upper-cased; a period column also drops a trailing
+    note such as ``(FYTD)`` (history.period_key_sql), so ``2022 (FYTD)`` / ``2022`` and ``oct`` / ``OCT``
+    are one key."""
+    if column.lower() in {c.lower() for c in spec.period_columns}:
+        return history.period_key_sql(column)
+    return f"upper(trim(coalesce({history.q(column)}, '')))"
+
+
+def check_natural_key(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: str) -> None:
+    """Raise :class:`ExtractFormatError` when two data lines of the file share the natural key.
+
+    ``spec.key_columns`` (provenance.yml) identify one row of an aggregate extract; the same key twice
+    means the figure is in the file twice, and summing it doubles the count, so an exact repeat of a line
+    is refused as well as a key with different values (never collapsed, never "the first wins"). The
+    message starts ``duplicate natural key`` and names the file, the key columns and, per repeated key,
+    its values, every line holding it (up to :data:`MAX_LINES_PER_KEY`) and whether the lines are
+    identical; up to :data:`MAX_LISTED` keys. A spec without key (``no_key_reason``) is not checked; a spec
+    that declares neither is refused with :class:`ProvenanceError`.
+    """
+    problem = spec.key_problem()
+    if problem:
+        raise ProvenanceError(f"{spec.path}: extract {spec.table} {problem}")
+    if not spec.key_columns:
+        return
+    keys = ", ".join(_key_sql(spec, c) for c in spec.key_columns)
+    shown = ", ".join(history.q(c) for c in spec.key_columns)
+    columns = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+    published = [c for c in columns if c not in (history.SOURCE_LINE, *LOAD_COLUMNS)]
+    row = "[" + ", ".join(f"coalesce({history.q(c)}, '<NULL>')" for c in published) + "]"
+    groups = con.execute(
+        f"""select list(_source_line order by _source_line), arg_min([{shown}]::varchar[], _source_line),
+                   count(distinct {row}) = 1
+            from {relation} group by {keys} having count(*) > 1 order by min(_source_line)"""
+    ).fetchall()
+    if not groups:
+        return
+    listed = []
+    for lines, values, identical in groups[:MAX_LISTED]:
+        more = f" ... ({len(lines)} in all)" if len(lines) > MAX_LINES_PER_KEY else ""
+        shown_values = ", ".join("NULL" if v is None else repr(v) for v in values)
+        listed.append(
+            f"key ({shown_values}) on lines {', '.join(str(n) for n in lines[:MAX_LINES_PER_KEY])}{more}"
+            + (" (identical lines)" if identical else " (different values)")
+        )
+    extra = sum(len(lines) - 1 for lines, _v, _i in groups)
+    more = f"\n  ... and {len(groups) - MAX_LISTED} more key(s)" if len(groups) > MAX_LISTED else ""
+    raise ExtractFormatError(
+        f"{spec.path}: duplicate natural key: {len(groups)} key(s) of ({', '.join(spec.key_columns)}) occur on "
+        f"more than one line ({extra} repeated line(s)); each row of an aggregate extract is one figure, so a "
+        f"repeated row, even an identical one, would count it twice. Nothing was loaded:\n  "
+        + "\n  ".join(listed) + more
+    )
+
+
 def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str) -> LoadResult:
     """Land the file into the history of ``raw.<spec.table>`` and rebuild the current table, inside the
     caller's transaction (orchestration/raw/history.py).
@@ -136,7 +198,8 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
     quarantines nothing: a bad line is an error). Columns in the file beyond the declared ones (schema
     drift) are kept after the declared ones, under their published names. ``_source_line`` is the record
     number + 1 (the physical line when no quoted value spans lines). Raises :class:`ExtractFormatError`
-    (file, line, column) for an empty or unreadable file, a missing column or a bad count value.
+    (file, line, column) for an empty or unreadable file, a missing column, a bad count value or a
+    duplicate natural key.
     """
     if spec.path.stat().st_size == 0:
         raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
@@ -176,6 +239,7 @@ def land_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, sha256: str)
         if n == 0:
             raise ExtractFormatError(f"{spec.path}: the file has a header but no data rows")
         check_counts(con, spec, _INCOMING)
+        check_natural_key(con, spec, _INCOMING)
         history.append(con, spec.table, _INCOMING)
         history.rebuild_current(con, spec.table, spec.columns, spec.period_columns)
     finally:

@@ -4,7 +4,15 @@ Each provenance file is the single place that says, for every bundled file: the 
 its origin (repository, path, commit), licence, sha256, vintage (release date), input kind and reader
 format. Ingestion, tests and the report all read it from here.
 
-Errors: :class:`ProvenanceError` when a provenance file is malformed or a listed file is missing.
+Natural keys: every entry declares ``key_columns``, the columns whose values identify one data row of
+the file (e.g. fiscal year, month, component, demographic, citizenship, title of authority for a CBP
+cube). Landing refuses a file in which one key occurs twice (orchestration/raw/landing.py
+:func:`~orchestration.raw.landing.check_natural_key`): in an aggregate extract a repeated row, even an
+exact repeat, doubles a figure. A file that truly has no natural key says so with ``key_columns: []`` and
+a ``no_key_reason``; an entry with neither is refused.
+
+Errors: :class:`ProvenanceError` when a provenance file is malformed (including a missing or unknown key
+column) or a listed file is missing.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ class ExtractSpec:
     table. ``count_columns``: columns holding counts, checked at landing (non-negative integers, optional
     thousands separators); ``empty_markers``: the values that mean "empty cell" in a count column
     (besides the empty string), e.g. ``%null%``; any other text (``D``, ``*``, ``<10``, ``-``) is an error.
+    ``key_columns``: the natural key, a subset of ``columns``: no two data rows of one file may share it
+    (compared trimmed and case-insensitively; period columns also ignore a trailing note such as
+    ``(FYTD)``). ``no_key_reason``: set instead of ``key_columns`` when a file truly has no natural key
+    (why, in words); landing refuses a spec with neither (see :meth:`key_problem`).
     """
 
     table: str
@@ -51,6 +63,24 @@ class ExtractSpec:
     period_columns: tuple[str, ...] = ()
     count_columns: tuple[str, ...] = ()
     empty_markers: tuple[str, ...] = ()
+    key_columns: tuple[str, ...] = ()
+    no_key_reason: str = ""
+
+    def key_problem(self) -> str | None:
+        """Why the natural-key declaration is unusable (no key and no reason, a key column that is not a
+        declared column, both a key and a reason), or None when it is sound."""
+        if not self.key_columns and not self.no_key_reason.strip():
+            return (
+                "declares no natural key: list key_columns (the columns identifying one row; a repeated "
+                "key doubles a figure), or key_columns: [] with a no_key_reason"
+            )
+        if self.key_columns and self.no_key_reason.strip():
+            return "declares both key_columns and a no_key_reason; keep one"
+        declared = {c.lower() for c in self.columns}
+        unknown = [c for c in self.key_columns if c.lower() not in declared]
+        if unknown:
+            return f"key column(s) {', '.join(repr(c) for c in unknown)} are not among its declared columns"
+        return None
 
     @property
     def relative_path(self) -> str:
@@ -71,7 +101,7 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
     vintage = entry["vintage"]
     if not isinstance(vintage, date):
         vintage = date.fromisoformat(str(vintage))
-    return ExtractSpec(
+    spec = ExtractSpec(
         table=entry["table"],
         source=source,
         path=path,
@@ -88,7 +118,13 @@ def _parse_entry(source: str, folder: Path, doc: dict, entry: dict, provenance: 
         period_columns=tuple(entry.get("period_columns") or ()),
         count_columns=tuple(entry.get("count_columns") or ()),
         empty_markers=tuple(str(m) for m in (entry.get("empty_markers") or ())),
+        key_columns=tuple(entry.get("key_columns") or ()),
+        no_key_reason=" ".join(str(entry.get("no_key_reason") or "").split()),
     )
+    problem = spec.key_problem()
+    if problem:
+        raise ProvenanceError(f"{provenance}: entry {spec.table} {problem}")
+    return spec
 
 
 def load_registry(raw_data_dir: Path) -> dict[str, ExtractSpec]:

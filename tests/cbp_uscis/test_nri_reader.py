@@ -107,6 +107,16 @@ def test_quarantine_mode_rejects_bad_lines_and_collapses_exact_duplicates(tmp_pa
     ]
 
 
+def test_an_extract_whose_lines_all_appear_twice_counts_each_referral_once(tmp_path, con):
+    """Case-level, unlike the aggregate extracts (orchestration/raw/landing.check_natural_key): a line is one
+    referral identified by its referral_id, so an exact repeat is the same referral delivered twice and is
+    collapsed (counted in the ledger), never counted twice; the same referral_id with other values is an error."""
+    path = _write(tmp_path, GOOD + GOOD)  # the file concatenated with itself
+    res = load_nri_extract(con, path, input_kind="real", vintage=None)
+    assert (res.rows_read, res.rows_loaded, res.rows_quarantined, res.duplicates_collapsed) == (4, 2, 0, 2)
+    assert con.execute("select referral_id from raw.uscis_nri_referrals order by 1").fetchall() == [("r1",), ("r2",)]
+
+
 def test_file_level_errors(tmp_path, con):
     missing = _write(
         tmp_path, ["r1,s1,2019-03-01"], name="missing.csv", header="referral_id,subject_id,referral_date"

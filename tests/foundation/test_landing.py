@@ -14,7 +14,7 @@ from orchestration.raw.registry import ExtractSpec, ProvenanceError
 from tests.conftest import query
 
 
-def make_spec(path: Path, columns=("Fiscal Year", "Encounter Count"), delimiter=",") -> ExtractSpec:
+def make_spec(path: Path, columns=("Fiscal Year", "Encounter Count"), delimiter=",", key=("Fiscal Year",)) -> ExtractSpec:
     return ExtractSpec(
         table="t_extract",
         source="test",
@@ -25,6 +25,7 @@ def make_spec(path: Path, columns=("Fiscal Year", "Encounter Count"), delimiter=
         description="test extract",
         columns=tuple(columns),
         delimiter=delimiter,
+        key_columns=tuple(key),
     )
 
 

@@ -38,7 +38,7 @@ def test_the_same_table_listed_twice_is_an_error(tmp_path: Path):
         d.mkdir()
         (d / "f.csv").write_text("x\n1\n")
         (d / "provenance.yml").write_text(
-            f"source: {name}\nfiles:\n  - {{table: t, path: f.csv, sha256: x, vintage: 2020-01-01, columns: [x]}}\n"
+            f"source: {name}\nfiles:\n  - {{table: t, path: f.csv, sha256: x, vintage: 2020-01-01, columns: [x], key_columns: [x]}}\n"
         )
     with pytest.raises(ProvenanceError, match="listed twice"):
         load_registry(tmp_path)
