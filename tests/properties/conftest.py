@@ -54,6 +54,10 @@ class VerdictCollector:
             total = Counter(r["label"] for r in self.records)
             out.append(f"{'total':<{width}} | " + " | ".join(f"{total[c]:>{len(c)}}" for c in COLUMNS))
             out.append("")
+        stages = Counter(f"{r['verdict']} at {r['stage']}" for r in self.records)
+        out.append("decided at: " + ", ".join(f"{k} {v}" for k, v in sorted(stages.items())))
+        unnamed = [r for r in self.records if r["verdict"] == BLOCKED and not r["names_file"]]
+        out.append(f"blocked by a check or model whose message does not name the file or its raw table: {len(unnamed)}")
         seen = {(r["target"], r["mutation"]) for r in self.records if r["label"] == KNOWN_GAP}
         for (target, mutation), reason in sorted(self.gaps.items()):
             shown = "seen" if (target, mutation) in seen else "not seen in this run"

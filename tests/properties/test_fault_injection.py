@@ -13,6 +13,7 @@ list never goes stale. The verdict table is printed at the end of the run (tests
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -32,13 +33,55 @@ from tests.properties.mutations import (
     truncate,
 )
 
-EXAMPLES = int(os.environ.get("MPP_FAULT_EXAMPLES", "1"))
+EXAMPLES = int(os.environ.get("MPP_FAULT_EXAMPLES", "2"))
 SOAK = "MPP_FAULT_EXAMPLES" in os.environ
 TARGETS: list[Target] = [*extract_targets(load_registry(get_settings().raw_data_dir)), EOIR_TARGET]
 
+@dataclass(frozen=True)
+class Gap:
+    """A class of mutation no check can tell from a genuine new release, and the only marts it may change:
+    a violation is a known gap only when every differing mart is in ``marts`` (a bigger fault still fails)."""
+
+    reason: str
+    marts: frozenset[str]
+
+
 #: (target, mutation) pairs where a silently different figure is not detected today, and why. Each must
 #: still show in the default run (test_every_known_gap_still_shows); remove an entry when a check closes it.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
+STATE_FILE_ROWS = frozenset({"fct_swb_encounters", "swb_encounters_source_reconciliation"})
+COURT_MARTS = frozenset({
+    "cbp_enrollments_vs_court_nta_monthly", "court_headline_metrics", "court_metric_cases", "court_metrics_history",
+    "goal_1a_relief_monthly", "goal_2_case_status_by_cohort", "goal_2_initial_completions_monthly",
+    "goal_3_court_enrollments_monthly", "headline_metrics", "mpp_case_outcomes", "mpp_relief_cases",
+    "published_figures_reconciliation"})
+KNOWN_GAPS: dict[tuple[str, str], Gap] = {
+    ("cbp_nationwide_encounters_state", "drop_rows"): Gap(
+        "the state file serves no headline figure (the dashboard has precedence for every month it covers) and is "
+        "compared with the dashboard by monthly Southwest totals: dropped rows worth less than the pair's revision "
+        "band (2%, at least 10 encounters) look like a revision and only warn", STATE_FILE_ROWS),
+    ("cbp_nationwide_encounters_state", "truncate"): Gap(
+        "a file cut at a line end is a valid smaller release: the periods it holds replace the previous vintage's "
+        "(history keeps the others), and a month whose Southwest rows were cut off leaves no state-file value to "
+        "compare with the dashboard (no row-count-against-previous-vintage check yet)", STATE_FILE_ROWS),
+    ("cbp_mpp_published_tables", "drop_rows"): Gap(
+        "the MPP page tables have no second source for enrollments and their printed totals already differ from "
+        "their parts on the published pages (MANIFEST C1), so that check only warns: a dropped location row is one "
+        "more printed-total warning (a blocking check needs a seed of the pages' known discrepancies)",
+        frozenset({"cbp_enrollments_monthly", "cbp_enrollments_by_location_monthly", "fct_swb_encounters_by_location",
+                   "swb_encounters_source_reconciliation", "cbp_enrollments_vs_court_nta_monthly"})),
+    ("ohss_usbp_encounters_region_sector", "drop_rows"): Gap(
+        "OHSS sector rows are compared only with the dashboard (FY2019 on); before FY2019 no pair covers them "
+        "(the USBP PDF covers FY2000-FY2020, but source_pair_tolerances has no PDF-vs-OHSS pair) and the sheet "
+        "prints no totals", frozenset({"fct_swb_encounters_by_location"})),
+    ("trac_mpp_court_cases_by_location", "scale_counts"): Gap(
+        "TRAC is the only source of its monthly counts; a scaled all-locations count that stays at or above the sum "
+        "of its printed locations (dbt test trac_all_locations_not_below_its_locations) has nothing to be "
+        "compared with", frozenset({"cbp_enrollments_vs_court_nta_monthly"})),
+    ("eoir_release", "shift_months"): Gap(
+        "a new EOIR release may correct any date and a shifted date is a valid date; the release-to-release diff "
+        "counts changed rows and warns above 25% but blocks on them only when asked (--eoir-diff-block-changed, "
+        "default never)", COURT_MARTS),
+}
 
 
 def applicable(target: Target, mutation: str) -> bool:
@@ -89,8 +132,10 @@ def test_a_mutated_input_blocks_naming_the_file_or_publishes_the_same_figures(ba
     files, named, description = mutated_input(target, mutation, data.draw)
     outcome = baseline.evaluate(target, files, named)
     gap = KNOWN_GAPS.get((target.name, mutation))
+    if gap is not None:
+        verdicts.gaps[(target.name, mutation)] = gap.reason
+        gap = gap if set(outcome.differing) <= gap.marts else None
     label = KNOWN_GAP if outcome.verdict == VIOLATION and gap else outcome.verdict
-    verdicts.gaps.update({(target.name, mutation): gap} if gap else {})
     verdicts.record(target.name, mutation, description, outcome, label)
     evidence = f"{target.name} x {mutation} ({description}): {outcome.stage}: {outcome.message} {outcome.differing}"
     if mutation in BENIGN:
