@@ -4,8 +4,8 @@ Shape of a raw table: every published column as VARCHAR, named exactly as the pu
 header decides the mapping, matched to the declared columns case-insensitively), then extra columns,
 ``_source_line`` and the load columns of :data:`orchestration.raw.ledger.LOAD_COLUMNS`. Types are cast in
 dbt staging, never here, so raw keeps what was published; count columns are checked here
-(:func:`check_counts`), and so is the natural key (:func:`check_natural_key`). Every load is kept in ``raw.<table>__history``; ``raw.<table>`` holds the newest
-vintage per period (orchestration/raw/history.py).
+(:func:`check_counts`), and so is the natural key (:func:`check_natural_key`). Every load is kept in
+``raw.<table>__history``; ``raw.<table>`` holds the newest vintage per period (orchestration/raw/history.py).
 
 Reading is strict (no ignore_errors, no null_padding): a malformed line stops the load with an
 :class:`ExtractFormatError` naming the file, the line and DuckDB's reason, and nothing is written.

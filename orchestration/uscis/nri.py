@@ -12,7 +12,10 @@ Validation is strict and names the file, the physical line (header = line 1), th
 - row-level problems (wrong number of fields, a bad value, a repeated referral_id with different content)
   raise :class:`NriExtractError` listing every problem when ``on_error="raise"`` (the default), or, with
   ``on_error="quarantine"``, send the line to ``raw._rejects`` with the same reason and load the rest;
-- an exact repeat of an earlier line is collapsed (counted in the ledger's ``duplicates_collapsed``).
+- an exact repeat of an earlier line is collapsed (counted in the ledger's ``duplicates_collapsed``): a
+  case-level line is one referral identified by ``referral_id``, so the repeat is the same referral and is
+  counted once. (Aggregate extracts refuse any repeated key instead: orchestration/raw/landing.py
+  ``check_natural_key``; there a repeated row is a figure counted twice.)
 
 Every load writes one ``raw._load_ledger`` row, with rows_read = loaded + quarantined + duplicates.
 """

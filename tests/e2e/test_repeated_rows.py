@@ -8,7 +8,9 @@ and leave the published copy (var/published/mpp_metrics.duckdb) and metrics.json
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -115,4 +117,30 @@ def test_an_extract_with_repeated_rows_blocks_the_run_and_keeps_the_published_co
     flat = unwrapped(out)  # the console wraps long lines
     assert unwrapped(f"{tmp_path / 'raw' / relative}: duplicate natural key") in flat, out
     assert unwrapped(lines) in flat, out
+    assert (sha256(published), sha256(metrics)) == before
+
+
+def scaled_counts(lines: list[str], factor: float = 1.1) -> list[str]:
+    """Every Encounter Count (last column) times ``factor``, rounded: no key repeats, the figures do not."""
+    rows = list(csv.reader(lines))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    writer.writerows([*row[:-1], str(round(int(row[-1]) * factor))] for row in rows[1:])
+    return out.getvalue().splitlines(keepends=True)
+
+
+def test_a_source_scaled_beyond_its_pair_tolerance_blocks_the_run_and_keeps_the_published_copy(
+        baseline, tmp_path, monkeypatch):
+    """The state file's counts 10% high (provenance re-pinned): it lands (no key repeats), but the SW totals
+    differ from the dashboard's by ~10%, beyond the 2% band of dashboard_vs_state_file: the error-severity
+    dbt test fails the dbt step, so nothing after it (GE gate, metrics.json, publication) runs."""
+    published, metrics = baseline / "published" / "mpp_metrics.duckdb", baseline / "output" / "metrics.json"
+    before = sha256(published), sha256(metrics)
+    relative = "cbp/uwchr_cbp-nationwide-encounters-fy20-fy23-state.csv"
+    monkeypatch.setenv("MPP_RAW_DATA_DIR", str(raw_copy_with(tmp_path, relative, scaled_counts)))
+    proc = run_cli(baseline)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "cross_source_figures_within_tolerance" in out, out
     assert (sha256(published), sha256(metrics)) == before
