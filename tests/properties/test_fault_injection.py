@@ -44,6 +44,8 @@ class Gap:
 
     reason: str
     marts: frozenset[str]
+    #: False: seen only in a run with more examples (MPP_FAULT_EXAMPLES=3), not among the default ones
+    in_default_run: bool = True
 
 
 #: (target, mutation) pairs where a silently different figure is not detected today, and why. Each must
@@ -62,17 +64,20 @@ KNOWN_GAPS: dict[tuple[str, str], Gap] = {
     ("cbp_nationwide_encounters_state", "truncate"): Gap(
         "a file cut at a line end is a valid smaller release: the periods it holds replace the previous vintage's "
         "(history keeps the others), and a month whose Southwest rows were cut off leaves no state-file value to "
-        "compare with the dashboard (no row-count-against-previous-vintage check yet)", STATE_FILE_ROWS),
+        "compare with the dashboard (no row-count-against-previous-vintage check yet)", STATE_FILE_ROWS, False),
     ("cbp_mpp_published_tables", "drop_rows"): Gap(
         "the MPP page tables have no second source for enrollments and their printed totals already differ from "
         "their parts on the published pages (MANIFEST C1), so that check only warns: a dropped location row is one "
         "more printed-total warning (a blocking check needs a seed of the pages' known discrepancies)",
         frozenset({"cbp_enrollments_monthly", "cbp_enrollments_by_location_monthly", "fct_swb_encounters_by_location",
-                   "swb_encounters_source_reconciliation", "cbp_enrollments_vs_court_nta_monthly"})),
+                   "swb_encounters_source_reconciliation", "cbp_enrollments_vs_court_nta_monthly"}), False),
     ("ohss_usbp_encounters_region_sector", "drop_rows"): Gap(
         "OHSS sector rows are compared only with the dashboard (FY2019 on); before FY2019 no pair covers them "
         "(the USBP PDF covers FY2000-FY2020, but source_pair_tolerances has no PDF-vs-OHSS pair) and the sheet "
-        "prints no totals", frozenset({"fct_swb_encounters_by_location"})),
+        "prints no totals", frozenset({"fct_swb_encounters_by_location"}), False),
+    ("ohss_usbp_encounters_region_sector", "truncate"): Gap(
+        "a file cut at a line end is a valid smaller release whose last month lacks the sectors after the cut; "
+        "before FY2019 no pair covers OHSS (see drop_rows)", frozenset({"fct_swb_encounters_by_location"})),
     ("trac_mpp_court_cases_by_location", "scale_counts"): Gap(
         "TRAC is the only source of its monthly counts; a scaled all-locations count that stays at or above the sum "
         "of its printed locations (dbt test trac_all_locations_not_below_its_locations) has nothing to be "
@@ -81,6 +86,11 @@ KNOWN_GAPS: dict[tuple[str, str], Gap] = {
         "a new EOIR release may correct any date and a shifted date is a valid date; the release-to-release diff "
         "counts changed rows and warns above 25% but blocks on them only when asked (--eoir-diff-block-changed, "
         "default never)", COURT_MARTS),
+    ("eoir_release", "swap_columns"): Gap(
+        "a swapped non-key id column (e.g. tbl_Court_Appln IDNCASE with APPL_DEC) lands: the reader checks only "
+        "each table's key, the raw suites check the key and the parent proceeding, and staging reads a "
+        "non-numeric IDNCASE as NULL (a raw expectation that every id column is digits would close it)",
+        COURT_MARTS),
 }
 
 
@@ -152,4 +162,5 @@ def test_every_known_gap_still_shows(verdicts):
     if SOAK or not {(t.name, m) for t, m in PAIRS} <= judged:
         pytest.skip("judged only after every (target, mutation) pair ran in a default run")
     shown = {(r["target"], r["mutation"]) for r in verdicts.records if r["label"] == KNOWN_GAP}
-    assert set(KNOWN_GAPS) <= shown, f"known gaps that no longer show: {sorted(set(KNOWN_GAPS) - shown)}"
+    expected = {pair for pair, gap in KNOWN_GAPS.items() if gap.in_default_run}
+    assert expected <= shown, f"known gaps that no longer show: {sorted(expected - shown)}"
