@@ -18,12 +18,14 @@ that nothing writes again.
    provably the baseline's: below raw the pipeline is a deterministic function of the raw tables, the seeds
    and the run settings, and no model reads line numbers, load ids or file names into a figure (checked on
    the baseline: no ``marts`` column carries them). Verdict ``published-equal`` without running dbt.
-3. ``dbt run`` of the models downstream of the mutated source, then every ``marts`` table (what the published
-   warehouse holds) compared with the baseline's, again as multisets. Equal: ``published-equal`` (whether
+3. The models downstream of the mutated source rebuilt from the SQL dbt compiled for the baseline
+   (tests/properties/replay.py, proven equal to ``dbt build`` on the baseline; ``MPP_FAULT_REAL_DBT=1`` runs
+   real ``dbt run`` instead), then every ``marts`` table (what the published warehouse holds) compared with
+   the baseline's, again as multisets. Equal: ``published-equal`` (whether
    or not a check would block, the invariant holds). A model that fails to build blocks the run.
 4. Only when a published figure differs: the blocking checks, as the pipeline runs them: dbt tests of the
-   mutated source and everything downstream, and every blocking GE suite (error expectations, the load
-   ledger suite included). A failure is ``blocked``; none is ``VIOLATION`` (a silently different figure).
+   mutated source and everything downstream, and the blocking GE suites of the changed relations (error
+   expectations) and the load ledger suite. A failure is ``blocked``; none is ``VIOLATION`` (a silently different figure).
 """
 
 from __future__ import annotations
