@@ -22,6 +22,7 @@ Errors raised:
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -48,7 +49,9 @@ def read_header(spec: ExtractSpec) -> list[str]:
     """The column names of the file's first line, in file order (Python's csv module, declared dialect).
 
     The header is read explicitly rather than sniffed: DuckDB's sniffer can take a long data row for
-    the header. An empty name becomes ``column<i>`` (DuckDB's convention).
+    the header. An empty name becomes ``column<i>`` (DuckDB's convention, i = its position), except that
+    a file's only unnamed column takes the spec's only declared ``column<i>`` name wherever it stands
+    (:func:`name_unnamed_columns`): a file with its columns reordered lands as before.
     """
     try:
         with open(spec.path, encoding=spec.encoding, newline="") as fh:
@@ -58,7 +61,16 @@ def read_header(spec: ExtractSpec) -> list[str]:
     if not first.strip():
         raise ExtractFormatError(f"{spec.path}: the file is empty (expected a header and data rows)")
     names = next(csv.reader([first.lstrip("\ufeff").rstrip("\r\n")], delimiter=spec.delimiter, quotechar='"'))
-    return [n.strip() or f"column{i}" for i, n in enumerate(names)]
+    return name_unnamed_columns(spec, [n.strip() for n in names])
+
+
+def name_unnamed_columns(spec: ExtractSpec, names: list[str]) -> list[str]:
+    """Header names with every empty one named (see :func:`read_header`)."""
+    unnamed = [i for i, n in enumerate(names) if not n]
+    declared = [c for c in spec.columns if re.fullmatch(r"column[0-9]+", c) and c.lower() not in map(str.lower, names)]
+    if len(unnamed) == 1 and len(declared) == 1:
+        return [n or declared[0] for n in names]
+    return [n or f"column{i}" for i, n in enumerate(names)]
 
 
 def _reader_sql(spec: ExtractSpec, header: list[str]) -> tuple[str, list[object]]:
