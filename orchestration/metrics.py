@@ -8,7 +8,10 @@ Shape::
      "metrics": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "value": int, "input": "real"|"synthetic"}]}
 
 Every value comes from the dbt mart ``marts.headline_metrics`` (one row per metric x period) and the
-raw load ledger; nothing here computes a figure. Errors: :class:`MetricsError` when the mart is missing
+inputs of the current loads; nothing here computes a figure. A run writes it from the copy it published
+(:func:`build_metrics_document` on the published file: ``meta.inputs``, and ``publication``: the copy's
+publication id, run id, name and whether it is published), so metrics.json, the published copy and the
+report tell one run's story; on a build warehouse it reads ``raw._load_ledger`` instead. Errors: :class:`MetricsError` when the mart is missing
 or stamped with another as-of date than the run's (a stale warehouse must never be reported as fresh).
 """
 
@@ -32,15 +35,18 @@ def _period_key(period: str | None) -> tuple[int, str]:
     return (0, "") if period is None else (1 if period.startswith("FY") else 2, period)
 
 
-def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The current load of every raw table, grouped by source: kind and files (name, sha256, vintage)."""
+_CURRENT_LOADS = {
+    "build": "select * from raw._load_ledger qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)",
+    "published": "select * from meta.inputs",  # the publishing build's current loads (orchestration/publish.py)
+}
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, database: str = "build") -> list[dict[str, Any]]:
+    """The current load of every raw table, grouped by source: kind and files (name, sha256, vintage);
+    ``database`` "build" reads a build warehouse's ledger, "published" a published copy's meta.inputs."""
     rows = con.execute(
-        """
-        with current_loads as (
-            select *
-            from raw._load_ledger
-            qualify load_id = arg_max(load_id, loaded_at) over (partition by table_name)
-        )
+        f"""
+        with current_loads as ({_CURRENT_LOADS[database]})
         select source, input_kind, source_file, sha256, vintage
         from current_loads
         order by source, source_file
@@ -54,10 +60,23 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [{"source": s, "kind": k, "files": files} for (s, k), files in by_source.items()]
 
 
+def _publication(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """metrics.json's ``publication`` of a published copy; None for a build warehouse."""
+    try:
+        cursor = con.execute("select * from meta.publication")
+    except duckdb.CatalogException:
+        return None
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    return {"id": row["publication_id"], "run_id": row["run_id"], "name": row.get("publication_name") or None,
+            "published": row.get("published", True) is not False}
+
+
 def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
-    """Read the headline mart and the ledger (read-only) into the metrics.json document."""
+    """Read the headline mart and the inputs (read-only) of a published copy or a build warehouse into
+    the metrics.json document."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        publication = _publication(con)
         try:
             rows = con.execute(
                 """
@@ -68,7 +87,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
             ).fetchall()
         except duckdb.CatalogException as exc:
             raise MetricsError(f"{warehouse}: marts.headline_metrics is missing; run dbt build first") from exc
-        inputs = read_inputs(con)
+        inputs = read_inputs(con, "build" if publication is None else "published")
     finally:
         con.close()
     if not rows:
@@ -89,6 +108,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
         },
         "inputs": inputs,
         "metrics": metrics,
+        **({"publication": publication} if publication else {}),
     }
 
 

@@ -7,6 +7,7 @@ them from the bundled real extracts.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -82,11 +83,50 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     assert metric(doc, "g4_swb_encounters", "2020-10")["value"] == 71929
 
 
-def test_as_of_changes_the_figures(first_run, tmp_path: Path):
+def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_run, tmp_path: Path):
+    """Finding 6: nothing is rebuilt, and the new folder gets metrics.json AND the report (with its charts),
+    both of the current publication."""
     var, _ = first_run
-    out = tmp_path / "out"
+    out = tmp_path / "new_output"
+    proc = run_cli(var, "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    stats = json.loads((out / "run_stats.json").read_text())
+    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    doc = json.loads((out / "metrics.json").read_text())
+    html = (out / "report.html").read_text()
+    assert f"Data as of <strong>{doc['as_of']}</strong>" in html
+    assert f"publication <code>{doc['publication']['id']}</code>" in html
+    assert sorted(p.name for p in (out / "charts").glob("*.png")) == sorted(
+        p.name for p in (var / "output" / "charts").glob("*.png"))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_as_of(var: Path) -> str:
+    con = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    try:
+        return con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def exploratory_run(first_run, tmp_path_factory: pytest.TempPathFactory):
+    """An exploratory run: another as-of date, into its own output folder (sha256 of the published copy
+    before and after)."""
+    var, _ = first_run
+    out = tmp_path_factory.mktemp("exploratory") / "out"
+    before = sha256(var / "published" / "mpp_metrics.duckdb")
     proc = run_cli(var, "--as-of", "2020-11-30", "--output", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out, proc, before, sha256(var / "published" / "mpp_metrics.duckdb")
+
+
+def test_as_of_changes_the_figures(first_run, exploratory_run):
+    var, _ = first_run
+    out = exploratory_run[0]
     doc = json.loads((out / "metrics.json").read_text())
     periods = {m["period"] for m in doc["metrics"] if m["id"] == "g4_swb_encounters"}
     assert "2020-11" in periods and "2020-12" not in periods
@@ -95,6 +135,20 @@ def test_as_of_changes_the_figures(first_run, tmp_path: Path):
     assert doc["as_of"] == "2020-11-30"
     assert metric(doc, "g2_initial_completions", None)["value"] < metric(before, "g2_initial_completions", None)["value"]
     assert metric(doc, "g2_enrolled_nta_filed", None)["value"] < metric(before, "g2_enrolled_nta_filed", None)["value"]
+
+
+def test_exploratory_run_leaves_the_published_copy_byte_identical(first_run, exploratory_run):
+    """Finding 8: a run at another as-of date than the configured publication does not replace the analysts'
+    copy unless asked; it still writes its metrics.json and its report into its --output, and says so."""
+    var, _ = first_run
+    out, proc, before, after = exploratory_run
+    assert after == before
+    assert published_as_of(var) == "2020-12-31"
+    text = " ".join(proc.stdout.split())
+    assert ("not published: as-of 2020-11-30 differs from the configured publication 2020-12-31; use --publish"
+            in text), text[-2000:]
+    assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
+    assert "Data as of <strong>2020-11-30</strong>" in (out / "report.html").read_text()
 
 
 def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
@@ -200,3 +254,16 @@ def test_generate_bundled_writes_the_default_runs_inputs_once(tmp_path: Path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert str(nri) in second.stdout.replace("\n", "")
+
+
+def test_publish_flag_replaces_the_published_copy(first_run, exploratory_run, tmp_path: Path):
+    """Finding 8: the same exploratory run with --publish replaces the analysts' copy (last in this module:
+    it republishes as of 2020-11-30)."""
+    var, _ = first_run
+    before = sha256(var / "published" / "mpp_metrics.duckdb")
+    out = tmp_path / "published_run"
+    proc = run_cli(var, "--as-of", "2020-11-30", "--output", str(out), "--publish")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sha256(var / "published" / "mpp_metrics.duckdb") != before
+    assert published_as_of(var) == "2020-11-30"
+    assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
