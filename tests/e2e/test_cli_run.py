@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -27,7 +30,7 @@ def run_cli(var: Path, *args: str, data_docs: bool = False) -> subprocess.Comple
     env = {**os.environ, "MPP_VAR_DIR": str(var), "MPP_BUILD_DATA_DOCS": str(data_docs).lower()}
     env.pop("DAGSTER_HOME", None)
     env.pop("MPP_WAREHOUSE", None)
-    return subprocess.run([CLI, "run", *args], env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([CLI, "run", *args], env=env, capture_output=True, text=True, timeout=1800)
 
 
 def metric(doc: dict, metric_id: str, period: str | None) -> dict:
@@ -267,3 +270,76 @@ def test_publish_flag_replaces_the_published_copy(first_run, exploratory_run, tm
     assert sha256(var / "published" / "mpp_metrics.duckdb") != before
     assert published_as_of(var) == "2020-11-30"
     assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
+
+
+REPORT_FIGURE = re.compile(r'data-metric-id="([^"]*)" data-period="([^"]*)">([^<]*)</span>')
+
+
+def report_story(html: str) -> tuple[str, str, dict]:
+    """(as-of date, publication id, {(metric id, period): value}) as printed in a report.html."""
+    as_of = re.search(r"Data as of <strong>([\d-]+)</strong>", html)[1]
+    publication = re.search(r"publication <code>([^<]+)</code>", html)[1]
+    figures: dict = {}
+    for metric_id, period, text in REPORT_FIGURE.findall(html):
+        if re.fullmatch(r"[\d,]+", text):
+            value = int(text.replace(",", ""))
+            assert figures.setdefault((metric_id, period or None), value) == value, (metric_id, period, text)
+    return as_of, publication, figures
+
+
+def published_story(published: Path) -> tuple[str, str, dict]:
+    """(as-of date, publication id, {(metric id, period): value}) of a published copy."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        publication, as_of = con.execute(
+            "select publication_id, cast(as_of_date as varchar) from meta.publication").fetchone()
+        figures = {(m, p): v for m, p, v in con.execute(
+            "select metric_id, period, value from marts.headline_metrics").fetchall()}
+    finally:
+        con.close()
+    return as_of, publication, figures
+
+
+@pytest.fixture(scope="module")
+def killed_after_dbt(first_run):
+    """Finding 3 (last in this module: it republishes): a run at another as-of date (--publish) is SIGKILLed
+    as soon as its dbt build finished (checkpoint ``after_dbt_build``: the build fingerprint recorded,
+    no check on the marts, nothing published), then the same command is run again."""
+    var, _ = first_run
+    args = ("--as-of", "2020-10-31", "--publish")
+    marker = var.parent / "checkpoint_after_dbt.txt"
+    env = {**os.environ, "MPP_VAR_DIR": str(var), "MPP_BUILD_DATA_DOCS": "false",
+           "MPP_TEST_CHECKPOINT": "after_dbt_build", "MPP_TEST_CHECKPOINT_FILE": str(marker)}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("MPP_WAREHOUSE", None)
+    killed = subprocess.Popen([CLI, "run", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.monotonic() + 1800
+    while not marker.exists():
+        assert killed.poll() is None, "the run ended before the after-dbt checkpoint"
+        assert time.monotonic() < deadline, "the run never reached the after-dbt checkpoint"
+        time.sleep(0.5)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and everything it started (its own session)
+    killed.wait(timeout=60)
+    return killed.returncode, run_cli(var, *args)
+
+
+def test_rerun_after_a_kill_between_dbt_and_publishing_checks_and_publishes_one_story(first_run, killed_after_dbt):
+    """metrics.json, the published copy (meta.publication and marts.headline_metrics) and the report agree
+    on the as-of date, the publication and every figure after the rerun: it ran the checks it missed and
+    published, instead of rewriting metrics.json from marts that were never checked nor published."""
+    var, _ = first_run
+    killed_rc, proc = killed_after_dbt
+    assert killed_rc == -signal.SIGKILL
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    json_figures = {(m["id"], m["period"]): m["value"] for m in doc["metrics"]}
+    pub_as_of, publication, pub_figures = published_story(var / "published" / "mpp_metrics.duckdb")
+    report_as_of, report_publication, report_figures = report_story((var / "output" / "report.html").read_text())
+    assert doc["as_of"] == pub_as_of == report_as_of == "2020-10-31"
+    assert json_figures == pub_figures
+    assert len(report_figures) > 20 and report_figures.items() <= pub_figures.items()
+    assert report_publication == publication == doc["publication"]["id"]
+    # the rerun rebuilt and checked: dbt models were materialized again, the published copy is the rerun's
+    stats = json.loads((var / "output" / "run_stats.json").read_text())
+    assert "marts/headline_metrics" in stats["materialized"] and "outputs/published_warehouse" in stats["materialized"]

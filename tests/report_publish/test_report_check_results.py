@@ -50,7 +50,7 @@ def partial_run(pipeline_run, tmp_path_factory):
             run_config={"resources": {"pipeline": {"config": config}}}, instance=DagsterInstance.ephemeral(),
             asset_selection=sorted(selection, key=lambda k: k.to_user_string()), raise_on_error=False)
         assert result.success, [str(e.event_specific_data.error) for e in result.all_events if e.is_step_failure]
-        evaluated = {(e.asset_key.to_user_string(), e.event_specific_data.check_name)
+        evaluated = {(e.event_specific_data.asset_key.to_user_string(), e.event_specific_data.check_name)
                      for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
         after = check_results(get_settings().published_dir / "mpp_metrics.duckdb")
     finally:
