@@ -254,7 +254,7 @@ def _print_outputs(output_dir: Path, target, published_dir: Path) -> None:
     if (output_dir / "report.html").is_file():
         console.print(f"report:       {output_dir / 'report.html'} (charts in {output_dir / 'charts'})")
     if target.published:
-        console.print(f"published:    {target.describe()} (analysts: open read-only)")
+        console.print(f"published:    {target.describe()}; open it read-only")
     else:
         console.print(f"[bold yellow]{target.note}[/bold yellow]")
         console.print(f"copy:         {target.describe()}")

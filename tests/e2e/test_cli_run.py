@@ -151,7 +151,9 @@ def test_exploratory_run_leaves_the_published_copy_byte_identical(first_run, exp
     assert ("not published: as-of 2020-11-30 differs from the configured publication 2020-12-31; use --publish"
             in text), text[-2000:]
     assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
-    assert "Data as of <strong>2020-11-30</strong>" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "Data as of <strong>2020-11-30</strong>" in html and "EXPLORATORY RUN — NOT PUBLISHED" in html
+    assert (out / "unpublished" / "mpp_metrics.duckdb").is_file()  # the run's own audited copy
 
 
 def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
