@@ -45,8 +45,8 @@ def test_default_settings_publish_into_the_analysts_copy(isolated_var):
         ({"as_of": "2019-01-28"},
          "not published: as-of 2019-01-28 differs from the configured publication 2020-12-31; use --publish"),
         ({"relief_after_reopening_counts": False},
-         "not published: relief_after_reopening_counts=False differs from the configured publication (True); "
-         "use --publish"),
+         ("not published: relief_after_reopening_counts=False differs from the configured publication (True); "
+          "use --publish")),
     ],
 )
 def test_an_exploratory_run_keeps_its_copy_in_its_output_folder(isolated_var, tmp_path, settings, note):
