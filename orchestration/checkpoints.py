@@ -11,6 +11,8 @@ Checkpoints:
 - ``eoir_before_commit``: in the EOIR ingestion asset, after every table of the release is landed (and
   diffed), before the transaction commits.
 - ``dbt_mid_build``: in the dbt asset, after dbt reported its first finished model, while it builds the rest.
+- ``after_dbt_build``: in the dbt asset, after ``dbt build`` finished and its fingerprint was recorded, before
+  any check on the marts, metrics.json or the publish step ran.
 """
 
 from __future__ import annotations

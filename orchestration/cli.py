@@ -24,6 +24,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.configured_publication import configured_publication
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.")
 # The CLI prints to the real stdout; dbt and Dagster chatter is redirected to the run log file.
 console = Console(file=sys.__stdout__, width=None if sys.__stdout__.isatty() else 120)
@@ -153,7 +155,7 @@ def print_quarantine(rows: list[dict]) -> None:
 
 @app.command()
 def run(
-    as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD).", callback=_validate_as_of)] = "2020-12-31",
+    as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD); default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = configured_publication().as_of,
     output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
@@ -161,15 +163,21 @@ def run(
     eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
     eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
     eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = False,
-    admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = True,
-    relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = True,
+    admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = configured_publication().admin_closures_are_completions,
+    relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = configured_publication().relief_after_reopening_counts,
+    publish: Annotated[bool, typer.Option("--publish", help="Replace the analysts' published copy even though --as-of or a switch differs from the configured publication (otherwise such a run keeps its copy in OUTPUT/unpublished/).")] = False,
+    publication: Annotated[str, typer.Option(help="Publish into the named publication var/published/NAME/ instead of the analysts' copy.", metavar="NAME")] = "",
 ) -> None:
-    """Materialize the whole pipeline in-process and write OUTPUT/metrics.json."""
+    """Materialize the whole pipeline in-process and write OUTPUT/metrics.json and the report.
+
+    A run at the configured publication's as-of date and switches replaces the analysts' published copy;
+    any other run is exploratory and publishes only with --publish, or into --publication NAME."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import MAIN_JOB_NAME, defs
     from orchestration.locking import warehouse_write_lock
     from orchestration.raw.quarantine import quarantine_summary
+    from orchestration.resources import PipelineConfig
     from orchestration.settings import get_settings
 
     settings = get_settings()
@@ -188,11 +196,18 @@ def run(
                     "eoir_all_columns": eoir_all_columns,
                     "admin_closures_are_completions": admin_closures_are_completions,
                     "relief_after_reopening_counts": relief_after_reopening_counts,
+                    "publish": publish,
+                    "publication": publication,
                 }
             }
         },
         "loggers": {"progress": {}, "run_log": {}},
     }
+    try:
+        pipeline = PipelineConfig(**run_config["resources"]["pipeline"]["config"])
+    except ValueError as exc:  # e.g. a bad --publication name
+        raise typer.BadParameter(str(exc)) from exc
+    target = pipeline.publication_target()
     job = defs.resolve_job_def(MAIN_JOB_NAME)
     console.print(f"warehouse: {settings.warehouse}")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
@@ -224,32 +239,56 @@ def run(
         stats = {"success": result.success, **recorder.as_dict(), "materialized": materialized}
         finish_run(log_files, stats, output_dir)  # + run.log and run_stats.json in OUTPUT after a success
         if result.success and "outputs/metrics_json" not in materialized:
-            # nothing was rebuilt (inputs and settings unchanged): metrics.json comes from the current marts
-            from orchestration.metrics import build_metrics_document
-
-            write_json_atomically(build_metrics_document(settings.warehouse, as_of), output_dir / "metrics.json")
-            console.print("[dim]inputs, settings and models unchanged since the last build: nothing rebuilt[/dim]")
+            _write_outputs_of_unchanged_build(pipeline)
     if result.success:
         print_release_notes(settings.warehouse, started)
         print_quarantine(quarantine)
     else:  # the current loads may be an earlier release's: its quarantine is not reported as this run's
-        for event in result.all_events:
-            if event.event_type_value == "RUN_FAILURE" and event.message:
-                console.print(f"[red]run failed:[/red] {event.message.strip()}")
-            if event.is_step_failure:
-                error = event.event_specific_data.error  # type: ignore[union-attr]
-                while error.cause is not None and "executing op" in error.message:
-                    error = error.cause
-                console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
-        console.print(f"full log: {log_files.log}", soft_wrap=True)
+        _print_failure(result, log_files.log)
         raise typer.Exit(code=1)
+    _print_outputs(output_dir, target, settings.published_dir, log_files.log)
+
+
+def _print_failure(result, log_path: Path) -> None:
+    """The run's failure message and each failed step's innermost error."""
+    for event in result.all_events:
+        if event.event_type_value == "RUN_FAILURE" and event.message:
+            console.print(f"[red]run failed:[/red] {event.message.strip()}")
+        if event.is_step_failure:
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            while error.cause is not None and "executing op" in error.message:
+                error = error.cause
+            console.print(f"[red]{event.step_key} failed:[/red] {error.message.strip()}")
+    console.print(f"full log: {log_path}", soft_wrap=True)
+
+
+def _print_outputs(output_dir: Path, target, published_dir: Path, log: Path) -> None:
+    """The headline table, where metrics.json and the report are, what was (not) published, and the run's log."""
     doc = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
     print_headline(doc)
     console.print(f"metrics.json: {output_dir / 'metrics.json'}")
     if (output_dir / "report.html").is_file():
         console.print(f"report:       {output_dir / 'report.html'} (charts in {output_dir / 'charts'})")
-    console.print(f"published:    {settings.published_dir / 'mpp_metrics.duckdb'} (analysts: open read-only)")
-    console.print(f"log:          {log_files.log}", soft_wrap=True)
+    if target.published:
+        console.print(f"published:    {target.describe()}; open it read-only")
+    else:
+        console.print(f"[bold yellow]{target.note}[/bold yellow]")
+        console.print(f"copy:         {target.describe()}")
+        console.print(f"published:    {published_dir / 'mpp_metrics.duckdb'} (unchanged)")
+    console.print(f"log:          {log}", soft_wrap=True)
+
+
+def _write_outputs_of_unchanged_build(pipeline) -> None:
+    """Nothing was rebuilt: the inputs, settings and dbt project are those of the build already checked and
+    published into this run's copy (the dbt step checked it). Write metrics.json and, unless the output
+    folder already shows that publication, the report, both from that copy."""
+    from orchestration.assets.outputs import write_metrics_json
+    from orchestration.assets.report import report_is_current, write_report
+
+    _, doc = write_metrics_json(pipeline)
+    if not report_is_current(pipeline, doc["publication"]["id"]):
+        write_report(pipeline)
+    console.print("[dim]inputs, settings and models unchanged since the last published build: nothing rebuilt[/dim]")
 
 
 @app.command()

@@ -10,8 +10,12 @@ Shape::
      "unavailable": [{"id": str, "period": null|"YYYY-MM"|"FYyyyy", "reason": str}]}
 
 Every value comes from the dbt marts ``marts.headline_metrics`` (one row per metric x period) and
-``marts.headline_unavailable`` (the figures whose sources do not cover the as-of date) and the raw load
-ledger; nothing here computes a figure. ``source`` is written where the mart names one. Errors: :class:`MetricsError` when the mart is missing
+``marts.headline_unavailable`` (the figures whose sources do not cover the as-of date) and the inputs of
+the current loads; nothing here computes a figure. ``source`` is written where the mart names one. A run
+writes it from the copy it published (:func:`build_metrics_document` on the published file: its
+``meta.inputs_document``, and ``publication``: the copy's publication id, run id, name and whether it is
+published), so metrics.json, the published copy and the report tell one run's story; on a build warehouse
+it reads ``raw._load_ledger`` instead. Errors: :class:`MetricsError` when the mart is missing
 or stamped with another as-of date than the run's (a stale warehouse must never be reported as fresh).
 """
 
@@ -37,12 +41,15 @@ def _period_key(period: str | None) -> tuple[int, str]:
     return (0, "") if period is None else (1 if period.startswith("FY") else 2, period)
 
 
-def read_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def read_inputs(con: duckdb.DuckDBPyConnection, database: str = "build") -> list[dict[str, Any]]:
     """The files behind the current raw tables, grouped by source: kind and files (name, sha256, vintage).
 
-    Per raw table, its latest load; for a table with a load history (``raw.<table>__history``, e.g. a CBP
-    layout fed by the bundled file and user files), every load whose rows are in the current table (the
-    newest vintage of each period may come from different files)."""
+    ``database`` "build" reads a build warehouse's ledger: per raw table, its latest load; for a table with a
+    load history (``raw.<table>__history``, e.g. a CBP layout fed by the bundled file and user files), every
+    load whose rows are in the current table (the newest vintage of each period may come from different
+    files). "published" reads what the publishing run stored of exactly that (``meta.inputs_document``)."""
+    if database == "published":
+        return json.loads(con.execute("select inputs from meta.inputs_document").fetchone()[0])
     kept = _loads_in_history_tables(con)
     rows = con.execute(
         """
@@ -84,10 +91,23 @@ def _loads_in_history_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return ids
 
 
+def _publication(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """metrics.json's ``publication`` of a published copy; None for a build warehouse."""
+    try:
+        cursor = con.execute("select * from meta.publication")
+    except duckdb.CatalogException:
+        return None
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    return {"id": row["publication_id"], "run_id": row["run_id"], "name": row.get("publication_name") or None,
+            "published": row.get("published", True) is not False}
+
+
 def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
-    """Read the headline mart and the ledger (read-only) into the metrics.json document."""
+    """Read the headline mart and the inputs (read-only) of a published copy or a build warehouse into
+    the metrics.json document."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        publication = _publication(con)
         try:
             rows = con.execute(
                 """
@@ -101,7 +121,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
             ).fetchall()
         except duckdb.CatalogException as exc:
             raise MetricsError(f"{warehouse}: a headline mart is missing ({exc}); run dbt build first") from exc
-        inputs = read_inputs(con)
+        inputs = read_inputs(con, "build" if publication is None else "published")
     finally:
         con.close()
     if not rows:
@@ -126,6 +146,7 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
         "inputs": inputs,
         "metrics": metrics,
         "unavailable": missing,
+        **({"publication": publication} if publication else {}),
     }
 
 

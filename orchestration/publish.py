@@ -10,7 +10,10 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
     mpp_metrics.duckdb           one DuckDB file (open it with :func:`open_published`)
       marts.<table>              every table of the build's ``marts`` schema, as built
       seeds.<table>              every seed (definitions and code lists, to decode the marts)
-      meta.publication           1 row: publication_id, published_at (UTC), as_of_date, variants, run_id
+      meta.publication           1 row: publication_id, published_at (UTC), as_of_date, variants, run_id,
+                                 build_fingerprint (the dbt build it copies, orchestration/assets/build_state.py),
+                                 publication_name ('' = the analysts' copy, a name, or 'unpublished') and
+                                 published (false: an exploratory run's own copy, never swapped in for analysts)
       meta.tables                1 row per published table: schema_name, table_name, row_count,
                                  carries_case_ids, case_id_note
       meta.inputs                1 row per raw table: its current load from raw._load_ledger (file,
@@ -22,8 +25,15 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
                                  (intermediate.int_cbp_mpp_printed_total_discrepancies) and OHSS fiscal-year
                                  Totals beyond rounding of their months (int_ohss_printed_total_discrepancies;
                                  columns of both, NULL where a source has none)
-      meta.check_results         1 row per asset check evaluated in the publishing run (dbt tests, GE
-                                 suites): asset_key, check_name, passed, severity
+      meta.inputs_document       1 row: metrics.json's ``inputs`` as read from the build
+                                 (orchestration.metrics.read_inputs: files behind every current raw table,
+                                 release diffs), so metrics.json written from this copy lists the same inputs
+      meta.check_results         the LATEST result of every asset check of the code location (dbt tests,
+                                 GE suites), from whichever run evaluated it last: this run's evaluations
+                                 over the previous publication's rows (:func:`latest_check_results`), so a
+                                 partial run (the sensor, a UI selection) keeps the other checks' results.
+                                 Columns: asset_key, check_name, passed, severity, description, metadata
+                                 (JSON text), run_id, evaluated_at (UTC)
       meta.release_diffs         1 row per EOIR table whose current load was diffed against an earlier
                                  release: status (ok / warn / baseline), lineage, rows previous / current,
                                  vanished / added / changed, vanished relief grants (no case ids)
@@ -104,12 +114,70 @@ class PublishResult:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One asset check evaluation of the publishing run (dbt test or GE suite)."""
+    """One asset check evaluation (dbt test, GE suite, or any other asset check), with the run that made it."""
 
     asset_key: str
     check_name: str
     passed: bool
     severity: str  # "ERROR" (blocking) or "WARN"
+    description: str = ""
+    metadata: str = "{}"  # JSON text of the evaluation's metadata
+    run_id: str | None = None
+    evaluated_at: datetime | None = None  # UTC, naive
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.asset_key, self.check_name)
+
+
+@dataclass(frozen=True)
+class PublicationTarget:
+    """Where a run's audited copy goes (orchestration.resources.PipelineConfig.publication_target)."""
+
+    directory: Path  # the publication folder: <directory>/mpp_metrics.duckdb and <directory>/parquet
+    name: str  # "" = the analysts' copy; a publication name; "unpublished" = an exploratory run's own copy
+    published: bool  # False: not a publication, only the run's own audited copy
+    note: str = ""  # why it is not published, and how to publish
+
+    @property
+    def database(self) -> Path:
+        return self.directory / PUBLISHED_DB_NAME
+
+    def describe(self) -> str:
+        if not self.published:
+            return f"this run's copy (not published): {self.database}"
+        return f"{self.database}" + (f" (publication {self.name})" if self.name else " (analysts' copy)")
+
+
+CHECK_RESULT_COLUMNS = ("asset_key varchar, check_name varchar, passed boolean, severity varchar, description varchar, "
+                        "metadata varchar, run_id varchar, evaluated_at timestamp")
+
+
+def previous_check_results(published_dir: Path) -> list[CheckResult]:
+    """meta.check_results of the publication in ``published_dir`` (empty when there is none)."""
+    db_path = published_paths(published_dir)[0]
+    if not db_path.is_file():
+        return []
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cursor = con.execute("select * from meta.check_results")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    fields = set(CheckResult.__dataclass_fields__)
+    return [CheckResult(**{k: v for k, v in r.items() if k in fields and v is not None}) for r in rows]
+
+
+def latest_check_results(previous: Iterable[CheckResult], current: Iterable[CheckResult],
+                         known: set[tuple[str, str]] | None = None) -> list[CheckResult]:
+    """The latest result of every check: ``current`` (this run's, in event order) over ``previous``;
+    with ``known``, only checks that still exist (a renamed or removed check is dropped)."""
+    latest = {c.key: c for c in previous}
+    latest.update({c.key: c for c in current})
+    return sorted((c for k, c in latest.items() if known is None or k in known), key=lambda c: c.key)
 
 
 def published_paths(published_dir: Path) -> tuple[Path, Path]:
@@ -175,8 +243,10 @@ def _write_metadata(
     as_of_date: str | None,
     run_id: str | None,
     checks: Iterable[CheckResult],
+    about: dict[str, object],
 ) -> None:
-    """Fill schema ``meta`` of the new file (connection has the build attached as ``build``)."""
+    """Fill schema ``meta`` of the new file (connection has the build attached as ``build``); ``about``:
+    build_fingerprint, publication_name, published (meta.publication)."""
     con.execute("create schema meta")
     has_ledger = "_load_ledger" in _tables(con, "build", "raw")
     if has_ledger:
@@ -215,16 +285,16 @@ def _write_metadata(
             "rows_quarantined bigint)"
         )
     _write_release_diffs(con, has_ledger)
+    _write_inputs_document(con, has_ledger)
     discrepancy_models = [t for t in PRINTED_TOTAL_DISCREPANCY_MODELS if t in _tables(con, "build", "intermediate")]
     if discrepancy_models:
         union = " union all by name ".join(f"select * from build.intermediate.{t}" for t in discrepancy_models)
         con.execute(f"create table meta.printed_total_discrepancies as {union} order by month_start, check_id")
-    con.execute(
-        "create table meta.check_results (asset_key varchar, check_name varchar, passed boolean, severity varchar)"
-    )
-    rows = [(c.asset_key, c.check_name, c.passed, c.severity) for c in checks]
+    con.execute(f"create table meta.check_results ({CHECK_RESULT_COLUMNS})")
+    rows = [(c.asset_key, c.check_name, c.passed, c.severity, c.description, c.metadata, c.run_id, c.evaluated_at)
+            for c in checks]
     if rows:
-        con.executemany("insert into meta.check_results values (?, ?, ?, ?)", rows)
+        con.executemany("insert into meta.check_results values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     variants = (None, None)
     if "headline_metrics" in _tables(con, "build", _MART_SCHEMA):
         got = con.execute(
@@ -235,8 +305,9 @@ def _write_metadata(
     con.execute(
         "create table meta.publication as select ?::varchar publication_id, ?::timestamp published_at, "
         "?::date as_of_date, ?::boolean admin_closures_are_completions, ?::boolean relief_after_reopening_counts, "
-        "?::varchar run_id",
-        [publication_id, datetime.now(UTC).replace(tzinfo=None), as_of_date, variants[0], variants[1], run_id],
+        "?::varchar run_id, ?::varchar build_fingerprint, ?::varchar publication_name, ?::boolean published",
+        [publication_id, datetime.now(UTC).replace(tzinfo=None), as_of_date, variants[0], variants[1], run_id,
+         about.get("build_fingerprint"), about.get("publication_name", ""), about.get("published", True)],
     )
 
 
@@ -282,6 +353,26 @@ def _write_release_diffs(con: duckdb.DuckDBPyConnection, has_ledger: bool) -> No
     con.execute(f"create table meta.release_diff_kinds ({_RELEASE_DIFF_KIND_COLUMNS})")
 
 
+def _write_inputs_document(con: duckdb.DuckDBPyConnection, has_ledger: bool) -> None:
+    """meta.inputs_document: metrics.json's ``inputs`` read from the attached build (``use build`` so that
+    :func:`orchestration.metrics.read_inputs` sees the build's ``raw`` schema), as JSON text; ``[]`` for a
+    build without a ledger."""
+    import json
+
+    from orchestration.metrics import read_inputs
+
+    inputs: list = []
+    if has_ledger:
+        here = con.execute("select current_database()").fetchone()[0]
+        con.execute("use build")
+        try:
+            inputs = read_inputs(con)
+        finally:
+            con.execute(f'use "{here}"')
+    con.execute("create table meta.inputs_document (inputs varchar)")
+    con.execute("insert into meta.inputs_document values (?)", [json.dumps(inputs)])
+
+
 def _audit(con: duckdb.DuckDBPyConnection, expected: dict[str, int], as_of_date: str | None) -> None:
     """The publish-time audit of the NEW file: same row counts as the build, headline of this as-of date."""
     problems = []
@@ -324,6 +415,40 @@ def _swap_parquet(published_dir: Path, new_dir: Path) -> Path:
     return link
 
 
+def _copy_marts_and_seeds(con: duckdb.DuckDBPyConnection, build: Path) -> dict[str, int]:
+    """Copy every table of the attached build's marts and seeds (privacy-checked); "schema.table" -> rows."""
+    names: list[tuple[str, str]] = [(_MART_SCHEMA, t) for t in _tables(con, "build", _MART_SCHEMA)]
+    names += [(_SEED_SCHEMA, t) for t in _tables(con, "build", _SEED_SCHEMA)]
+    if not any(s == _MART_SCHEMA for s, _ in names):
+        raise PublishError(f"{build}: schema marts is empty; run dbt build first")
+    check_privacy({f"{s}.{t}": _columns(con, "build", s, t) for s, t in names})
+    for schema in (_MART_SCHEMA, _SEED_SCHEMA):
+        con.execute(f"create schema if not exists {_ident(schema)}")
+    counts = {}
+    for schema, table in names:
+        src = f"build.{_ident(schema)}.{_ident(table)}"
+        con.execute(f"create table {_ident(schema)}.{_ident(table)} as select * from {src}")
+        counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {src}").fetchone()[0]
+    return counts
+
+
+def _write_tables_index(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
+    """Add the meta tables' row counts to ``counts`` and write meta.tables (one row per published table)."""
+    for table in _tables(con, _catalog_name(con), "meta"):
+        counts[f"meta.{table}"] = con.execute(f"select count(*) from meta.{_ident(table)}").fetchone()[0]
+    con.execute(
+        "create table meta.tables (schema_name varchar, table_name varchar, row_count bigint, "
+        "carries_case_ids boolean, case_id_note varchar)"
+    )
+    con.executemany(
+        "insert into meta.tables values (?, ?, ?, ?, ?)",
+        [
+            (name.split(".")[0], name.split(".")[1], n, name in CASE_LEVEL_TABLES, CASE_LEVEL_TABLES.get(name))
+            for name, n in sorted(counts.items())
+        ],
+    )
+
+
 def publish_warehouse(
     build: Path,
     published_dir: Path,
@@ -331,8 +456,14 @@ def publish_warehouse(
     as_of_date: str | None = None,
     run_id: str | None = None,
     checks: Iterable[CheckResult] = (),
+    build_fingerprint: str | None = None,
+    publication_name: str = "",
+    published: bool = True,
 ) -> PublishResult:
     """Copy marts + seeds + metadata of ``build`` into a new file and Parquet folder, audit, swap in.
+
+    ``checks`` go to meta.check_results as given (pass :func:`latest_check_results`); ``build_fingerprint``,
+    ``publication_name`` and ``published`` to meta.publication (see the module docstring).
 
     ``build`` is opened read-only (the caller holds the single-writer pool, so no writer is active).
     Raises PublishBlocked if ``checks`` holds a failed ERROR-severity check, PublishError on any problem
@@ -356,33 +487,12 @@ def publish_warehouse(
         con = limit_memory(duckdb.connect(str(tmp_db)))
         try:
             con.execute(f"attach {duckdb_literal(str(build))} as build (read_only)")
-            names: list[tuple[str, str]] = [(_MART_SCHEMA, t) for t in _tables(con, "build", _MART_SCHEMA)]
-            names += [(_SEED_SCHEMA, t) for t in _tables(con, "build", _SEED_SCHEMA)]
-            if not any(s == _MART_SCHEMA for s, _ in names):
-                raise PublishError(f"{build}: schema marts is empty; run dbt build first")
-            check_privacy({f"{s}.{t}": _columns(con, "build", s, t) for s, t in names})
-            for schema in (_MART_SCHEMA, _SEED_SCHEMA):
-                con.execute(f"create schema if not exists {_ident(schema)}")
-            for schema, table in names:
-                src = f"build.{_ident(schema)}.{_ident(table)}"
-                con.execute(f"create table {_ident(schema)}.{_ident(table)} as select * from {src}")
-                counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {src}").fetchone()[0]
-            _write_metadata(con, publication_id, as_of_date, run_id, checks)
+            counts.update(_copy_marts_and_seeds(con, build))
+            about = {"build_fingerprint": build_fingerprint, "publication_name": publication_name,
+                     "published": published}
+            _write_metadata(con, publication_id, as_of_date, run_id, checks, about)
             con.execute("detach build")
-            meta_tables = [("meta", t) for t in _tables(con, _catalog_name(con), "meta")]
-            for schema, table in meta_tables:
-                counts[f"{schema}.{table}"] = con.execute(f"select count(*) from meta.{_ident(table)}").fetchone()[0]
-            con.execute(
-                "create table meta.tables (schema_name varchar, table_name varchar, row_count bigint, "
-                "carries_case_ids boolean, case_id_note varchar)"
-            )
-            con.executemany(
-                "insert into meta.tables values (?, ?, ?, ?, ?)",
-                [
-                    (name.split(".")[0], name.split(".")[1], n, name in CASE_LEVEL_TABLES, CASE_LEVEL_TABLES.get(name))
-                    for name, n in sorted(counts.items())
-                ],
-            )
+            _write_tables_index(con, counts)
             _audit(con, counts, as_of_date)
             # Parquet: one file per table, into a private folder first.
             tmp_parquet.mkdir()

@@ -4,6 +4,10 @@
 field has a default, so a run launched without configuration (the nightly schedule, "Materialize all")
 computes the DHS document's figures as of 2020-12-31 on the bundled data.
 
+The defaults of as_of and the two switches are the *configured publication* (dbt_project.yml ``vars``,
+orchestration/configured_publication.py). A run at other settings is exploratory: see
+:meth:`PipelineConfig.publication_target`.
+
 Fields (all validated; none is ever spliced into SQL as text: dbt gets them as --vars and the
 ``as_of_date()`` macro re-checks the format):
 - as_of: ISO date of every figure (default 2020-12-31, DOMAIN.md).
@@ -17,6 +21,8 @@ Fields (all validated; none is ever spliced into SQL as text: dbt gets them as -
 - eoir_diff_block_vanished, eoir_diff_block_changed: release-to-release diff thresholds (fractions of the
   previous load's rows, 0..1; orchestration/eoir/diff.py) above which an EOIR load is refused.
 - eoir_all_columns: land every column of the EOIR tables (default: only the columns the models read).
+- publish: replace the analysts' copy even though as_of or a switch differs from the configured publication.
+- publication: name of an own named publication (``<published_dir>/<name>/``) instead of the analysts' copy.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from packaging.version import Version
 from pydantic import field_validator
 
 from orchestration.children import ENV_PARENT
+from orchestration.configured_publication import configured_publication
+from orchestration.publish import PublicationTarget
 from orchestration.settings import get_settings
 
 MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
@@ -65,16 +73,45 @@ def validate_as_of(value: str) -> str:
 class PipelineConfig(ConfigurableResource):
     """Per-run settings shared by every asset of the run; see the module docstring for each field."""
 
-    as_of: str = "2020-12-31"
+    as_of: str = configured_publication().as_of
     eoir_release: str = ""
     uscis_nri: str = ""
     cbp_encounters: list[str] = []  # noqa: RUF012 (pydantic copies field defaults per instance)
     output_dir: str = ""
-    admin_closures_are_completions: bool = True
-    relief_after_reopening_counts: bool = True
+    admin_closures_are_completions: bool = configured_publication().admin_closures_are_completions
+    relief_after_reopening_counts: bool = configured_publication().relief_after_reopening_counts
     eoir_diff_block_vanished: float = 0.10
     eoir_diff_block_changed: float = 1.0
     eoir_all_columns: bool = False
+    publish: bool = False
+    publication: str = ""
+
+    @field_validator("publication")
+    @classmethod
+    def _publication_name(cls, value: str) -> str:
+        if value and (not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", value) or value.startswith("parquet")):
+            raise ValueError(f"publication must be a name of letters, digits, '_' or '-' (not 'parquet...'), "
+                             f"got {value!r}")
+        return value
+
+    def publication_target(self) -> PublicationTarget:
+        """Where this run's audited copy goes, and whether that is a publication.
+
+        - ``publication`` set: the named publication ``<published_dir>/<publication>/``;
+        - as_of and the switches equal the configured publication, or ``publish``: the analysts' copy
+          ``<published_dir>/`` (what the default run, the nightly schedule and the UI job do);
+        - otherwise (an exploratory run): NOT published; the copy is kept in ``<output_dir>/unpublished/``
+          (metrics.json and the report of the run are read from it).
+        """
+        published_dir = get_settings().published_dir
+        if self.publication:
+            return PublicationTarget(published_dir / self.publication, self.publication, True, "")
+        differs = configured_publication().differences(
+            self.as_of, self.admin_closures_are_completions, self.relief_after_reopening_counts)
+        if not differs or self.publish:
+            return PublicationTarget(published_dir, "", True, "")
+        note = "not published: " + "; ".join(differs) + "; use --publish (or --publication NAME)"
+        return PublicationTarget(self.resolved_output_dir() / "unpublished", "unpublished", False, note)
 
     @field_validator("eoir_diff_block_vanished", "eoir_diff_block_changed")
     @classmethod

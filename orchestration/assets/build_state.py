@@ -5,6 +5,11 @@ the run, the selected assets, and the content of every dbt project file (models,
 dbt_project.yml, selectors.yml, profiles.yml). It is stored after a successful build in
 ``var/state/last_dbt_build.json`` keyed by warehouse path (a warehouse that is deleted or replaced has
 no ledger, so its fingerprint differs and it is rebuilt).
+
+"Built" is not "done": a build is done only once its checks passed and its copy was published (or written
+as the run's own copy) with the same fingerprint in ``meta.publication.build_fingerprint``
+(:func:`published_build`). The dbt step skips a build only when both agree, so a run killed after dbt and
+before publishing (or whose blocking checks failed) is rebuilt, checked and published by the next run.
 """
 
 from __future__ import annotations
@@ -114,3 +119,16 @@ def record_build(warehouse: Path, build: str) -> None:
         state = {}
     state[str(warehouse.resolve())] = build
     write_json_atomically(state, _state_file())
+
+
+def published_build(database: Path) -> str | None:
+    """The build fingerprint a published copy (or a run's own copy) was made from, if any."""
+    if not database.is_file():
+        return None
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute("select build_fingerprint from meta.publication").fetchone()[0]
+    except duckdb.Error:  # no copy, or one from before fingerprints were recorded
+        return None
+    finally:
+        con.close()

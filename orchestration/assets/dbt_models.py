@@ -61,8 +61,10 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     """``dbt build`` of the selected models with this run's vars (as-of date and open-choice switches).
 
     Incremental: when the build's fingerprint (current raw loads, dbt vars, dbt project files, selection)
-    equals that of the last successful build, nothing is rebuilt and no asset is materialized (they are
-    skippable), so downstream steps of this run are skipped too.
+    equals that of the last successful build AND of the copy this run publishes to (so the build was
+    checked and published, build_state.published_build), nothing is rebuilt and no asset is materialized
+    (they are skippable), so downstream steps of this run are skipped too; the CLI then writes
+    metrics.json and the report from that copy.
     """
     warehouse = get_settings().warehouse
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
@@ -71,7 +73,8 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     with warehouse_write_lock(warehouse, log=context.log.info):
         selection = sorted(k.to_user_string() for k in context.selected_asset_keys)
         build_fingerprint = build_state.build_fingerprint(warehouse, pipeline.dbt_vars(), selection)
-        if build_state.last_build(warehouse) == build_fingerprint and build_state.marts_match(
+        done = build_state.published_build(pipeline.publication_target().database) == build_fingerprint
+        if done and build_state.last_build(warehouse) == build_fingerprint and build_state.marts_match(
             warehouse, pipeline.dbt_vars()
         ):
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
@@ -89,6 +92,7 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
                 invocation.process.wait(timeout=30)
             raise
         build_state.record_build(warehouse, build_fingerprint)
+        checkpoint("after_dbt_build")
     prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
 
 

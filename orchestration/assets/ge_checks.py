@@ -24,6 +24,7 @@ result metadata names the failed expectations with counts and a sample of failin
 
 
 import hashlib
+import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -136,17 +137,22 @@ def _run(suite: Suite, pipeline: PipelineConfig) -> SuiteOutcome:
     key = _cache_key(suite, pipeline)
     cache_file = settings.var_dir / "state" / "ge_outcomes" / f"{suite.name}.pkl"
     if key is not None and cache_file.is_file():
-        with open(cache_file, "rb") as fh:
-            cached_key, cached = pickle.load(fh)
+        try:
+            with open(cache_file, "rb") as fh:
+                cached_key, cached = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):  # unreadable: validate again
+            cached_key = None
         if cached_key == key:
             return cached
     outcome = run_suite(suite, settings.warehouse, _params(pipeline),
                         docs_dir=docs if settings.build_data_docs else None, results_dir=docs / "results")
     write_index(docs)
-    if key is not None:
+    if key is not None:  # written beside and renamed into place: a killed run never leaves half a file
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(cache_file, "wb") as fh:
+        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
             pickle.dump((key, outcome), fh)
+        os.replace(tmp, cache_file)
     return outcome
 
 

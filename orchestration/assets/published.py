@@ -6,10 +6,18 @@ failed blocking Great Expectations check upstream skips it in the same run: the 
 stays in place. As a second guard, when it does run it refuses to publish if the latest evaluation of a
 blocking (ERROR) check on any upstream asset failed, e.g. when the asset is materialized alone after a
 failed run. Pool ``warehouse``: it reads the build database, so it runs between writers, never beside one.
+
+Where the copy goes is the run's :meth:`PipelineConfig.publication_target`: the analysts' copy, a named
+publication, or (an exploratory run not asked to publish) the run's own unpublished copy in its output
+folder. meta.check_results gets the latest result of every check of the code location: this run's
+evaluations over the target's previous ones (a partial run keeps the other checks' results, with the run
+id and time of the run that evaluated them). meta.publication records the dbt build fingerprint it copies.
 """
 
 
+import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from dagster import (
     AssetCheckKey,
@@ -23,8 +31,15 @@ from dagster import (
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
+from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
-from orchestration.publish import CheckResult, PublishBlocked, publish_warehouse
+from orchestration.publish import (
+    CheckResult,
+    PublishBlocked,
+    latest_check_results,
+    previous_check_results,
+    publish_warehouse,
+)
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
 
@@ -42,12 +57,21 @@ def published_upstream_keys(dbt_assets_def: AssetsDefinition) -> list[AssetKey]:
     return sorted(keys, key=lambda k: k.to_user_string())
 
 
+def _metadata_json(metadata) -> str:
+    """JSON text of a check evaluation's metadata (each MetadataValue by its plain value)."""
+    plain = {k: getattr(v, "value", v) for k, v in (metadata or {}).items()}
+    return json.dumps(plain, sort_keys=True, default=str)
+
+
 def _evaluation(event_log_entry) -> CheckResult | None:
     event = getattr(event_log_entry, "dagster_event", None)
     data = getattr(event, "event_specific_data", None)
     if data is None or not hasattr(data, "passed"):
         return None
-    return CheckResult(data.asset_key.to_user_string(), data.check_name, bool(data.passed), data.severity.value)
+    evaluated_at = datetime.fromtimestamp(event_log_entry.timestamp, UTC).replace(tzinfo=None)
+    return CheckResult(data.asset_key.to_user_string(), data.check_name, bool(data.passed), data.severity.value,
+                       description=data.description or "", metadata=_metadata_json(data.metadata),
+                       run_id=event_log_entry.run_id, evaluated_at=evaluated_at)
 
 
 def run_check_results(context: AssetExecutionContext) -> list[CheckResult]:
@@ -65,6 +89,11 @@ def _full_asset_graph(context: AssetExecutionContext):
     while job.asset_selection_data is not None:  # a subset run: walk up to the job it was selected from
         job = job.asset_selection_data.parent_job_def
     return job.asset_layer.asset_graph
+
+
+def known_check_keys(context: AssetExecutionContext) -> set[tuple[str, str]]:
+    """(asset, check name) of every check of the code location's asset graph."""
+    return {(k.asset_key.to_user_string(), k.name) for k in _full_asset_graph(context).asset_check_keys}
 
 
 def latest_failed_blocking_checks(context: AssetExecutionContext, upstream: Sequence[AssetKey]) -> list[str]:
@@ -103,28 +132,38 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
     def published_warehouse(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
         """Copy, audit and swap in the published warehouse; raise PublishBlocked on a failed blocking check."""
         settings = get_settings()
+        target = pipeline.publication_target()
         checks = run_check_results(context)
         stale_failures = latest_failed_blocking_checks(context, upstream)
         if stale_failures:
             raise PublishBlocked(
                 "latest evaluation of blocking check(s) failed, nothing published: " + ", ".join(stale_failures)
             )
+        latest = latest_check_results(previous_check_results(target.directory), checks, known_check_keys(context))
         result = publish_warehouse(
             settings.warehouse,
-            settings.published_dir,
+            target.directory,
             as_of_date=pipeline.as_of,
             run_id=context.run.run_id,
-            checks=checks,
+            checks=latest,
+            build_fingerprint=build_state.last_build(settings.warehouse),
+            publication_name=target.name,
+            published=target.published,
         )
-        context.log.info(f"published {len(result.tables)} tables to {result.database} ({result.publication_id})")
+        if target.published:
+            context.log.info(f"published {len(result.tables)} tables to {target.describe()} ({result.publication_id})")
+        else:
+            context.log.warning(f"{target.note}; {target.describe()}")
         return MaterializeResult(
             metadata={
                 "path": MetadataValue.path(str(result.database)),
                 "parquet": MetadataValue.path(str(result.parquet_dir)),
                 "publication_id": result.publication_id,
+                "published": target.published,
                 "as_of": pipeline.as_of,
                 "tables": len(result.tables),
-                "checks_recorded": len(checks),
+                "checks_evaluated_in_run": len(checks),
+                "checks_recorded": len(latest),
             }
         )
 

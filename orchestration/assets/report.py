@@ -1,8 +1,9 @@
 """The metrics report as a Dagster asset: ``["outputs", "report"]`` (group outputs, job mpp_main).
 
-It reads the PUBLISHED warehouse, so it is downstream of ``["outputs", "published_warehouse"]``: a run
-whose blocking checks failed publishes nothing and writes no report, and the report always shows exactly
-what analysts can query. Output: ``report.html`` and ``charts/*.png`` in the run's output folder
+It reads the copy the run published (PipelineConfig.publication_target: the analysts' copy, a named
+publication, or an exploratory run's own unpublished copy), so it is downstream of
+``["outputs", "published_warehouse"]``: a run whose blocking checks failed publishes nothing and writes no
+report, and the report always shows exactly what analysts can query. Output: ``report.html`` and ``charts/*.png`` in the run's output folder
 (PipelineConfig.resolved_output_dir(), beside metrics.json). See orchestration/report/.
 """
 
@@ -11,10 +12,19 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
-from orchestration.publish import published_paths
-from orchestration.report import build_report
+from orchestration.report import REPORT_NAME, ReportResult, build_report
 from orchestration.resources import PipelineConfig
-from orchestration.settings import get_settings
+
+
+def write_report(pipeline: PipelineConfig) -> ReportResult:
+    """Render OUTPUT/report.html and its charts from the run's copy (ReportError if of another as-of date)."""
+    return build_report(pipeline.publication_target().database, pipeline.resolved_output_dir(), pipeline.as_of)
+
+
+def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
+    """True when OUTPUT/report.html already shows this publication (so a no-change run need not redraw it)."""
+    path = pipeline.resolved_output_dir() / REPORT_NAME
+    return path.is_file() and f"publication <code>{publication_id}</code>" in path.read_text(encoding="utf-8")
 
 
 @asset(
@@ -29,9 +39,8 @@ from orchestration.settings import get_settings
     ),
 )
 def report(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
-    """Render the report from the published copy (raises ReportError if it is of another as-of date)."""
-    database, _ = published_paths(get_settings().published_dir)
-    result = build_report(database, pipeline.resolved_output_dir(), pipeline.as_of)
+    """Render the report from the run's published (or own) copy."""
+    result = write_report(pipeline)
     context.log.info(f"wrote {result.html} ({result.numbers} numbers, {len(result.charts)} charts)")
     return MaterializeResult(
         metadata={

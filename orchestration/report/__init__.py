@@ -23,7 +23,7 @@ import jinja2
 
 from orchestration.report.data import ReportData, ReportError, load_report_data
 
-__all__ = ["ReportError", "ReportResult", "build_report", "render_report"]
+__all__ = ["REPORT_NAME", "ReportError", "ReportResult", "build_report", "render_report"]
 
 REPORT_NAME = "report.html"
 CHARTS_DIR = "charts"

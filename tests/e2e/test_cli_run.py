@@ -7,10 +7,14 @@ them from the bundled real extracts.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +33,7 @@ def run_cli(var: Path, *args: str, data_docs: bool = False) -> subprocess.Comple
     env = {**os.environ, "MPP_VAR_DIR": str(var), "MPP_BUILD_DATA_DOCS": str(data_docs).lower()}
     env.pop("DAGSTER_HOME", None)
     env.pop("MPP_WAREHOUSE", None)
-    return subprocess.run([CLI, "run", *args], env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([CLI, "run", *args], env=env, capture_output=True, text=True, timeout=1800)
 
 
 def metric(doc: dict, metric_id: str, period: str | None) -> dict:
@@ -88,11 +92,50 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     assert metric(doc, "g4_swb_encounters", "2020-10")["value"] == 71929
 
 
-def test_as_of_changes_the_figures(first_run, tmp_path: Path):
+def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_run, tmp_path: Path):
+    """Finding 6: nothing is rebuilt, and the new folder gets metrics.json AND the report (with its charts),
+    both of the current publication."""
     var, _ = first_run
-    out = tmp_path / "out"
+    out = tmp_path / "new_output"
+    proc = run_cli(var, "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    stats = json.loads((out / "run_stats.json").read_text())
+    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    doc = json.loads((out / "metrics.json").read_text())
+    html = (out / "report.html").read_text()
+    assert f"Data as of <strong>{doc['as_of']}</strong>" in html
+    assert f"publication <code>{doc['publication']['id']}</code>" in html
+    assert sorted(p.name for p in (out / "charts").glob("*.png")) == sorted(
+        p.name for p in (var / "output" / "charts").glob("*.png"))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_as_of(var: Path) -> str:
+    con = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    try:
+        return con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def exploratory_run(first_run, tmp_path_factory: pytest.TempPathFactory):
+    """An exploratory run: another as-of date, into its own output folder (sha256 of the published copy
+    before and after)."""
+    var, _ = first_run
+    out = tmp_path_factory.mktemp("exploratory") / "out"
+    before = sha256(var / "published" / "mpp_metrics.duckdb")
     proc = run_cli(var, "--as-of", "2020-11-30", "--output", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out, proc, before, sha256(var / "published" / "mpp_metrics.duckdb")
+
+
+def test_as_of_changes_the_figures(first_run, exploratory_run):
+    var, _ = first_run
+    out = exploratory_run[0]
     doc = json.loads((out / "metrics.json").read_text())
     periods = {m["period"] for m in doc["metrics"] if m["id"] == "g4_swb_encounters"}
     assert "2020-11" in periods and "2020-12" not in periods
@@ -101,6 +144,22 @@ def test_as_of_changes_the_figures(first_run, tmp_path: Path):
     assert doc["as_of"] == "2020-11-30"
     assert metric(doc, "g2_initial_completions", None)["value"] < metric(before, "g2_initial_completions", None)["value"]
     assert metric(doc, "g2_enrolled_nta_filed", None)["value"] < metric(before, "g2_enrolled_nta_filed", None)["value"]
+
+
+def test_exploratory_run_leaves_the_published_copy_byte_identical(first_run, exploratory_run):
+    """Finding 8: a run at another as-of date than the configured publication does not replace the analysts'
+    copy unless asked; it still writes its metrics.json and its report into its --output, and says so."""
+    var, _ = first_run
+    out, proc, before, after = exploratory_run
+    assert after == before
+    assert published_as_of(var) == "2020-12-31"
+    text = " ".join(proc.stdout.split())
+    assert ("not published: as-of 2020-11-30 differs from the configured publication 2020-12-31; use --publish"
+            in text), text[-2000:]
+    assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
+    html = (out / "report.html").read_text()
+    assert "Data as of <strong>2020-11-30</strong>" in html and "EXPLORATORY RUN — NOT PUBLISHED" in html
+    assert (out / "unpublished" / "mpp_metrics.duckdb").is_file()  # the run's own audited copy
 
 
 def test_bad_as_of_is_refused_before_anything_runs(tmp_path: Path):
@@ -260,7 +319,8 @@ def test_as_of_after_the_release_vintage_publishes_cbp_and_lists_court_figures_u
     assert aug["input"] == "real" and aug["source"] == "cbp_nationwide_encounters_state"
     assert metric(doc, "g4_swb_encounters", "FY2021")["value"] > 0
     assert "not published" in proc.stdout and "G2:" in proc.stdout
-    pub = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    # an exploratory run (not the configured as-of date): its own audited copy, beside its metrics.json
+    pub = duckdb.connect(str(out / "unpublished" / "mpp_metrics.duckdb"), read_only=True)
     [(n,)] = pub.execute("select count(*) from marts.headline_unavailable").fetchall()
     [(court_published,)] = pub.execute("select count(*) from marts.headline_metrics where source = 'eoir_release'").fetchall()
     pub.close()
@@ -295,7 +355,7 @@ def test_user_cbp_files_in_both_official_layouts_load_and_the_later_vintage_wins
     gaps = sorted(u["period"] for u in doc["unavailable"] if u["id"] == "g4_swb_encounters")
     assert gaps == [f"2023-{m}" for m in ("10", "11", "12")] + [f"2024-{m:02d}" for m in range(1, 9)]
     assert "closed_month_revised_beyond_tolerance" in proc.stdout  # the 5 % revision of 2024-09 warns
-    pub = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
+    pub = duckdb.connect(str(out / "unpublished" / "mpp_metrics.duckdb"), read_only=True)  # exploratory run
     revisions = pub.execute("""select period, previous_encounters, encounters, cells_revised, is_closed_month,
                                       exceeds_tolerance, previous_vintage, vintage
                                from marts.cbp_encounter_revisions order by period""").fetchall()
@@ -309,11 +369,11 @@ def test_user_cbp_files_in_both_official_layouts_load_and_the_later_vintage_wins
     assert "<code>cbp_sw_encounters_aor</code> (2025-02-20)" in report
     assert "<code>cbp_nationwide_encounters_state</code> (2025-02-01)" in report
     assert "marts.cbp_encounter_revisions" in report and "2025-01-15 → 2025-02-20" in report
+
+
 def test_a_failed_run_keeps_the_last_good_log_and_prints_its_own_with_the_traceback(first_run, tmp_path: Path):
     """Issue 14, finding 5: a failed run truncated var/output/run.log (the last good run's log was lost) and
     the ``full log:`` path it printed was empty; a good run's log held dbt output only."""
-    import re
-
     var, _ = first_run
     good_log = (var / "output" / "run.log").read_text()
     assert "STEP_SUCCESS" in good_log and "outputs__metrics_json" in good_log  # Dagster events, not only dbt
@@ -332,3 +392,87 @@ def test_a_failed_run_keeps_the_last_good_log_and_prints_its_own_with_the_traceb
     stats = json.loads((var / "logs" / "latest.run_stats.json").read_text())
     assert stats["success"] is False and stats["steps"]
     assert len(list((var / "logs").glob("*_*.log"))) >= 2  # every earlier run's log is still there
+def test_publish_flag_replaces_the_published_copy(first_run, exploratory_run, tmp_path: Path):
+    """Finding 8: the same exploratory run with --publish replaces the analysts' copy (last in this module:
+    it republishes as of 2020-11-30)."""
+    var, _ = first_run
+    before = sha256(var / "published" / "mpp_metrics.duckdb")
+    out = tmp_path / "published_run"
+    proc = run_cli(var, "--as-of", "2020-11-30", "--output", str(out), "--publish")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sha256(var / "published" / "mpp_metrics.duckdb") != before
+    assert published_as_of(var) == "2020-11-30"
+    assert json.loads((out / "metrics.json").read_text())["as_of"] == "2020-11-30"
+
+
+REPORT_FIGURE = re.compile(r'data-metric-id="([^"]*)" data-period="([^"]*)">([^<]*)</span>')
+
+
+def report_story(html: str) -> tuple[str, str, dict]:
+    """(as-of date, publication id, {(metric id, period): value}) as printed in a report.html."""
+    as_of = re.search(r"Data as of <strong>([\d-]+)</strong>", html)[1]
+    publication = re.search(r"publication <code>([^<]+)</code>", html)[1]
+    figures: dict = {}
+    for metric_id, period, text in REPORT_FIGURE.findall(html):
+        if re.fullmatch(r"[\d,]+", text):
+            value = int(text.replace(",", ""))
+            assert figures.setdefault((metric_id, period or None), value) == value, (metric_id, period, text)
+    return as_of, publication, figures
+
+
+def published_story(published: Path) -> tuple[str, str, dict]:
+    """(as-of date, publication id, {(metric id, period): value}) of a published copy."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        publication, as_of = con.execute(
+            "select publication_id, cast(as_of_date as varchar) from meta.publication").fetchone()
+        figures = {(m, p): v for m, p, v in con.execute(
+            "select metric_id, period, value from marts.headline_metrics").fetchall()}
+    finally:
+        con.close()
+    return as_of, publication, figures
+
+
+@pytest.fixture(scope="module")
+def killed_after_dbt(first_run):
+    """Finding 3 (last in this module: it republishes): a run at another as-of date (--publish) is SIGKILLed
+    as soon as its dbt build finished (checkpoint ``after_dbt_build``: the build fingerprint recorded,
+    no check on the marts, nothing published), then the same command is run again."""
+    var, _ = first_run
+    args = ("--as-of", "2020-10-31", "--publish")
+    marker = var.parent / "checkpoint_after_dbt.txt"
+    env = {**os.environ, "MPP_VAR_DIR": str(var), "MPP_BUILD_DATA_DOCS": "false",
+           "MPP_TEST_CHECKPOINT": "after_dbt_build", "MPP_TEST_CHECKPOINT_FILE": str(marker)}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("MPP_WAREHOUSE", None)
+    killed = subprocess.Popen([CLI, "run", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.monotonic() + 1800
+    while not marker.exists():
+        assert killed.poll() is None, "the run ended before the after-dbt checkpoint"
+        assert time.monotonic() < deadline, "the run never reached the after-dbt checkpoint"
+        time.sleep(0.5)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and everything it started (its own session)
+    killed.wait(timeout=60)
+    return killed.returncode, run_cli(var, *args)
+
+
+def test_rerun_after_a_kill_between_dbt_and_publishing_checks_and_publishes_one_story(first_run, killed_after_dbt):
+    """metrics.json, the published copy (meta.publication and marts.headline_metrics) and the report agree
+    on the as-of date, the publication and every figure after the rerun: it ran the checks it missed and
+    published, instead of rewriting metrics.json from marts that were never checked nor published."""
+    var, _ = first_run
+    killed_rc, proc = killed_after_dbt
+    assert killed_rc == -signal.SIGKILL
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((var / "output" / "metrics.json").read_text())
+    json_figures = {(m["id"], m["period"]): m["value"] for m in doc["metrics"]}
+    pub_as_of, publication, pub_figures = published_story(var / "published" / "mpp_metrics.duckdb")
+    report_as_of, report_publication, report_figures = report_story((var / "output" / "report.html").read_text())
+    assert doc["as_of"] == pub_as_of == report_as_of == "2020-10-31"
+    assert json_figures == pub_figures
+    assert len(report_figures) > 20 and report_figures.items() <= pub_figures.items()
+    assert report_publication == publication == doc["publication"]["id"]
+    # the rerun rebuilt and checked: dbt models were materialized again, the published copy is the rerun's
+    stats = json.loads((var / "output" / "run_stats.json").read_text())
+    assert "marts/headline_metrics" in stats["materialized"] and "outputs/published_warehouse" in stats["materialized"]

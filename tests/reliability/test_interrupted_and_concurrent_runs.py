@@ -8,8 +8,11 @@ corrupted rows) against the same var/ folder.
    release (same seed and scale). Both succeed (the second waits on the warehouse lock instead of failing
    on DuckDB's file lock), both write metrics.json, and the corrupted run prints how many rows were
    quarantined per file and why, matching the generator's expected counts.
-3. A run at another as-of date is SIGKILLed in the middle of its dbt build (checkpoint ``dbt_mid_build``):
-   the analysts' published copy is byte-identical afterwards, and the rerun completes and publishes.
+3. A run at another as-of date (``--publish``) is SIGKILLed in the middle of its dbt build (checkpoint
+   ``dbt_mid_build``): the analysts' published copy is byte-identical afterwards, and the rerun completes
+   and publishes.
+(A run SIGKILLed as soon as dbt finished, checkpoint ``after_dbt_build``, is in tests/e2e/test_cli_run.py, on
+that module's baseline run.)
 """
 
 from __future__ import annotations
@@ -66,8 +69,8 @@ def runs(tmp_path_factory):
     meta = generate_release(corrupt, seed=20201231, scale=0.01, corrupt_rate=0.01)
     rerun = start(var)
     corrupted = start(var, "--eoir-release", str(corrupt), "--output", str(root / "out_corrupt"))
-    out_rerun, _ = rerun.communicate(timeout=900)
-    out_corrupt, _ = corrupted.communicate(timeout=900)
+    out_rerun, _ = rerun.communicate(timeout=1800)
+    out_corrupt, _ = corrupted.communicate(timeout=1800)
     return {"var": var, "root": root, "after_kill": after_kill, "metrics_after_kill": metrics_after_kill,
             "killed_rc": killed.returncode, "rerun": (rerun.returncode, out_rerun),
             "corrupt": (corrupted.returncode, out_corrupt), "meta": meta}
@@ -134,7 +137,7 @@ def killed_during_dbt(runs):
     published = var / "published" / "mpp_metrics.duckdb"
     before = hashlib.sha256(published.read_bytes()).hexdigest()
     marker = root / "checkpoint_dbt.txt"
-    killed = start(var, "--as-of", "2020-11-30", MPP_TEST_CHECKPOINT="dbt_mid_build",
+    killed = start(var, "--as-of", "2020-11-30", "--publish", MPP_TEST_CHECKPOINT="dbt_mid_build",
                    MPP_TEST_CHECKPOINT_FILE=str(marker))
     deadline = time.monotonic() + 600
     while not marker.exists():
@@ -147,8 +150,8 @@ def killed_during_dbt(runs):
     con = duckdb.connect(str(published), read_only=True)
     as_of_after_kill = con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
     con.close()
-    rerun = start(var, "--as-of", "2020-11-30")
-    out, _ = rerun.communicate(timeout=900)
+    rerun = start(var, "--as-of", "2020-11-30", "--publish")
+    out, _ = rerun.communicate(timeout=1800)
     con = duckdb.connect(str(published), read_only=True)
     as_of_rerun = con.execute("select cast(as_of_date as varchar) from meta.publication").fetchone()[0]
     con.close()
@@ -164,3 +167,4 @@ def test_killed_dbt_build_leaves_the_publication_untouched_and_the_rerun_publish
     rc, out = k["rerun"]
     assert rc == 0, out[-3000:]
     assert k["as_of_rerun"] == "2020-11-30"
+

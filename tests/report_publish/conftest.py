@@ -2,9 +2,10 @@
 
 - ``small_build``: a hand-made build warehouse (a few marts, a seed, the load ledger and a reject) in a
   temporary var/ folder; publishing it takes well under a second.
-- ``pipeline_run`` (module scope, test_report.py): ONE in-process run of job ``mpp_main`` on small inputs:
-  the bundled real CBP extracts, the hand-made EOIR fixture release (tests/fixtures/eoir_mini_release)
-  and a synthetic NRI extract linked to it; it writes the published copy, the report and the dbt docs.
+- ``pipeline_run`` (package scope: test_report.py, test_report_check_results.py): ONE in-process run of job
+  ``mpp_main`` on small inputs: the bundled real CBP extracts, the hand-made EOIR fixture release
+  (tests/fixtures/eoir_mini_release) and a synthetic NRI extract linked to it; it writes the published copy,
+  the report and the dbt docs. Tests that run more on top of it work on a copy of its var/ folder.
 """
 
 from __future__ import annotations
@@ -106,9 +107,11 @@ class PipelineRun:
     warehouse: Path
     published: Path
     seconds: float
+    config: dict  # the pipeline resource's config of the run
+    run_id: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
     """One in-process run of mpp_main on small inputs (see module docstring); fails with the step errors."""
     import time
@@ -146,7 +149,8 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
         if not result.success:
             errors = [f"{e.step_key}: {e.event_specific_data.error.message[:1500]}" for e in result.all_events if e.is_step_failure]
             pytest.fail("pipeline run failed:\n" + "\n".join(errors))
-        yield PipelineRun(var, output, settings.warehouse, settings.published_dir / "mpp_metrics.duckdb", seconds)
+        yield PipelineRun(var, output, settings.warehouse, settings.published_dir / "mpp_metrics.duckdb", seconds,
+                          config, result.run_id)
     finally:
         for k, v in saved.items():
             if v is None:

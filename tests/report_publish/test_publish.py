@@ -211,3 +211,35 @@ def test_blocking_check_failing_upstream_skips_the_publish_asset(small_build):
     [failure] = [e for e in alone.all_events if e.is_step_failure]
     assert "blocking check(s) failed" in str(failure.event_specific_data.error)
     assert snapshot(small_build.published_dir) == before
+
+
+def test_check_results_keep_the_latest_result_of_every_check(small_build):
+    """meta.check_results: this run's evaluations over the previous publication's, removed checks dropped;
+    meta.publication records the build fingerprint, the publication name and whether it is published."""
+    from datetime import datetime
+
+    from orchestration.publish import latest_check_results, previous_check_results
+
+    t1, t2 = datetime(2026, 1, 1, 2), datetime(2026, 1, 2, 2)
+    first = [CheckResult("raw/eoir_tbl_schedule", "ge_eoir_warnings", False, "WARN", "orphans", '{"failed_count": 1}',
+                         "run1", t1),
+             CheckResult("raw/cbp_x", "ge_cbp", True, "ERROR", run_id="run1", evaluated_at=t1),
+             CheckResult("raw/gone", "ge_gone", True, "ERROR", run_id="run1", evaluated_at=t1)]
+    publish_warehouse(small_build.warehouse, small_build.published_dir, checks=first, build_fingerprint="fp1")
+    previous = previous_check_results(small_build.published_dir)
+    assert sorted(previous, key=lambda c: c.key) == sorted(first, key=lambda c: c.key)
+    partial = [CheckResult("raw/cbp_x", "ge_cbp", True, "ERROR", run_id="run2", evaluated_at=t2)]
+    known = {c.key for c in first} - {("raw/gone", "ge_gone")}
+    latest = latest_check_results(previous, partial, known)
+    publish_warehouse(small_build.warehouse, small_build.published_dir, checks=latest, build_fingerprint="fp2",
+                      publication_name="", published=True)
+    con = open_published(small_build.published_dir / PUBLISHED_DB_NAME)
+    try:
+        rows = con.execute("select asset_key, check_name, passed, run_id, evaluated_at, metadata "
+                           "from meta.check_results order by 1").fetchall()
+        publication = con.execute("select build_fingerprint, publication_name, published from meta.publication").fetchone()
+    finally:
+        con.close()
+    assert rows == [("raw/cbp_x", "ge_cbp", True, "run2", t2, "{}"),
+                    ("raw/eoir_tbl_schedule", "ge_eoir_warnings", False, "run1", t1, '{"failed_count": 1}')]
+    assert publication == ("fp2", "", True)
