@@ -212,7 +212,6 @@ def run(
     console.print(f"warehouse: {settings.warehouse}")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     output_dir.mkdir(parents=True, exist_ok=True)
-    from orchestration.metrics import write_json_atomically
     from orchestration.runlog import finish_run, open_run_log, run_log_logger
     from orchestration.runstats import RunStatsRecorder
 
