@@ -323,6 +323,7 @@ def cases(
             span = f"months {months[0]} .. {months[-1]} or cumulative" if months else "cumulative only"
             console.print(f"[red]{metric_id} has no figure for period {period!r}[/red] ({span})")
             raise typer.Exit(code=2)
+        _refuse_unavailable(con, metric_id, period)
         rows = con.execute(
             """
             select case_id from marts.court_metric_cases
@@ -345,6 +346,24 @@ def cases(
             writer.writerow(["metric_id", "period", "case_id"])
             writer.writerows([metric_id, period or "", r[0]] for r in rows)
         console.print(f"wrote {csv_out}")
+
+
+def _refuse_unavailable(con, metric_id: str, period: str | None) -> None:
+    """Exit 1 naming the reason when the publication lists the figure as unavailable (its sources do not
+    cover the as-of date, e.g. a court figure as of a date after the EOIR release's vintage): its cases are
+    not a published figure's."""
+    import duckdb
+
+    try:
+        row = con.execute(
+            "select reason, as_of_date from marts.headline_unavailable where metric_id = ? and period is not distinct from ?",
+            [metric_id, period],
+        ).fetchone()
+    except duckdb.CatalogException:  # a publication from before per-source coverage
+        return
+    if row:
+        console.print(f"[red]{metric_id} {period or 'cumulative'} is not published as of {row[1]}[/red]: {row[0]}")
+        raise typer.Exit(code=1)
 
 
 generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.")

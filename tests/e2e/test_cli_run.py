@@ -318,6 +318,10 @@ def test_as_of_after_the_release_vintage_publishes_cbp_and_lists_court_figures_u
     aug = metric(doc, "g4_swb_encounters", "2022-08")
     assert aug["input"] == "real" and aug["source"] == "cbp_nationwide_encounters_state"
     assert metric(doc, "g4_swb_encounters", "FY2021")["value"] > 0
+    # goal 3, CBP side: MPP 2.0 months are published from the OHSS workbook (Aug-2022: 540 book-outs, MANIFEST F1)
+    aug_g3 = metric(doc, "g3_cbp_enrollments", "2022-08")
+    assert (aug_g3["value"], aug_g3["input"], aug_g3["source"]) == (540, "real", "ohss_monthly_tables")
+    assert metric(doc, "g3_cbp_enrollments", "2021-12")["source"] == "ohss_monthly_tables"
     assert "not published" in proc.stdout and "G2:" in proc.stdout
     # an exploratory run (not the configured as-of date): its own audited copy, beside its metrics.json
     pub = duckdb.connect(str(out / "unpublished" / "mpp_metrics.duckdb"), read_only=True)
