@@ -179,3 +179,20 @@ def test_loaded_quarantined_and_collapsed_must_add_up_to_the_count():
         check_count(r)
     r.duplicates_collapsed = 1
     check_count(r)
+
+
+def test_count_txt_edited_on_an_already_loaded_release_blocks(tmp_path, con):
+    """Break-it pass: a release whose data files were all loaded already (same sha256) is not re-read, and its
+    Count.txt was then never compared: an understated count published with exit 0. The loads it matches are
+    now compared with it."""
+    from orchestration.assets.raw_eoir import check_counts_of_loaded_release
+    from orchestration.eoir.reader import CountMismatchError
+
+    rel = _counted(tmp_path, ALL_FIVE + b"tbl_Court_Appln\t3\r\n")
+    load_release(con, rel, vintage=VINTAGE)
+    check_counts_of_loaded_release(con, locate_release(rel))  # the Count.txt it was loaded with: passes
+    (rel / "Count.txt").write_bytes(ALL_FIVE + b"tbl_Court_Appln\t2\r\n")
+    with pytest.raises(CountMismatchError, match=r"rel/Count\.txt does not match the data of this release: .*"
+                                                 r"Count\.txt gives 2 rows for table tbl_Court_Appln but the file "
+                                                 r"has 3 data lines"):
+        check_counts_of_loaded_release(con, locate_release(rel))
