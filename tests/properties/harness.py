@@ -161,8 +161,16 @@ class Baseline:
         from orchestration.uscis.generator import generate_nri_extract
         from orchestration.uscis.nri import load_nri_extract
 
+        from orchestration.raw.landing import create_empty
+        from orchestration.raw.user_files import AOR
+        from orchestration.raw.workbook import ingest_sheet, load_workbook_registry
+
         for spec in self.specs.values():
             ingest_extract(warehouse, spec)
+        for source in load_workbook_registry(get_settings().raw_data_dir):  # OHSS monthly tables (not mutated)
+            for sheet in source.sheets:
+                ingest_sheet(warehouse, source.files, sheet)
+        create_empty(warehouse, AOR.table, AOR.columns)  # goal 4's by-AOR layout: no user file here
         with load_transaction(warehouse) as con:
             load_release(con, EOIR_MINI_RELEASE, input_kind="synthetic", vintage=EOIR_VINTAGE, memory_limit=None)
         nri = self.work / "nri_referrals_synthetic.csv"

@@ -86,6 +86,11 @@ KNOWN_GAPS: dict[tuple[str, str], Gap] = {
         "a new EOIR release may correct any date and a shifted date is a valid date; the release-to-release diff "
         "counts changed rows and warns above 25% but blocks on them only when asked (--eoir-diff-block-changed, "
         "default never)", COURT_MARTS),
+    ("eoir_release", "drop_rows"): Gap(
+        "a case dropped from A_TblCase leaves its proceedings orphaned: real releases carry orphans too, so the "
+        "raw referential-integrity suite blocks only above 5% of a table; below it only the breakdown of MPP "
+        "proceedings by the case's case type changes (that case's type becomes unknown), no headline figure",
+        frozenset({"mpp_proceedings_by_case_type"})),
     ("eoir_release", "swap_columns"): Gap(
         "a swapped non-key id column (e.g. tbl_Court_Appln IDNCASE with APPL_DEC) lands: the reader checks only "
         "each table's key, the raw suites check the key and the parent proceeding, and staging reads a "
