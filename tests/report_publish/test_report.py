@@ -176,7 +176,8 @@ def test_report_opens_in_headless_chromium_without_errors_or_network(pipeline_ru
             browser.close()
     assert not problems, problems
     assert not requests, f"the report must work offline, it requested {requests}"
-    assert len(images) == 7 and all(w > 0 and done for w, done in images), images
+    # 8 charts: the 7 of before and goal 3's two CBP-side series since inception (CBP pages vs OHSS book-outs)
+    assert len(images) == 8 and all(w > 0 and done for w, done in images), images
     assert banners >= 5 and "MPP Metrics and Measures as of 2020-12-31" in title
 
 
