@@ -7,7 +7,8 @@ Layout:
 - :mod:`expectations.suites`   the suites, one module per area (raw contracts, court, CBP, encounters, NRI).
 - :mod:`expectations.registry` every suite, by name, with the Dagster asset it validates and its SQL.
 - :mod:`expectations.runner`   read the suite's SQL through DuckDB (read-only, connection closed before
-  validating), validate the pandas frame with an ephemeral GE context, build Data Docs, summarise failures.
+  validating), validate the pandas frame with an ephemeral GE context, summarise failures, record results.
+- :mod:`expectations.data_docs` the static, offline Data Docs site: every suite's latest validation page.
 
 Cross-row rules (earliest completion per case, contiguous months, sums across rows) are computed as helper
 columns in each suite's DuckDB query (window functions, joins); standard GE expectations then test those

@@ -3,8 +3,8 @@
 STACK.md: GE 1.x cannot read DuckDB through SQLAlchemy, so the suite's SQL is run through DuckDB on a
 read-only connection that is CLOSED before validation starts (the build database has one writer), and GE
 validates a pandas batch (``add_pandas`` -> dataframe asset -> ``whole_dataframe`` batch definition) in an
-ephemeral context. When ``docs_dir`` is given, a Checkpoint with ``UpdateDataDocsAction`` writes the
-validation into a filesystem Data Docs site there (``<docs_dir>/index.html``).
+ephemeral context. :func:`record_outcome` writes the result as ``<docs_dir>/results/<suite>.json`` and
+renders the static Data Docs site from every suite's latest result (:mod:`expectations.data_docs`).
 
 The outcome (:class:`SuiteOutcome`) lists every expectation with its success, counts and a sample of the
 failing rows (the suite's id columns plus the columns the expectation reads), and can be written as JSON.
@@ -17,6 +17,7 @@ import json
 import math
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,6 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a suite runs, not
     import pandas as pd
 
 SAMPLE_ROWS = 10
-DOCS_SITE = "mpp_data_docs"
 
 
 @dataclass
@@ -59,6 +59,8 @@ class SuiteOutcome:
     expectations: list[ExpectationOutcome]
     data_docs_index: str | None = None
     validation_page: str | None = None
+    description: str | None = None
+    validated_at: str | None = None  # UTC, ISO 8601 to the second
 
     def failed(self, severity: str | None = None) -> list[ExpectationOutcome]:
         return [e for e in self.expectations if not e.success and (severity is None or e.severity == severity)]
@@ -102,7 +104,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _build_context(docs_dir: Path | None):
+def _build_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -110,16 +112,6 @@ def _build_context(docs_dir: Path | None):
     ctx = gx.get_context(mode="ephemeral")
     with contextlib.suppress(Exception):  # cosmetic only: no progress bars in run logs
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        ctx.add_data_docs_site(
-            site_name=DOCS_SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     return gx, ctx
 
 
@@ -141,23 +133,20 @@ def build_gx_suite(suite: Suite, gx: Any) -> Any:
     return gx_suite
 
 
-def validate_frame(suite: Suite, df: pd.DataFrame, docs_dir: Path | None = None) -> SuiteOutcome:
+def validate_frame(suite: Suite, df: pd.DataFrame) -> SuiteOutcome:
     """Validate ``df`` against ``suite`` in an ephemeral GE context (see module docstring)."""
     df = df.reset_index(drop=True)
-    gx, ctx = _build_context(docs_dir)
+    gx, ctx = _build_context()
     gx_suite = ctx.suites.add(build_gx_suite(suite, gx))
     batch_def = ctx.data_sources.add_pandas("warehouse").add_dataframe_asset(suite.name) \
         .add_batch_definition_whole_dataframe("whole_frame")
     vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch_def, suite=gx_suite))
-    actions = []
-    if docs_dir is not None:
-        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE]))
     checkpoint = ctx.checkpoints.add(gx.Checkpoint(
-        name=f"{suite.name}_checkpoint", validation_definitions=[vd], actions=actions,
+        name=f"{suite.name}_checkpoint", validation_definitions=[vd], actions=[],
         result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS},
     ))
     result = checkpoint.run(batch_parameters={"dataframe": df})
-    [(vr_id, vr)] = list(result.run_results.items())
+    [vr] = list(result.run_results.values())
 
     by_id = {e.id: e for e in suite.expectations}
     outcomes = []
@@ -180,25 +169,19 @@ def validate_frame(suite: Suite, df: pd.DataFrame, docs_dir: Path | None = None)
             observed_value=_jsonable(res.get("observed_value")),
             failing_tables=tables,
         ))
-    out = SuiteOutcome(suite=suite.name, asset_key=list(suite.asset_key), rows=len(df), expectations=outcomes)
-    if docs_dir is not None:
-        out.data_docs_index = str(docs_dir / "index.html")
-        try:
-            [url] = [u["site_url"] for u in ctx.get_docs_sites_urls(resource_identifier=vr_id, site_name=DOCS_SITE)]
-            out.validation_page = url.removeprefix("file://")
-        except Exception:  # noqa: BLE001 - the page link is a convenience
-            out.validation_page = None
-    return out
+    return SuiteOutcome(suite=suite.name, asset_key=list(suite.asset_key), rows=len(df), expectations=outcomes,
+                        description=suite.description,
+                        validated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def run_suite(suite: Suite, warehouse: Path | str, params: dict[str, Any] | None = None,
-              docs_dir: Path | None = None, results_dir: Path | None = None) -> SuiteOutcome:
+              results_dir: Path | None = None) -> SuiteOutcome:
     """Read the suite's frame from the warehouse, validate it, optionally write ``<results_dir>/<suite>.json``.
 
     A ``candidates_only`` suite reads only the rows that could fail (:meth:`Suite.candidate_sql`) and reports
     the relation's row count as ``rows`` and as every expectation's element count."""
     df = read_frame(warehouse, suite.candidate_sql() if suite.candidates_only else suite.sql, params)
-    outcome = validate_frame(suite, df, docs_dir)
+    outcome = validate_frame(suite, df)
     if suite.candidates_only:
         total = int(read_frame(warehouse, f"select count(*) as n from ({suite.sql})", params)["n"].iloc[0])
         outcome.rows = total
@@ -209,37 +192,15 @@ def run_suite(suite: Suite, warehouse: Path | str, params: dict[str, Any] | None
     return outcome
 
 
-def write_index(docs_dir: Path) -> Path:
-    """``<docs_dir>/suites.html``: the latest result of every suite (from ``results/*.json``) with links.
+def record_outcome(outcome: SuiteOutcome, docs_dir: Path, html: bool = True) -> None:
+    """Write ``<docs_dir>/results/<suite>.json`` and, when ``html``, the Data Docs site (every suite's latest
+    validation page and the index, :func:`expectations.data_docs.write_site`), linking the suite's page.
 
-    GE's own ``index.html`` is rebuilt from one ephemeral context at a time, so it lists only the suite that
-    ran last; this page lists them all, linking each suite's latest GE validation page.
-    """
-    import html
+    Called for a fresh and for a cached outcome alike, so the site always has every suite's page."""
+    from expectations.data_docs import page_path, write_site
 
-    rows = []
-    for path in sorted((docs_dir / "results").glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        failed = [e for e in doc["expectations"] if not e["success"]]
-        errors = [e["id"] for e in failed if e["severity"] == "error"]
-        warnings = [e["id"] for e in failed if e["severity"] == "warning"]
-        status = "FAILED (blocking)" if errors else ("passed with warnings" if warnings else "passed")
-        page = doc.get("validation_page")
-        link = f'<a href="{html.escape(os.path.relpath(page, docs_dir))}">validation</a>' if page else ""
-        rows.append(
-            f"<tr><td>{html.escape(doc['suite'])}</td><td>{html.escape('/'.join(doc['asset_key']))}</td>"
-            f"<td>{doc['rows']}</td><td>{len(doc['expectations'])}</td><td>{status}</td>"
-            f"<td>{html.escape(', '.join(errors))}</td><td>{html.escape(', '.join(warnings))}</td><td>{link}</td></tr>"
-        )
-    page = (
-        "<!doctype html><meta charset='utf-8'><title>mpp-metrics: Great Expectations suites</title>"
-        "<h1>Great Expectations suites (latest run)</h1>"
-        "<p>Definitions: shared/DOMAIN.md; split with dbt tests: docs/quality.md. "
-        "<a href='index.html'>GE Data Docs index</a> (last suite run).</p>"
-        "<table border=1 cellpadding=4><tr><th>suite</th><th>asset</th><th>rows</th><th>expectations</th>"
-        "<th>status</th><th>failed (error)</th><th>failed (warning)</th><th>page</th></tr>"
-        + "".join(rows) + "</table>"
-    )
-    out = docs_dir / "suites.html"
-    out.write_text(page, encoding="utf-8")
-    return out
+    outcome.data_docs_index = str(docs_dir / "index.html") if html else None
+    outcome.validation_page = str(page_path(docs_dir, outcome.suite)) if html else None
+    outcome.write(docs_dir / "results")
+    if html:
+        write_site(docs_dir)

@@ -15,7 +15,7 @@ output_dir:    default folder for metrics.json, the report and charts.
 raw_data_dir:  bundled real extracts with provenance (committed).
 generated_dir: generated synthetic inputs (git-ignored, deterministic for a seed).
 data_docs_dir: Great Expectations Data Docs (HTML) and per-suite results JSON, rebuilt by every run.
-build_data_docs: render the GE Data Docs HTML (about 1 s per suite); results JSON are written either way.
+build_data_docs: write the Data Docs HTML (expectations/data_docs.py); results JSON are written either way.
 eoir_landing_dir: landing folder watched by the sensor ``new_eoir_release`` (default ``var/landing/eoir``).
 eoir_landing_settle_seconds: a landed release is taken once no file of it changed for this long (default 60).
 eoir_release_url: the EOIR release download URL the sensor checks by HTTP HEAD (empty = off, the default).

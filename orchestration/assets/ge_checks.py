@@ -18,8 +18,9 @@ same suite code, same parameters; cache under ``var/state/ge_outcomes/``), so a 
 validate its inputs twice.
 
 Every check reads the warehouse read-only (pool ``warehouse``), closes the connection, validates, writes
-``<data_docs_dir>/results/<suite>.json``, the GE Data Docs pages and ``<data_docs_dir>/suites.html``; the
-result metadata names the failed expectations with counts and a sample of failing rows, and links the pages.
+``<data_docs_dir>/results/<suite>.json`` and the static, offline Data Docs (``validations/<suite>.html`` per
+suite, ``index.html`` = ``suites.html``: expectations/data_docs.py); the result metadata names the failed
+expectations with counts and a sample of failing rows, and links the pages.
 """
 
 
@@ -44,7 +45,7 @@ from dagster import (
 
 import expectations as expectations_package
 from expectations.registry import GATE_SUITE, SUITES, ledger_suite
-from expectations.runner import ExpectationOutcome, SuiteOutcome, read_frame, run_suite, write_index
+from expectations.runner import ExpectationOutcome, SuiteOutcome, read_frame, record_outcome, run_suite
 from expectations.spec import Suite
 from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
@@ -142,11 +143,11 @@ def _run(suite: Suite, pipeline: PipelineConfig) -> SuiteOutcome:
                 cached_key, cached = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):  # unreadable: validate again
             cached_key = None
-        if cached_key == key:
+        if cached_key == key:  # its result and Data Docs page are written again (the site may be new)
+            record_outcome(cached, docs, html=settings.build_data_docs)
             return cached
-    outcome = run_suite(suite, settings.warehouse, _params(pipeline),
-                        docs_dir=docs if settings.build_data_docs else None, results_dir=docs / "results")
-    write_index(docs)
+    outcome = run_suite(suite, settings.warehouse, _params(pipeline))
+    record_outcome(outcome, docs, html=settings.build_data_docs)
     if key is not None:  # written beside and renamed into place: a killed run never leaves half a file
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")

@@ -36,3 +36,23 @@ def test_a_half_written_outcome_cache_is_validated_again(var_dir, monkeypatch: p
     assert again.passed("error") and again.rows == first.rows
     assert cache.read_bytes() != data[: len(data) // 2]  # rewritten whole
     assert [p.name for p in cache.parent.iterdir()] == [cache.name]  # no temporary file left
+
+
+def test_a_cached_outcome_still_has_its_data_docs_page(var_dir, monkeypatch: pytest.MonkeyPatch):
+    """Issue 18 item 6: a suite answered from the cache (unchanged raw loads) validates nothing, yet its latest
+    validation must stay readable: its result and page are written again (here after the site was deleted)."""
+    import shutil
+
+    monkeypatch.setenv("MPP_BUILD_DATA_DOCS", "true")
+    get_settings.cache_clear()
+    settings = get_settings()
+    make_warehouse(settings.warehouse, {"raw._load_ledger": LEDGER,
+                                        "raw.t_ok": "select 'l1' as _load_id, range as n from range(99)"})
+    suite, pipeline = ledger_suite(["t_ok"]), PipelineConfig()
+    ge_checks._run(suite, pipeline)
+    shutil.rmtree(settings.data_docs_dir)
+    cached = ge_checks._run(suite, pipeline)
+    page = settings.data_docs_dir / "validations" / f"{suite.name}.html"
+    assert cached.validation_page == str(page) and page.is_file()
+    assert suite.name in page.read_text() and (settings.data_docs_dir / "results" / f"{suite.name}.json").is_file()
+    assert f"validations/{suite.name}.html" in (settings.data_docs_dir / "index.html").read_text()
