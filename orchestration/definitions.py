@@ -28,8 +28,10 @@ import sys
 from pathlib import Path
 
 from dagster import (
+    AssetKey,
     AssetsDefinition,
     AssetSelection,
+    AssetSpec,
     AutomationCondition,
     AutomationConditionSensorDefinition,
     DefaultScheduleStatus,
@@ -68,6 +70,20 @@ all_assets += [
 ]
 
 
+def load_history_specs(assets: list[AssetsDefinition]) -> list[AssetSpec]:
+    """The raw load histories the models read (``raw.<table>__history``, written by the raw asset of
+    ``<table>`` with every vintage it landed), declared in that asset's group rather than in ``default``."""
+    produced = {spec.key: spec for a in assets for spec in a.specs}
+    read = {dep.asset_key for a in assets for spec in a.specs for dep in spec.deps}
+    specs = []
+    for key in sorted(read - set(produced), key=lambda k: k.to_user_string()):
+        base = AssetKey([*key.path[:-1], key.path[-1].removesuffix("__history")])
+        if key.path[0] == "raw" and key != base and base in produced:
+            specs.append(AssetSpec(key=key, group_name=produced[base].group_name, description=(
+                f"Every vintage landed into raw.{base.path[-1]} (its load history), written by {base.to_user_string()}.")))
+    return specs
+
+
 def with_rebuild_on_new_inputs(assets_def: AssetsDefinition) -> AssetsDefinition:
     """``assets_def`` with ``AutomationCondition.eager()`` on every asset outside the raw layer (raw assets
     are the inputs: they are materialized by the nightly job or by hand, never automatically)."""
@@ -78,6 +94,7 @@ def with_rebuild_on_new_inputs(assets_def: AssetsDefinition) -> AssetsDefinition
 
 
 all_assets = [with_rebuild_on_new_inputs(a) for a in all_assets]
+load_histories = load_history_specs(all_assets)
 # Great Expectations suites as asset checks: blocking (ERROR) ones gate outputs; see assets/ge_checks.py.
 ge_checks = build_ge_checks(all_assets)
 
@@ -109,7 +126,7 @@ rebuild_downstream_of_new_inputs = AutomationConditionSensorDefinition(
 new_eoir_release = build_new_eoir_release_sensor(main_job)
 
 defs = Definitions(
-    assets=all_assets,
+    assets=[*all_assets, *load_histories],
     # also for the UI's "Materialize all" / ad-hoc selections (the implicit asset job): one process
     executor=in_process_executor,
     asset_checks=ge_checks,

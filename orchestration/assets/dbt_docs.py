@@ -20,6 +20,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DbtCliResource
 
+from orchestration.assets import groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
@@ -47,7 +48,7 @@ def build_dbt_docs_asset(upstream: Sequence[AssetKey]) -> AssetsDefinition:
 
     @asset(
         key=DBT_DOCS_KEY,
-        group_name="outputs",
+        group_name=groups.PUBLICATION,
         deps=list(upstream),
         kinds={"dbt", "html"},
         pool=WAREHOUSE_POOL,

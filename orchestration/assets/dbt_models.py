@@ -1,22 +1,27 @@
 """Every dbt model, seed and test as Dagster assets and asset checks (dagster-dbt).
 
 Asset keys: a dbt source table in schema ``raw`` maps to ``["raw", <table>]``, the key of its ingestion
-asset, so lineage needs no extra wiring; models and seeds keep their names. Groups: ``staging_<source>``,
-``intermediate``, ``definitions`` (seeds), and one group per mart folder (``goal_4_encounters`` ...).
-dbt tests run as asset checks (source tests included). The run's settings reach dbt as ``--vars``.
+asset, so lineage needs no extra wiring; models and seeds keep their names. Groups (orchestration/assets/
+groups.py): staging models with their source system's raw tables, marts and intermediate models with their
+goal, seeds in ``definitions``, the headline figures in ``publication``; a goal's assets end their description
+with the goal's statement and carry the tag ``goal``.
+dbt tests run as asset checks (source tests included), each described: by its ``description:`` in YAML, or,
+for dbt's four built-in generic tests (not_null, unique, accepted_values, relationships), by a sentence
+saying what it asserts (:func:`test_description`). The run's settings reach dbt as ``--vars``.
 """
 
 
 import os
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.assets import build_state
+from orchestration.assets import build_state, groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
@@ -36,16 +41,59 @@ class MppDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         resource_type = dbt_resource_props["resource_type"]
         if resource_type == "seed":
-            return "definitions"
-        fqn = dbt_resource_props.get("fqn", [])
-        if resource_type == "model" and len(fqn) >= 3:
-            layer = fqn[1]
-            if layer == "staging":
-                return f"staging_{fqn[2]}"
-            if layer == "marts" and len(fqn) >= 4:
-                return fqn[2]
-            return layer
+            return groups.SEEDS
+        if resource_type == "source":
+            return groups.source_group(dbt_resource_props["source_name"])
+        if resource_type == "model":
+            return groups.model_group(list(dbt_resource_props["fqn"]))
         return super().get_group_name(dbt_resource_props)
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        description = super().get_description(dbt_resource_props)
+        return description + groups.goal_note(self.get_group_name(dbt_resource_props) or "")
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        return {**super().get_tags(dbt_resource_props),
+                **groups.goal_tags(self.get_group_name(dbt_resource_props) or "")}
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: Any) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
+
+
+#: dbt's built-in generic tests: what each asserts, from its arguments
+BUILT_IN_TESTS = {
+    "not_null": "`{column}` of {model} is never null.",
+    "unique": "`{column}` of {model} identifies one row: no value occurs twice.",
+    "accepted_values": "`{column}` of {model} takes only the values {values}.",
+    "relationships": "Every `{column}` of {model} exists as `{field}` of {to}.",
+}
+
+
+def test_description(test: Mapping[str, Any]) -> str | None:
+    """The description of a dbt test node: its own (YAML ``description:``), else a sentence for a built-in
+    generic test; None for any other test without one (tests/foundation/test_definitions.py fails on it)."""
+    if test.get("description"):
+        return test["description"]
+    meta = test.get("test_metadata") or {}
+    template = BUILT_IN_TESTS.get(meta.get("name", ""))
+    if template is None:
+        return None
+    kwargs = {**meta.get("kwargs", {}), **meta.get("kwargs", {}).get("arguments", {})}
+    return template.format(
+        column=kwargs.get("column_name", ""), model=_relation_name(kwargs.get("model", "")),
+        values=", ".join(repr(v) for v in kwargs.get("values", [])), field=kwargs.get("field", ""),
+        to=_relation_name(kwargs.get("to", "")),
+    )
+
+
+def _relation_name(jinja: str) -> str:
+    """``x`` of ``ref('x')`` / ``source('s', 'x')`` (inside a test's ``model`` / ``to`` argument)."""
+    names = re.findall(r"""['"]([^'"]+)['"]""", str(jinja))
+    return names[-1] if names else str(jinja)
 
 
 translator = MppDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))

@@ -11,6 +11,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from orchestration.assets import groups
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.metrics import build_metrics_document, write_json_atomically
@@ -27,7 +28,7 @@ def write_metrics_json(pipeline: PipelineConfig) -> tuple[Path, dict[str, Any]]:
 
 @asset(
     key=AssetKey(["outputs", "metrics_json"]),
-    group_name="outputs",
+    group_name=groups.PUBLICATION,
     deps=[PUBLISHED_WAREHOUSE_KEY],
     kinds={"json"},
     pool=WAREHOUSE_POOL,  # serialized with the publish step that swaps the file it reads

@@ -31,7 +31,7 @@ from dagster import (
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-from orchestration.assets import build_state
+from orchestration.assets import build_state, groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.publish import (
     CheckResult,
@@ -119,7 +119,7 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
 
     @asset(
         key=PUBLISHED_WAREHOUSE_KEY,
-        group_name="outputs",
+        group_name=groups.PUBLICATION,
         deps=upstream,
         kinds={"duckdb", "parquet"},
         pool=WAREHOUSE_POOL,

@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
+from orchestration.assets import groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.checkpoints import checkpoint
 from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
@@ -104,7 +105,7 @@ def check_counts_of_loaded_release(con, release) -> None:
     specs=[
         AssetSpec(
             key=AssetKey(["raw", table]),
-            group_name="raw_eoir",
+            group_name=groups.source_group("eoir"),
             kinds={"duckdb", "csv"},
             description=(
                 f"raw.{table}: the EOIR FOIA release table (TAB-delimited Latin-1 text), the columns the models "

@@ -17,6 +17,7 @@ import hashlib
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DataVersion, MaterializeResult, asset
 
+from orchestration.assets import groups
 from orchestration.raw import user_files
 from orchestration.raw.landing import create_empty, ingest_extract
 from orchestration.raw.ledger import LoadResult
@@ -54,7 +55,7 @@ def build_extract_asset(spec: ExtractSpec) -> AssetsDefinition:
 
     @asset(
         key=AssetKey(["raw", spec.table]),
-        group_name=f"raw_{spec.source}",
+        group_name=groups.source_group(spec.source),
         description=spec.description,
         kinds={"duckdb", "csv"},
         pool=WAREHOUSE_POOL,
@@ -80,7 +81,7 @@ def build_cbp_layout_asset(layout: user_files.Layout, bundled: ExtractSpec | Non
 
     @asset(
         key=AssetKey(["raw", layout.table]),
-        group_name="raw_cbp",
+        group_name=groups.source_group("cbp"),
         description=(bundled.description if bundled else f"CBP {layout.title} (official open-data CSV), landed "
                      "from the files given with --cbp-encounters; empty when none.")
         + " User files: --cbp-encounters / run config pipeline.cbp_encounters.",

@@ -8,6 +8,7 @@ vintage already in the history (same sha256) is skipped. The data version is the
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DataVersion, MaterializeResult, asset
 
+from orchestration.assets import groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.raw.workbook import SheetSpec, WorkbookSource, ingest_sheet, load_workbook_registry
 from orchestration.settings import get_settings
@@ -19,7 +20,7 @@ def build_workbook_sheet_asset(source: WorkbookSource, spec: SheetSpec) -> Asset
 
     @asset(
         key=AssetKey(["raw", spec.table]),
-        group_name=f"raw_{spec.source}",
+        group_name=groups.source_group(spec.source),
         description=spec.description,
         kinds={"duckdb", "excel"},
         pool=WAREHOUSE_POOL,

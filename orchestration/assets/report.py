@@ -10,6 +10,7 @@ report, and the report always shows exactly what analysts can query. Output: ``r
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from orchestration.assets import groups
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.report import REPORT_NAME, ReportResult, build_report
@@ -29,7 +30,7 @@ def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
 
 @asset(
     key=AssetKey(["outputs", "report"]),
-    group_name="outputs",
+    group_name=groups.PUBLICATION,
     deps=[PUBLISHED_WAREHOUSE_KEY],
     kinds={"html"},
     pool=WAREHOUSE_POOL,  # serialized with the publish step that swaps the file it reads

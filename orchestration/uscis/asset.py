@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
+from orchestration.assets import groups
 from orchestration.assets.raw_eoir import ensure_bundled_release
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
 from orchestration.eoir.release import SYNTHETIC_MARKER
@@ -99,7 +100,7 @@ def synthetic_nri_extract(link_to: Path | None, log: logging.Logger | None = Non
 
 @asset(
     key=AssetKey(["raw", "uscis_nri_referrals"]),
-    group_name="raw_uscis",
+    group_name=groups.source_group("uscis"),
     description="USCIS NRI referrals, one row per referral (contract docs/contracts/uscis_nri_referrals.md); "
     "SYNTHETIC unless a real extract is configured.",
     kinds={"duckdb", "csv"},

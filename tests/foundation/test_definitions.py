@@ -26,11 +26,94 @@ def test_dbt_sources_line_up_with_raw_ingestion_assets():
     assert raw.is_materializable, "the dbt source must be the ingestion asset, not an external stub"
 
 
-def test_assets_are_grouped_by_layer_and_goal():
+#: the source system of a raw table / staging model, by name (first prefix that matches)
+SOURCE_OF_TABLE = [("cbp_mpp_", "mpp_pages"), ("trac_", "mpp_pages"), ("cbp_", "cbp"), ("ohss_", "ohss"),
+                   ("eoir_", "eoir"), ("uscis_", "uscis")]
+GOALS = {"goal_1a_relief", "goal_1b_nri", "goal_2_completions", "goal_3_enrollments", "goal_4_encounters"}
+
+
+def expected_group(key: AssetKey, folder: str | None) -> str | None:
+    """The group an asset belongs to, worked out from its name and dbt folder (None: any goal/publication)."""
+    layer, name = key.path[0], key.path[-1]
+    if layer in ("raw", "staging"):
+        table = name.removeprefix("stg_").replace("__", "_", 1)
+        return next(group for prefix, group in SOURCE_OF_TABLE if table.startswith(prefix))
+    if layer == "seeds":
+        return "definitions"
+    if layer == "outputs" or folder in ("metrics", "reconciliation", "history"):
+        return "publication"
+    return folder if layer == "marts" else None
+
+
+def test_assets_are_grouped_by_source_system_and_goal():
+    """Issue 18 item 5: the global lineage showed 22 groups (raw_<source>, staging_<source>, intermediate,
+    one per mart folder, default). Now: one group per source system with its raw and staging assets, one
+    per goal, the seeds, the publication: 12 at most, every asset where its name and folder say."""
+    import json
+
+    from orchestration.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    folder = {n["name"]: n["fqn"][2] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     graph = defs.resolve_asset_graph()
-    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert {"raw_cbp", "raw_mpp", "raw_eoir", "raw_uscis", "staging_cbp", "staging_eoir", "intermediate", "definitions",
-            "goal_1a_relief", "goal_2_completions", "goal_3_enrollments", "goal_4_encounters", "outputs"} <= groups
+    group = {k: graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert set(group.values()) == {"cbp", "mpp_pages", "ohss", "eoir", "uscis", *GOALS, "definitions", "publication"}
+    assert len(set(group.values())) <= 12
+    wrong = {k.to_user_string(): g for k, g in group.items()
+             if (expected_group(k, folder.get(k.path[-1])) or g) != g}
+    assert not wrong, wrong
+    by_name = {k.path[-1]: g for k, g in group.items()}
+    # intermediate models sit with the goal whose rule they implement
+    assert by_name["int_relief_grants"] == "goal_1a_relief"
+    assert by_name["int_initial_completions"] == by_name["int_mpp_cases_identified"] == "goal_2_completions"
+    assert by_name["int_ohss_book_out_totals_checked"] == by_name["int_cbp_mpp_rows_classified"] == "goal_3_enrollments"
+    assert by_name["int_swb_encounters_unioned"] == "goal_4_encounters"
+    assert by_name["int_headline_figures"] == "publication"
+    assert {g for k, g in group.items() if k.path[0] == "intermediate"} <= GOALS | {"publication"}
+    # the load history of a raw table is with that table, not in 'default'
+    assert by_name["cbp_sw_encounters_aor__history"] == "cbp"
+
+
+def test_each_goal_group_explains_its_goal():
+    """Dagster has no group descriptions: every asset of a goal group ends its description with the goal's
+    statement (the DHS document's measure) and carries the tag goal=<id>, so the group view of a goal says
+    what the goal is; assets of other groups carry neither."""
+    from orchestration.assets.groups import GROUPS
+
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node, group = graph.get(key), graph.get(key).group_name
+        if group in GOALS:
+            goal = group.split("_")[1]
+            assert (node.description or "").endswith(f"**{group}**: {GROUPS[group]}"), key
+            assert GROUPS[group].startswith(f"Goal {goal}: ") and node.tags.get("goal") == goal, key
+        else:
+            assert "goal" not in node.tags and "**goal_" not in (node.description or ""), key
+    assert "in absentia" not in GROUPS["goal_4_encounters"] and "Southwest Border" in GROUPS["goal_4_encounters"]
+
+
+def test_every_dbt_test_has_a_description_in_the_ui():
+    """Issue 18 item 5: 320 of 331 dbt tests had no description, so their asset checks showed none. Every
+    test node of target/manifest.json is described: singular and custom generic tests by ``description:`` in
+    their YAML, dbt's four built-in generic tests by a sentence from their arguments; and the asset check of
+    every test carries that description."""
+    import json
+
+    from orchestration.assets.dbt_models import BUILT_IN_TESTS, mpp_dbt_models, test_description
+    from orchestration.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    tests = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "test"}
+    custom = [n["name"] for n in tests.values() if not (n.get("description") or "").strip()
+              and (n.get("test_metadata") or {}).get("name") not in BUILT_IN_TESTS]
+    assert not custom, f"singular / custom generic dbt tests without description: (add description: in YAML) {custom}"
+    assert all(test_description(n) for n in tests.values())
+    checks = {s.metadata["dagster_dbt/unique_id"]: s.description for s in mpp_dbt_models.check_specs}
+    assert set(checks) == set(tests) and all(checks.values())
+    unique = next(uid for uid, n in tests.items() if n["name"] == "unique_swb_encounters_monthly_month_start")
+    assert checks[unique] == "`month_start` of swb_encounters_monthly identifies one row: no value occurs twice."
+    [values] = [d for uid, d in checks.items() if tests[uid]["name"].startswith("accepted_values_swb_encounters_source_re")]
+    assert values == "`check_status` of swb_encounters_source_reconciliation takes only the values 'agrees', 'warns', 'blocks'."
 
 
 def test_every_warehouse_step_is_in_the_single_writer_pool():
