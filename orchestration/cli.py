@@ -26,7 +26,8 @@ from rich.table import Table
 
 from orchestration.configured_publication import configured_publication
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.",
+                  rich_markup_mode=None)  # click's plain help: wraps at any width, never cuts an option name
 # The CLI prints to the real stdout; dbt and Dagster chatter is redirected to the run log file.
 console = Console(file=sys.__stdout__, width=None if sys.__stdout__.isatty() else 120)
 
@@ -87,7 +88,7 @@ class _ProgressHandler(logging.Handler):
                 # which expectations failed (GE checks), and where the failing rows are shown
                 meta = data.metadata or {}
                 failed = getattr(meta.get("failed_expectations"), "value", None)
-                docs = getattr(meta.get("data_docs"), "value", None)
+                docs = getattr(meta.get("validation_page") or meta.get("data_docs"), "value", None)
                 detail = f" ({failed}; rows in {docs})" if failed and failed != "none" and docs else ""
                 console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
 
@@ -153,13 +154,13 @@ def print_quarantine(rows: list[dict]) -> None:
         )
 
 
-@app.command()
+@app.command(short_help="Run the whole pipeline; write metrics.json and the report.")
 def run(
-    as_of: Annotated[str, typer.Option(help="As-of date of every figure (YYYY-MM-DD); default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = configured_publication().as_of,
+    as_of: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="As-of date of every figure; default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = configured_publication().as_of,
     output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
-    cbp_encounters: Annotated[list[str] | None, typer.Option(callback=_validate_cbp_encounters, help="CBP encounter file in CBP's official open-data layout (Southwest Land Border Encounters by AOR, or Nationwide Encounters by State), or a folder of them; PATH@YYYY-MM-DD gives its vintage. Repeatable.")] = None,
+    cbp_encounters: Annotated[list[str] | None, typer.Option(callback=_validate_cbp_encounters, metavar="PATH[@YYYY-MM-DD]", help="CBP encounter file in CBP's official open-data layout (Southwest Land Border Encounters by AOR, or Nationwide Encounters by State), or a folder of them; PATH@YYYY-MM-DD gives its vintage. Repeatable.")] = None,
     eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
     eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
     eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = False,
@@ -207,11 +208,11 @@ def run(
         pipeline = PipelineConfig(**run_config["resources"]["pipeline"]["config"])
     except ValueError as exc:  # e.g. a bad --publication name
         raise typer.BadParameter(str(exc)) from exc
+    _ensure_writable(output_dir)
     target = pipeline.publication_target()
     job = defs.resolve_job_def(MAIN_JOB_NAME)
     console.print(f"warehouse: {settings.warehouse}")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    output_dir.mkdir(parents=True, exist_ok=True)
     from orchestration.runlog import finish_run, open_run_log, run_log_logger
     from orchestration.runstats import RunStatsRecorder
 
@@ -246,6 +247,20 @@ def run(
         _print_failure(result, log_files.log)
         raise typer.Exit(code=1)
     _print_outputs(output_dir, target, settings.published_dir, log_files.log)
+
+
+def _ensure_writable(folder: Path) -> None:
+    """Create ``folder`` and write a probe file in it; refuse a folder that cannot be written in one line
+    naming it (exit 2), before anything runs (issue 18: a read-only --output ended in a traceback)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mpp-metrics-write-test-"):
+            pass
+    except OSError as exc:
+        console.print(f"[red]error:[/red] --output {folder} is not writable: {exc.strerror or exc}", soft_wrap=True)
+        raise typer.Exit(code=2) from None
 
 
 def _print_failure(result, log_path: Path) -> None:
@@ -290,9 +305,9 @@ def _write_outputs_of_unchanged_build(pipeline) -> None:
     console.print("[dim]inputs, settings and models unchanged since the last published build: nothing rebuilt[/dim]")
 
 
-@app.command()
+@app.command(short_help="List the EOIR cases behind a court headline figure.")
 def cases(
-    metric_id: Annotated[str, typer.Argument(help="Court metric id, e.g. g2_removal_orders_in_absentia.")],
+    metric_id: Annotated[str, typer.Argument(metavar="METRIC_ID", help="Court metric id, e.g. g2_removal_orders_in_absentia.")],
     period: Annotated[str | None, typer.Option(help="'YYYY-MM' for a month; omit for the cumulative figure.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write all case ids to this CSV.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Case ids to print (all go to --csv).")] = 20,
@@ -312,7 +327,8 @@ def cases(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from exc
     try:
-        known = {r[0] for r in con.execute("select distinct metric_id from marts.court_metric_cases").fetchall()}
+        # every court figure, also one whose value is 0 (it has no row in court_metric_cases)
+        known = {r[0] for r in con.execute("select distinct metric_id from marts.court_headline_metrics").fetchall()}
         if metric_id not in known:
             console.print(f"[red]unknown court metric {metric_id!r}[/red]; known: {', '.join(sorted(known))}")
             raise typer.Exit(code=2)
@@ -335,7 +351,8 @@ def cases(
         as_of = con.execute("select max(as_of_date) from marts.court_metric_cases").fetchone()[0]
     finally:
         con.close()
-    console.print(f"{metric_id} {period or 'cumulative'} as of {as_of}: {len(rows):,} cases")
+    console.print(f"{metric_id} {period or 'cumulative'} as of {as_of}: {len(rows):,} cases"
+                  + (" (the figure is 0: no case counts toward it)" if not rows else ""))
     for (case_id,) in rows[:limit]:
         console.print(f"  {case_id}")
     if len(rows) > limit:
@@ -366,11 +383,11 @@ def _refuse_unavailable(con, metric_id: str, period: str | None) -> None:
         raise typer.Exit(code=1)
 
 
-generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.")
+generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.", rich_markup_mode=None)
 app.add_typer(generate_app, name="generate")
 
 
-@generate_app.command("eoir")
+@generate_app.command("eoir", short_help="Write a synthetic EOIR case-data release.")
 def generate_eoir(
     out: Annotated[Path, typer.Option(help="Release folder (or .zip with --zip) to write.")],
     seed: Annotated[int, typer.Option(help="Random seed (same seed and scale -> same bytes).")] = 20201231,
@@ -386,7 +403,7 @@ def generate_eoir(
     console.print(f"SYNTHETIC EOIR release written to {meta['path']}: {rows}")
 
 
-@generate_app.command("nri")
+@generate_app.command("nri", short_help="Write a synthetic case-level USCIS NRI extract.")
 def generate_nri(
     out: Annotated[Path, typer.Option(dir_okay=False, help="CSV file to write.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 20190128,
@@ -399,7 +416,7 @@ def generate_nri(
     console.print(f"SYNTHETIC NRI extract written to {out}: {summary['rows']} referrals")
 
 
-@generate_app.command("bundled")
+@generate_app.command("bundled", short_help="Generate the bundled synthetic inputs, if missing.")
 def generate_bundled() -> None:
     """Generate the bundled SYNTHETIC inputs a default run reads, if missing (``make setup`` calls this).
 

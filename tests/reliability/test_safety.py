@@ -16,7 +16,7 @@ from orchestration.eoir.reader import load_release
 from orchestration.raw.landing import ingest_extract
 from orchestration.raw.ledger import load_transaction
 from orchestration.resources import PipelineConfig
-from orchestration.settings import PROJECT_DIR
+from orchestration.settings import PROJECT_DIR, get_settings
 from tests.conftest import query, run_dbt
 from tests.eoir.conftest import APPLN_HDR, make_release
 from tests.reliability.conftest import extract_spec, write
@@ -124,3 +124,32 @@ def test_dbt_as_of_var_is_checked_by_the_macro(tmp_path):
     with pytest.raises(AssertionError, match=r"var as_of_date must be YYYY-MM-DD, got: 2020-12-31'; drop"):
         run_dbt(["compile", "--select", "int_court_as_of_dates"], tmp_path / "w.duckdb", tmp_path / "target",
                 {"as_of_date": "2020-12-31'; drop table raw._load_ledger; --"})
+
+
+def test_a_read_only_output_folder_is_one_clear_line_not_a_traceback(tmp_path, monkeypatch, capfd):
+    """Issue 18 item 7: `run --output` into a folder that cannot be written ended in a traceback. It is
+    refused before anything runs, in one line naming the folder, exit 2. A folder made read-only by chmod
+    (as root, which chmod does not stop, /sys: a folder no process may create files in)."""
+    import os
+
+    if os.geteuid() == 0:
+        folder = Path("/sys")
+    else:
+        folder = tmp_path / "read_only"
+        folder.mkdir()
+        folder.chmod(0o555)
+    monkeypatch.setenv("MPP_VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    try:
+        capfd.readouterr()
+        result = CliRunner().invoke(app, ["run", "--output", str(folder)])
+        out = capfd.readouterr().out + result.output
+    finally:
+        get_settings.cache_clear()
+        if folder != Path("/sys"):
+            folder.chmod(0o755)
+    assert result.exit_code == 2, out
+    [line] = [ln for ln in out.splitlines() if ln.strip()]
+    assert line.startswith(f"error: --output {folder} is not writable: "), line
+    assert "Traceback" not in out and not isinstance(result.exception, OSError)
+    assert not (tmp_path / "var" / "warehouse").exists()  # nothing ran

@@ -22,13 +22,15 @@ from .conftest import make_small_build
 REASON = "eoir_release: EOIR release vintage 2021-02-15 is before the as-of date 2022-08-31"
 
 
-def _publish(var: Path, unavailable: bool) -> None:
+def _publish(var: Path, unavailable: bool, zero: bool = False) -> None:
     build = var / "warehouse" / "build.duckdb"
     make_small_build(build, as_of="2022-08-31")
     con = duckdb.connect(str(build))
     try:
         con.execute("create or replace table marts.court_headline_metrics as "
                     "select 'g2_initial_completions' as metric_id, null::varchar as period, 3::bigint as value")
+        if zero:  # a court figure whose value is 0: no row in court_metric_cases
+            con.execute("insert into marts.court_headline_metrics values ('g2_terminations', null, 0)")
         con.execute("alter table marts.court_metric_cases add column as_of_date date default date '2022-08-31'")
         if unavailable:
             con.execute("insert into marts.headline_unavailable values "
@@ -38,11 +40,11 @@ def _publish(var: Path, unavailable: bool) -> None:
     publish_warehouse(build, get_settings().published_dir, as_of_date="2022-08-31", run_id="r1")
 
 
-def _cases(capfd) -> tuple[int, str]:
-    """Exit code and printed text of ``mpp-metrics cases g2_initial_completions`` (the CLI prints to the
-    real stdout, so the text is captured at the file descriptor)."""
+def _cases(capfd, metric_id: str = "g2_initial_completions") -> tuple[int, str]:
+    """Exit code and printed text of ``mpp-metrics cases METRIC_ID`` (the CLI prints to the real stdout, so
+    the text is captured at the file descriptor)."""
     capfd.readouterr()
-    result = CliRunner().invoke(app, ["cases", "g2_initial_completions"])
+    result = CliRunner().invoke(app, ["cases", metric_id])
     return result.exit_code, " ".join(capfd.readouterr().out.split())
 
 
@@ -59,3 +61,15 @@ def test_cases_of_a_published_figure_are_listed(isolated_var: Path, capfd):
     code, out = _cases(capfd)
     assert code == 0, out
     assert "g2_initial_completions cumulative as of 2022-08-31: 3 cases" in out
+
+
+def test_cases_of_a_figure_whose_value_is_0_are_zero_cases(isolated_var: Path, capfd):
+    """Issue 18 item 7: a published court figure of 0 has no row in marts.court_metric_cases, and `cases`
+    answered 'unknown court metric' (exit 2). It is a known figure with zero cases (exit 0)."""
+    _publish(isolated_var, unavailable=False, zero=True)
+    code, out = _cases(capfd, "g2_terminations")
+    assert code == 0, out
+    assert "g2_terminations cumulative as of 2022-08-31: 0 cases (the figure is 0" in out
+    assert "unknown" not in out
+    code, out = _cases(capfd, "g2_no_such_metric")
+    assert code == 2 and "unknown court metric 'g2_no_such_metric'" in out and "g2_terminations" in out
