@@ -50,7 +50,7 @@ PROBE = textwrap.dedent(
     @asset(deps=[next_steps])
     def ge_suite():
         from expectations.runner import _build_context
-        _build_context(None)
+        _build_context()
 
     job = Definitions(assets=[landed, next_steps, ge_suite], jobs=[define_asset_job("j")]).resolve_job_def("j")
     job = job.with_logger_defs({"progress": _progress_logger()})
