@@ -28,7 +28,8 @@ QUALITY_DOC = PROJECT_DOCS / "quality.md"
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2433;max-width:80rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}
-th,td{border:1px solid #c8ccd4;padding:.35rem .6rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #c8ccd4;padding:.35rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+td.definition{min-width:22rem}
 th{background:#eef0f4}
 .passed{color:#176b2c;font-weight:600}.failed{color:#b00020;font-weight:600}.warned{color:#8a5a00;font-weight:600}
 code{background:#f3f4f7;padding:0 .2rem}
@@ -69,7 +70,7 @@ def _expectation_row(e: dict[str, Any]) -> str:
     sample = ", ".join(str(v) for v in (e.get("unexpected_values") or [])[:5])
     observed = "" if e.get("observed_value") is None else json.dumps(e["observed_value"], default=str)
     return (f"<tr><td><code>{_e(e['id'])}</code></td><td>{_e(e['severity'])}</td><td>{result}</td>"
-            f"<td>{_e(e['definition'])}</td><td>{_e(e['gx_type'])}</td>"
+            f"<td class='definition'>{_e(e['definition'])}</td><td>{_e(e['gx_type'])}</td>"
             f"<td>{_e(e.get('unexpected_count'))}</td><td>{_e(e.get('element_count'))}</td>"
             f"<td>{_e(sample)}</td><td>{_e(observed)}</td></tr>")
 

@@ -49,8 +49,14 @@ class MppDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """dagster-dbt's description (the model's own, then its raw SQL) with the goal's statement right after
+        the model's own description."""
         description = super().get_description(dbt_resource_props)
-        return description + groups.goal_note(self.get_group_name(dbt_resource_props) or "")
+        own = (dbt_resource_props.get("description") or "").strip()
+        note = groups.goal_note(self.get_group_name(dbt_resource_props) or "")
+        if own and description.startswith(own):
+            return own + note + description[len(own):]
+        return note.lstrip() + ("\n\n" + description if description else "")
 
     def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         return {**super().get_tags(dbt_resource_props),

@@ -12,8 +12,9 @@ Twelve groups a newcomer reads at a glance:
   the report, dbt docs).
 
 Dagster has no group descriptions: :data:`GROUPS` says what each group is, and every asset of a goal group
-carries its goal's statement at the end of its description and the tag ``goal`` (filter the asset catalog by
-it), so the group view of a goal explains that goal alone.
+carries its goal's statement as the second paragraph of its description (after the model's own, before its
+SQL) and the tag ``goal`` (filter the asset catalog by it), so the group view of a goal explains that goal
+alone.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def model_group(fqn: list[str]) -> str:
 
 
 def goal_note(group: str) -> str:
-    """The line that ends the description of every asset of a goal group ('' for other groups)."""
+    """The paragraph on its goal in the description of every asset of a goal group ('' for other groups)."""
     return f"\n\n**{group}**: {GROUPS[group]}" if group in GOAL_GROUPS else ""
 
 

@@ -75,9 +75,9 @@ def test_assets_are_grouped_by_source_system_and_goal():
 
 
 def test_each_goal_group_explains_its_goal():
-    """Dagster has no group descriptions: every asset of a goal group ends its description with the goal's
-    statement (the DHS document's measure) and carries the tag goal=<id>, so the group view of a goal says
-    what the goal is; assets of other groups carry neither."""
+    """Dagster has no group descriptions: every asset of a goal group states its goal (the DHS document's
+    measure) right after its own description, before its SQL, and carries the tag goal=<id>, so the group
+    view of a goal says what the goal is; assets of other groups carry neither."""
     from orchestration.assets.groups import GROUPS
 
     graph = defs.resolve_asset_graph()
@@ -85,7 +85,10 @@ def test_each_goal_group_explains_its_goal():
         node, group = graph.get(key), graph.get(key).group_name
         if group in GOALS:
             goal = group.split("_")[1]
-            assert (node.description or "").endswith(f"**{group}**: {GROUPS[group]}"), key
+            description, note = node.description or "", f"**{group}**: {GROUPS[group]}"
+            assert note in description.split("\n\n")[:2], key  # right after the asset's own description
+            sql = description.find("#### Raw SQL")
+            assert sql == -1 or description.find(note) < sql, key
             assert GROUPS[group].startswith(f"Goal {goal}: ") and node.tags.get("goal") == goal, key
         else:
             assert "goal" not in node.tags and "**goal_" not in (node.description or ""), key
