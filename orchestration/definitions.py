@@ -19,6 +19,8 @@
 - Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up, its dbt dying with the
   run: MppDbtCliResource)
   and ``pipeline`` (per-run settings, configurable at launch).
+- Asset groups (orchestration/assets/groups.py): one per source system (raw + staging), one per goal,
+  ``definitions`` (seeds) and ``publication``: 12.
 Warehouse access is serialized by the ``warehouse`` pool and by one run at a time (dagster.yaml).
 """
 
@@ -62,7 +64,7 @@ MAIN_JOB_NAME = "mpp_main"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 all_assets = [*build_extract_assets(), *build_workbook_assets(), raw_eoir_release, uscis_nri_referrals, mpp_dbt_models, metrics_json]
-# Write-audit-publish, report and dbt docs (outputs group): downstream of every mart / model.
+# Write-audit-publish, report and dbt docs (publication group): downstream of every mart / model.
 all_assets += [
     build_published_warehouse_asset(published_upstream_keys(mpp_dbt_models)),
     report,
