@@ -22,8 +22,6 @@ or stamped with another as-of date than the run's (a stale warehouse must never 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -148,21 +146,6 @@ def build_metrics_document(warehouse: Path, as_of: str) -> dict[str, Any]:
         "unavailable": missing,
         **({"publication": publication} if publication else {}),
     }
-
-
-def write_json_atomically(doc: dict[str, Any], path: Path) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place (no torn file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the headline file is for downstream readers too
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def headline_rows(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestration.metrics import write_json_atomically
+from orchestration.files import write_json_atomically
 from orchestration.settings import get_settings
 
 LOG_SUFFIX = ".log"

@@ -36,7 +36,7 @@ def _load() -> dict[str, dict[str, Any]]:
 
 
 def _save(cache: dict[str, dict[str, Any]]) -> None:
-    from orchestration.metrics import write_json_atomically
+    from orchestration.files import write_json_atomically
 
     write_json_atomically(cache, _cache_path())
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.metrics import write_json_atomically
+from orchestration.files import write_json_atomically
 from orchestration.settings import PROJECT_DIR, get_settings
 from orchestration.state import fingerprint
 

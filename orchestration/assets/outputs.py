@@ -14,7 +14,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration.assets import groups
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
-from orchestration.metrics import build_metrics_document, write_json_atomically
+from orchestration.files import write_json_atomically
+from orchestration.metrics import build_metrics_document
 from orchestration.resources import PipelineConfig
 
 

@@ -52,10 +52,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.eoir.release import ReleaseError, release_lineage
+from orchestration.raw.ledger import LOAD_COLUMNS
+from orchestration.raw.sql import quote_ident, relation_columns, sql_literal
 
 SAMPLE_KEYS = 20
-LOAD_AND_LINE = frozenset({"_source_line", "_load_id", "_source_file", "_source_sha256", "_vintage",
-                           "_input_kind", "_loaded_at"})
+LOAD_AND_LINE = frozenset({"_source_line", *LOAD_COLUMNS})
 
 _DDL = """
 create table if not exists raw._release_diffs (
@@ -208,10 +209,6 @@ class ReleaseDiff:
         )
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def ensure_diff_table(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``raw._release_diffs`` if missing; migrate one from before the lineage columns (its status
     check did not know 'baseline' and its counts were NOT NULL): rebuilt with the rows kept."""
@@ -229,24 +226,20 @@ def ensure_diff_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
-
-
 def _diff_ctes(con: duckdb.DuckDBPyConnection, previous: str, current: str, key: str,
                carry: tuple[str, ...] = ()) -> str:
     """SQL ``with`` clause: ``o`` / ``n`` (key ``k``, value hash ``h``, and each ``carry`` column as ``c0``,
     ``c1``...) for the previous and current relations, and ``j`` their full outer join on the key: ``ok``,
     ``nk``, ``oh``, ``nh``, ``o_c0``..., ``n_c0``.... Values are hashed over the non-load columns both have."""
-    prev_cols = _columns(con, previous)
-    cur_cols = set(_columns(con, current))
+    prev_cols = relation_columns(con, previous)
+    cur_cols = set(relation_columns(con, current))
     shared = [c for c in prev_cols if c in cur_cols and c not in LOAD_AND_LINE and c != key]
-    h = "hash(" + ", ".join(_q(c) for c in shared) + ")" if shared else "0"
-    cs = "".join(f", {_q(c)} as c{i}" for i, c in enumerate(carry))
+    h = "hash(" + ", ".join(quote_ident(c) for c in shared) + ")" if shared else "0"
+    cs = "".join(f", {quote_ident(c)} as c{i}" for i, c in enumerate(carry))
     js = "".join(f", o.c{i} as o_c{i}, n.c{i} as n_c{i}" for i in range(len(carry)))
     return (
-        f"with o as (select {_q(key)} as k, {h} as h{cs} from {previous}),\n"
-        f"     n as (select {_q(key)} as k, {h} as h{cs} from {current}),\n"
+        f"with o as (select {quote_ident(key)} as k, {h} as h{cs} from {previous}),\n"
+        f"     n as (select {quote_ident(key)} as k, {h} as h{cs} from {current}),\n"
         f"     j as (select o.k as ok, n.k as nk, o.h as oh, n.h as nh{js} from o full outer join n on o.k = n.k)\n"
     )
 
@@ -359,7 +352,7 @@ def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, di
     ``raw._release_diff_vanished_grants`` (every one, with its case) and ``diff.vanished_relief_grants``: any
     such grant makes an 'ok' diff a 'warn' (a vanished grant silently lowers goal 1a)."""
     kind, dec, case = BY_KIND[diff.table_name]
-    if not {kind, dec, case} <= set(_columns(con, previous)) & set(_columns(con, current)):
+    if not {kind, dec, case} <= set(relation_columns(con, previous)) & set(relation_columns(con, current)):
         return
     # one join; only the rows that differ (few, between real releases) are kept for the two aggregations
     con.execute("create or replace temp table _eoir_kind_diff as "
@@ -378,7 +371,7 @@ def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, di
                         [[load_id, diff.table_name, kind, k, dec, d, v, a, c] for k, d, v, a, c in rows])
     relief, grant = relief_grant_codes()
     con.execute(
-        f"insert into raw._release_diff_vanished_grants select {_lit(load_id)}, {_lit(diff.table_name)}, ok, o_c2, "
+        f"insert into raw._release_diff_vanished_grants select {sql_literal(load_id)}, {sql_literal(diff.table_name)}, ok, o_c2, "
         "o_c0, o_c1 from _eoir_kind_diff where nk is null and list_contains(?, o_c0) and list_contains(?, o_c1) "
         "order by o_c2, ok", [relief, grant]
     )
@@ -390,10 +383,6 @@ def diff_by_kind(con: duckdb.DuckDBPyConnection, previous: str, current: str, di
     diff.sample_vanished_relief_cases = list(cases or [])
     if diff.vanished_relief_grants and diff.status == "ok":
         diff.status = "warn"
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 _RELEASE_LOADS_DDL = """

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import duckdb
 
 from orchestration.raw.ledger import LOAD_COLUMNS, table_exists
+from orchestration.raw.sql import quote_ident, relation_columns
 
 SOURCE_LINE = "_source_line"
 
@@ -33,21 +34,11 @@ def history_table(table: str) -> str:
     return f"{table}__history"
 
 
-def q(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def period_key_sql(column: str) -> str:
     """SQL expression normalising a period label: trimmed, upper-cased, a trailing parenthesised note
     removed, so ``'2022 (FYTD)'`` and ``'2022'`` (the same fiscal year before and after it closed) and
     ``'oct'`` / ``'OCT'`` are one period."""
-    return f"upper(trim(regexp_replace(coalesce({q(column)}, ''), '\\s*\\([^)]*\\)\\s*$', '')))"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    """Column names of a relation (an SQL name such as ``raw."t"``), in order."""
-    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+    return f"upper(trim(regexp_replace(coalesce({quote_ident(column)}, ''), '\\s*\\([^)]*\\)\\s*$', '')))"
 
 
 def sha_in_history(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> str | None:
@@ -55,7 +46,7 @@ def sha_in_history(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> s
     if not table_exists(con, "raw", history_table(table)):
         return None
     row = con.execute(
-        f"select any_value(_load_id) from raw.{q(history_table(table))} where _source_sha256 = ?", [sha256]
+        f"select any_value(_load_id) from raw.{quote_ident(history_table(table))} where _source_sha256 = ?", [sha256]
     ).fetchone()
     return row[0] if row else None
 
@@ -70,19 +61,19 @@ def append(con: duckdb.DuckDBPyConnection, table: str, incoming: str) -> None:
     hist = history_table(table)
     if not table_exists(con, "raw", hist):
         if table_exists(con, "raw", table):
-            con.execute(f"create table raw.{q(hist)} as select * from raw.{q(table)}")
+            con.execute(f"create table raw.{quote_ident(hist)} as select * from raw.{quote_ident(table)}")
         else:
-            con.execute(f"create table raw.{q(hist)} as select * from {q(incoming)} limit 0")
-    have = set(_columns(con, f"raw.{q(hist)}"))
-    for col in _columns(con, q(incoming)):
+            con.execute(f"create table raw.{quote_ident(hist)} as select * from {quote_ident(incoming)} limit 0")
+    have = set(relation_columns(con, f"raw.{quote_ident(hist)}"))
+    for col in relation_columns(con, quote_ident(incoming)):
         if col not in have:
             typ = "bigint" if col == SOURCE_LINE else "varchar"
             if col in ("_vintage",):
                 typ = "date"
             elif col == "_loaded_at":
                 typ = "timestamp"
-            con.execute(f"alter table raw.{q(hist)} add column {q(col)} {typ}")
-    con.execute(f"insert into raw.{q(hist)} by name select * from {q(incoming)}")
+            con.execute(f"alter table raw.{quote_ident(hist)} add column {quote_ident(col)} {typ}")
+    con.execute(f"insert into raw.{quote_ident(hist)} by name select * from {quote_ident(incoming)}")
 
 
 def rebuild_current(con: duckdb.DuckDBPyConnection, table: str, published: Sequence[str],
@@ -92,7 +83,7 @@ def rebuild_current(con: duckdb.DuckDBPyConnection, table: str, published: Seque
     published: the declared published columns, which come first in the current table, in this order.
     """
     hist = history_table(table)
-    cols = _columns(con, f"raw.{q(hist)}")
+    cols = relation_columns(con, f"raw.{quote_ident(hist)}")
     load = [SOURCE_LINE, *LOAD_COLUMNS]
     order = [c for c in published if c in cols]
     order += [c for c in cols if c not in order and c not in load] + [c for c in load if c in cols]
@@ -101,11 +92,11 @@ def rebuild_current(con: duckdb.DuckDBPyConnection, table: str, published: Seque
         partition = "partition by " + ", ".join(period_key_sql(c) for c in period_columns)
     con.execute(
         f"""
-        create or replace table raw.{q(table)} as
-        select {", ".join(q(c) for c in order)}
+        create or replace table raw.{quote_ident(table)} as
+        select {", ".join(quote_ident(c) for c in order)}
         from (
             select *, dense_rank() over ({partition} order by _vintage desc nulls last, _loaded_at desc) as _rank
-            from raw.{q(hist)}
+            from raw.{quote_ident(hist)}
         )
         where _rank = 1
         order by _loaded_at, {SOURCE_LINE} nulls last
@@ -127,7 +118,7 @@ def vintages_by_period(con: duckdb.DuckDBPyConnection, table: str, period_column
         with v as (
             select {key} as period_key, _vintage as vintage, _load_id as load_id,
                    any_value(_source_file) as source_file, count(*) as n, max(_loaded_at) as loaded_at
-            from raw.{q(hist)} group by all
+            from raw.{quote_ident(hist)} group by all
         )
         select period_key, vintage, load_id, source_file, n,
                dense_rank() over (partition by period_key order by vintage desc nulls last, loaded_at desc) = 1

@@ -39,6 +39,7 @@ from orchestration.raw.ledger import (
     record_load,
 )
 from orchestration.raw.registry import ExtractSpec, ProvenanceError
+from orchestration.raw.sql import quote_ident
 
 
 class ExtractFormatError(ValueError):
@@ -153,7 +154,7 @@ def _key_sql(spec: ExtractSpec, column: str) -> str:
     are one key."""
     if column.lower() in {c.lower() for c in spec.period_columns}:
         return history.period_key_sql(column)
-    return f"upper(trim(coalesce({history.q(column)}, '')))"
+    return f"upper(trim(coalesce({quote_ident(column)}, '')))"
 
 
 def check_natural_key(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relation: str) -> None:
@@ -173,10 +174,10 @@ def check_natural_key(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, relatio
     if not spec.key_columns:
         return
     keys = ", ".join(_key_sql(spec, c) for c in spec.key_columns)
-    shown = ", ".join(history.q(c) for c in spec.key_columns)
+    shown = ", ".join(quote_ident(c) for c in spec.key_columns)
     columns = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
     published = [c for c in columns if c not in (history.SOURCE_LINE, *LOAD_COLUMNS)]
-    row = "[" + ", ".join(f"coalesce({history.q(c)}, '<NULL>')" for c in published) + "]"
+    row = "[" + ", ".join(f"coalesce({quote_ident(c)}, '<NULL>')" for c in published) + "]"
     groups = con.execute(
         f"""select list(_source_line order by _source_line), arg_min([{shown}]::varchar[], _source_line),
                    count(distinct {row}) = 1

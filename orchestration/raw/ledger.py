@@ -44,6 +44,11 @@ InputKind = Literal["real", "synthetic"]
 #: Columns every raw table carries after its published columns, in this order.
 LOAD_COLUMNS = ("_load_id", "_source_file", "_source_sha256", "_vintage", "_input_kind", "_loaded_at")
 
+
+#: raw._load_ledger's columns in the order of :class:`LoadResult`'s fields (the one list of them).
+_LEDGER_FIELDS = ("table_name", "source", "source_file", "sha256", "vintage", "input_kind", "rows_read",
+                  "rows_loaded", "rows_quarantined", "duplicates_collapsed", "load_id", "loaded_at")
+
 _LEDGER_DDL = """
 create schema if not exists raw;
 create table if not exists raw._load_ledger (
@@ -157,32 +162,23 @@ def current_load(con: duckdb.DuckDBPyConnection, table_name: str) -> LoadResult 
 def current_loads(con: duckdb.DuckDBPyConnection, table_name: str) -> list[LoadResult]:
     """All ledger rows of the latest load of ``table_name`` (one per source file), oldest file first."""
     ensure_ledger(con)
-    rows = con.execute(
-        """
-        select table_name, source, source_file, sha256, vintage, input_kind, rows_read, rows_loaded,
-               rows_quarantined, duplicates_collapsed, load_id, loaded_at
-        from raw._load_ledger
+    return _ledger_rows(con, """
         where table_name = ?
           and load_id = (select arg_max(load_id, loaded_at) from raw._load_ledger where table_name = ?)
-        order by source_file
-        """,
-        [table_name, table_name],
-    ).fetchall()
-    return [LoadResult(*r) for r in rows]
+        order by source_file""", [table_name, table_name])
 
 
 def load_results(con: duckdb.DuckDBPyConnection, load_id: str) -> list[LoadResult]:
     """The ledger rows of one load (one per table and file)."""
     ensure_ledger(con)
-    rows = con.execute(
-        """
-        select table_name, source, source_file, sha256, vintage, input_kind, rows_read, rows_loaded,
-               rows_quarantined, duplicates_collapsed, load_id, loaded_at
-        from raw._load_ledger where load_id = ? order by table_name, source_file
-        """,
-        [load_id],
-    ).fetchall()
-    return [LoadResult(*r) for r in rows]
+    return _ledger_rows(con, "where load_id = ? order by table_name, source_file", [load_id])
+
+
+
+def _ledger_rows(con: duckdb.DuckDBPyConnection, where_order: str, params: list) -> list[LoadResult]:
+    """Ledger rows as LoadResults: ``select <the fields> from raw._load_ledger <where_order>``."""
+    rows = con.execute(f"select {', '.join(_LEDGER_FIELDS)} from raw._load_ledger {where_order}", params)
+    return [LoadResult(*r) for r in rows.fetchall()]
 
 
 def is_current(con: duckdb.DuckDBPyConnection, table_name: str, sha256s: list[str]) -> bool:
@@ -196,21 +192,9 @@ def record_load(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
     """Append one ledger row (and its nullification counts) after checking the row accounting."""
     result.check_accounting()
     con.execute(
-        "insert into raw._load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            result.load_id,
-            result.table_name,
-            result.source,
-            result.source_file,
-            result.sha256,
-            result.vintage,
-            result.input_kind,
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_quarantined,
-            result.duplicates_collapsed,
-            result.loaded_at,
-        ],
+        f"insert into raw._load_ledger ({', '.join(_LEDGER_FIELDS)}) "
+        f"values ({', '.join('?' for _ in _LEDGER_FIELDS)})",
+        [getattr(result, name) for name in _LEDGER_FIELDS],
     )
     for column, reasons in result.nullifications.items():
         for reason, n in reasons.items():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from orchestration.files import write_atomically
 from orchestration.report.data import ReportData, ReportError, load_report_data
 
 __all__ = ["REPORT_NAME", "ReportError", "ReportResult", "build_report", "render_report"]
@@ -123,19 +124,6 @@ def render_report(data: ReportData, chart_pngs: dict[str, tuple[str, bytes, bool
     )
 
 
-def _write_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_report(published_db: Path, output_dir: Path, as_of: str | None = None) -> ReportResult:
     """Write ``output_dir/report.html`` and ``output_dir/charts/*.png`` from the published warehouse.
 
@@ -146,8 +134,8 @@ def build_report(published_db: Path, output_dir: Path, as_of: str | None = None)
     chart_paths = {}
     for name, (_, png, _) in pngs.items():
         chart_paths[name] = output_dir / CHARTS_DIR / f"{name}.png"
-        _write_atomically(chart_paths[name], png)
+        write_atomically(chart_paths[name], png)
     html = render_report(data, pngs)
     path = output_dir / REPORT_NAME
-    _write_atomically(path, html.encode("utf-8"))
+    write_atomically(path, html.encode("utf-8"))
     return ReportResult(path, chart_paths, html.count('data-table="'), html.count('class="synthetic-banner"'))

@@ -2,26 +2,11 @@
 -- date (for the history mart), plus the as-of date itself (for the headline).
 with
 
-timeline as (
-
-    select * from {{ ref('mpp_timeline') }}
-
-),
-
-inception as (
-
-    select cast(event_date as date) as inception_date
-    from timeline
-    where event_id = 'inception'
-
-),
-
 month_ends as (
 
     select cast(last_day(cast(month_start as date)) as date) as as_of_date
-    from inception,
-        generate_series(
-            cast(date_trunc('month', inception_date) as timestamp),
+    from generate_series(
+            cast(date_trunc('month', {{ mpp_event_date('inception') }}) as timestamp),
             cast({{ as_of_date() }} as timestamp),
             interval 1 month
         ) as months(month_start)

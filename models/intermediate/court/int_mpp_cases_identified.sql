@@ -42,20 +42,6 @@ case_types as (
 
 ),
 
-timeline as (
-
-    select * from {{ ref('mpp_timeline') }}
-
-),
-
-inception as (
-
-    select cast(event_date as date) as inception_date
-    from timeline
-    where event_id = 'inception'
-
-),
-
 mpp_locations as (
 
     select hearing_loc_code
@@ -170,9 +156,8 @@ final as (
         joined.via_schedule_location
     from joined
     inner join case_types on joined.case_type = case_types.case_type
-    cross join inception
     where case_types.is_removal
-        and joined.enrollment_date >= inception.inception_date
+        and joined.enrollment_date >= {{ mpp_event_date('inception') }}
         and joined.nta_filed_date <= {{ as_of_date() }}
 
 )

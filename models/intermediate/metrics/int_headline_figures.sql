@@ -1,12 +1,15 @@
 -- One row per headline metric x period across all goals, before the coverage cut: every figure each goal's
 -- headline model computes, with the source serving it (headline_source_coverage says whether that source
--- covers the run's as-of date; headline_metrics keeps the covered figures, headline_unavailable the rest).
+-- covers the run's as-of date; headline_metrics keeps the covered figures, headline_unavailable the rest)
+-- and the headline model computing it. The one place the goals' headline models are stacked: the coverage
+-- cut and the reconciliation with published figures (published_figures_reconciliation) both read it.
 with
 
 court as (
 
     -- goals 1a, 2 and 3 (court side), from the EOIR release
-    select metric_id, period, value, input_kind, 'eoir_release' as source
+    select metric_id, period, value, input_kind, 'eoir_release' as source,
+        'court_headline_metrics' as headline_model
     from {{ ref('court_headline_metrics') }}
 
 ),
@@ -14,20 +17,23 @@ court as (
 cbp_uscis as (
 
     -- goal 1b (USCIS NRI referrals)
-    select metric_id, period, value, input_kind, source from {{ ref('cbp_uscis_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'cbp_uscis_headline_metrics' as headline_model
+    from {{ ref('cbp_uscis_headline_metrics') }}
 
 ),
 
 goal_3_cbp as (
 
     -- goal 3, CBP side (g3_cbp_enrollments: CBP MPP pages and OHSS monthly tables, seed goal_3_source_precedence)
-    select metric_id, period, value, input_kind, source from {{ ref('g3_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'g3_headline_metrics' as headline_model
+    from {{ ref('g3_headline_metrics') }}
 
 ),
 
 goal_4 as (
 
-    select metric_id, period, value, input_kind, source from {{ ref('g4_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'g4_headline_metrics' as headline_model
+    from {{ ref('g4_headline_metrics') }}
 
 ),
 
@@ -48,5 +54,6 @@ select
     cast(period as varchar) as period,
     cast(value as bigint) as value,
     cast(input_kind as varchar) as input_kind,
-    cast(source as varchar) as source
+    cast(source as varchar) as source,
+    cast(headline_model as varchar) as headline_model
 from final

@@ -10,8 +10,7 @@ by_outcome as (
 
 referrals as (
 
-    select * from {{ ref('stg_uscis__nri_referrals') }}
-    where referral_date <= {{ as_of_date() }}
+    select * from {{ ref('int_nri_referrals_as_of') }}
 
 ),
 
@@ -32,8 +31,7 @@ disenrolled as (
 
     select count(*) as disenrollments
     from referrals
-    where outcome = 'positive'
-      and interview_date <= {{ as_of_date() }}
+    where disenrollment_month is not null
 
 ),
 

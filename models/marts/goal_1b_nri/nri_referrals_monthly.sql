@@ -6,8 +6,7 @@ with
 
 referrals as (
 
-    select * from {{ ref('stg_uscis__nri_referrals') }}
-    where referral_date <= {{ as_of_date() }}
+    select * from {{ ref('int_nri_referrals_as_of') }}
 
 ),
 
@@ -33,11 +32,10 @@ published as (
 disenrollments as (
 
     select
-        date_trunc('month', interview_date)::date as month_start,
+        disenrollment_month as month_start,
         count(*) as disenrollments
     from referrals
-    where outcome = 'positive'
-      and interview_date <= {{ as_of_date() }}
+    where disenrollment_month is not null
     group by all
 
 ),
@@ -45,7 +43,7 @@ disenrollments as (
 basis as (
 
     select
-        date_trunc('month', referral_date)::date as month_start,
+        referral_month as month_start,
         case
             when count(count_basis) = 0 then null
             when count(distinct count_basis) = 1 then min(count_basis)

@@ -92,7 +92,8 @@ final as (
                 || ' family members may be separate cases;',
             case
                 when court_nta_filed_cases is not null
-                    then 'court figure from ' || court_input_kind || ' EOIR data as of {{ var("as_of_date") }};'
+                    then 'court figure from ' || court_input_kind || ' EOIR data as of '
+                        || strftime({{ as_of_date() }}, '%Y-%m-%d') || ';'
                 else 'no court-side figure for this month;'
             end,
             case

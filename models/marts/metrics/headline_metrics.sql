@@ -20,8 +20,8 @@ final as (
         input_kind,
         source,
         {{ as_of_date() }} as as_of_date,
-        {{ var('admin_closures_are_completions', true) }} as admin_closures_are_completions,
-        {{ var('relief_after_reopening_counts', true) }} as relief_after_reopening_counts
+        {{ court_variant('admin_closures_are_completions') }} as admin_closures_are_completions,
+        {{ court_variant('relief_after_reopening_counts') }} as relief_after_reopening_counts
     from figures
 
 )

@@ -3,13 +3,9 @@
   the same metric id and period, the difference, and whether the pipeline value came from real or
   synthetic input.
 
-  Pipeline values come from headline models with the interface
-    metric_id varchar, period varchar (null = cumulative as of the as-of date | 'YYYY-MM' | 'FYyyyy'),
-    value bigint, input_kind varchar ('real' | 'synthetic'):
-  - ref('cbp_uscis_headline_metrics')  goal 1b;
-  - ref('g3_headline_metrics')         goal 3 (CBP side: g3_cbp_enrollments);
-  - ref('court_headline_metrics')      goals 1a, 2 and 3 (court side);
-  - ref('g4_headline_metrics')         goal 4: g4_swb_encounters by 'YYYY-MM' and complete 'FYyyyy'.
+  Pipeline values: every goal's headline figures before the coverage cut (int_headline_figures, which
+  stacks court_headline_metrics, cbp_uscis_headline_metrics, g3_headline_metrics and g4_headline_metrics);
+  pipeline_model names the headline model that computed the figure.
 -#}
 with
 
@@ -19,53 +15,10 @@ figures as (
 
 ),
 
-cbp_uscis as (
-
-    select metric_id, period, value, input_kind, 'cbp_uscis_headline_metrics' as pipeline_model
-    from {{ ref('cbp_uscis_headline_metrics') }}
-
-),
-
-goal_3_cbp as (
-
-    select metric_id, period, value, input_kind, 'g3_headline_metrics' as pipeline_model
-    from {{ ref('g3_headline_metrics') }}
-
-),
-
-court as (
-
-    select
-        cast(metric_id as varchar) as metric_id,
-        cast(period as varchar) as period,
-        cast(value as bigint) as value,
-        cast(input_kind as varchar) as input_kind,
-        'court_headline_metrics' as pipeline_model
-    from {{ ref('court_headline_metrics') }}
-
-),
-
-goal_4 as (
-
-    select
-        cast(metric_id as varchar) as metric_id,
-        cast(period as varchar) as period,
-        cast(value as bigint) as value,
-        cast(input_kind as varchar) as input_kind,
-        'g4_headline_metrics' as pipeline_model
-    from {{ ref('g4_headline_metrics') }}
-
-),
-
 pipeline_values as (
 
-    select * from cbp_uscis
-    union all
-    select * from goal_3_cbp
-    union all
-    select * from court
-    union all
-    select * from goal_4
+    select metric_id, period, value, input_kind, headline_model as pipeline_model
+    from {{ ref('int_headline_figures') }}
 
 ),
 

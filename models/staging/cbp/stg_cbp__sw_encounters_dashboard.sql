@@ -1,4 +1,5 @@
 -- One row per cell of the CBP Southwest Land Border Encounters dashboard cube (leaf and roll-up rows).
+{%- set printed_count -%} nullif(trim(source."SUM(Encounter Count)-alias"), '%null%') {%- endset %}
 with
 
 source as (
@@ -17,9 +18,7 @@ renamed as (
 
     select
         -- period
-        cast(regexp_extract(source."Fiscal Year-value", '^([0-9]{4})', 1) as integer) as fiscal_year,
-        source."Fiscal Year-value" like '%FYTD%' as is_fiscal_year_to_date,
-        upper(trim(source."Month (abbv)-value")) as month_abbv,
+        {{ cbp_fiscal_month('source."Fiscal Year-value"', 'source."Month (abbv)-value"') }},
 
         -- dimensions ('all' = roll-up over that dimension)
         coalesce(components.component, upper(trim(source."Component"))) as component,
@@ -28,14 +27,10 @@ renamed as (
         trim(source."Title of Authority") as title_of_authority,
 
         -- measure: '%null%' is an empty cell, kept as NULL and flagged, never zero
-        try_cast(replace(nullif(trim(source."SUM(Encounter Count)-alias"), '%null%'), ',', '') as bigint)
-            as encounter_count,
+        {{ cbp_count(printed_count) }} as encounter_count,
         trim(source."SUM(Encounter Count)-alias") = '%null%' as is_empty_cell,
 
-        -- lineage
-        source._source_file as source_file,
-        source._vintage as vintage,
-        source._input_kind as input_kind
+        {{ load_lineage('source') }}
 
     from source
     left join components
@@ -46,21 +41,9 @@ renamed as (
 final as (
 
     select
-        fiscal_year,
-        is_fiscal_year_to_date,
-        month_abbv,
-        {{ fiscal_month_start('fiscal_year', 'month_abbv') }} as month_start,
-        component,
-        demographic,
-        citizenship_group,
-        title_of_authority,
+        renamed.*,
         (component <> 'ALL' and demographic <> 'all' and citizenship_group <> 'all'
-            and title_of_authority <> 'all') as is_leaf,
-        encounter_count,
-        is_empty_cell,
-        source_file,
-        vintage,
-        input_kind
+            and title_of_authority <> 'all') as is_leaf
     from renamed
 
 )

@@ -11,7 +11,7 @@ unpivoted as (
 
     unpivot (
         select
-            month, fy, cy, _source_file, _vintage, _input_kind,
+            month, fy, cy, _load_id, _source_file, _vintage, _input_kind, _source_line,
             livermore, miami, new_orleans, ramey, blaine, buffalo, detroit, grand_forks, havre, houlton,
             spokane, swanton, big_bend, del_rio, el_centro, el_paso, laredo, rio_grande_valley, san_diego,
             tucson, yuma
@@ -31,9 +31,7 @@ final as (
         cast(fy as integer) as fiscal_year,
         sector_column,
         try_cast(replace(trim(encounter_text), ',', '') as bigint) as encounter_count,
-        _source_file as source_file,
-        _vintage as vintage,
-        _input_kind as input_kind
+        {{ load_lineage() }}
     from unpivoted
 
 )

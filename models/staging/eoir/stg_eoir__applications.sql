@@ -22,9 +22,7 @@ renamed as (
         {{ eoir_date('APPL_RECD_DATE') }} as application_received_date,
 
         -- load lineage
-        _input_kind as input_kind,
-        _load_id as load_id,
-        _source_line as source_line
+        {{ load_lineage() }}
 
     from source
 

@@ -17,9 +17,7 @@ renamed as (
         upper(CASE_ID) as case_identifier_code,
 
         -- load lineage
-        _input_kind as input_kind,
-        _load_id as load_id,
-        _source_line as source_line
+        {{ load_lineage() }}
 
     from source
 

@@ -23,9 +23,7 @@ renamed as (
         {{ eoir_date('DATE_OF_ENTRY') }} as date_of_entry,
 
         -- load lineage
-        _input_kind as input_kind,
-        _load_id as load_id,
-        _source_line as source_line
+        {{ load_lineage() }}
 
     from source
 

@@ -23,9 +23,7 @@ renamed as (
         {{ eoir_date('ADJ_DATE') }} as hearing_date,
 
         -- load lineage
-        _input_kind as input_kind,
-        _load_id as load_id,
-        _source_line as source_line
+        {{ load_lineage() }}
 
     from source
 

@@ -30,10 +30,7 @@ renamed as (
         {{ eoir_date('COMP_DATE') }} as completion_date,
 
         -- load lineage
-        _input_kind as input_kind,
-        _vintage as vintage,
-        _load_id as load_id,
-        _source_line as source_line
+        {{ load_lineage() }}
 
     from source
 

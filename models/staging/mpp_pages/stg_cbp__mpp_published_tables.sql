@@ -28,10 +28,7 @@ renamed as (
         -- provenance
         trim(source_url) as source_url,
         trim(parse_method) as parse_method,
-        _vintage as vintage,
-        _input_kind as input_kind,
-        _source_file as source_file,
-        _load_id as load_id
+        {{ load_lineage() }}
 
     from source
 

@@ -36,10 +36,7 @@ renamed as (
         cast(replace(trim(new_court_cases_text), ',', '') as bigint) as new_court_cases,
 
         -- provenance
-        _vintage as vintage,
-        _input_kind as input_kind,
-        _source_file as source_file,
-        _load_id as load_id
+        {{ load_lineage() }}
 
     from unpivoted
 

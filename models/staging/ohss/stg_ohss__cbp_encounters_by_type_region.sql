@@ -20,9 +20,7 @@ final as (
         try_cast(value as bigint) as encounters,
         cast(rounded_to as integer) as rounded_to,
         cell,
-        _source_file as source_file,
-        _vintage as vintage,
-        _input_kind as input_kind
+        {{ load_lineage() }}
     from source
 
 )

@@ -27,9 +27,7 @@ renamed as (
         cast(rounded_to as integer) as rounded_to,
         cell,
         sheet,
-        _source_file as source_file,
-        _vintage as vintage,
-        _input_kind as input_kind
+        {{ load_lineage() }}
     from source
 
 ),
@@ -54,9 +52,11 @@ final as (
         rounded_to,
         cell,
         sheet,
+        load_id,
         source_file,
         vintage,
-        input_kind
+        input_kind,
+        source_line
     from renamed
 
 )

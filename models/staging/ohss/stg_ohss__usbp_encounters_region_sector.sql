@@ -15,9 +15,7 @@ renamed as (
         trim(region) as region,
         trim(sector) as sector_label,
         try_cast(replace(trim(quantity), ',', '') as bigint) as encounter_count_rounded,
-        _source_file as source_file,
-        _vintage as vintage,
-        _input_kind as input_kind
+        {{ load_lineage() }}
     from source
 
 ),
@@ -31,9 +29,11 @@ final as (
         region,
         sector_label,
         encounter_count_rounded,
+        load_id,
         source_file,
         vintage,
-        input_kind
+        input_kind,
+        source_line
     from renamed
 
 )

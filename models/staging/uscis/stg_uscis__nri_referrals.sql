@@ -29,10 +29,7 @@ renamed as (
 
         -- provenance
         upper(coalesce(trim(data_origin), '')) = 'SYNTHETIC' or _input_kind = 'synthetic' as is_synthetic,
-        _vintage as vintage,
-        _input_kind as input_kind,
-        _source_file as source_file,
-        _load_id as load_id
+        {{ load_lineage(line=false) }}
 
     from source
 
