@@ -71,6 +71,8 @@ FOLDER_GROUPS: dict[tuple[str, str], str] = {
     ("intermediate", "cbp_mpp"): "goal_3_enrollments",
     ("intermediate", "ohss"): "goal_3_enrollments",
     ("intermediate", "encounters"): "goal_4_encounters",
+    # goal 1b's as-of rule (the outcome known on the as-of date) over the USCIS NRI referrals
+    ("intermediate", "uscis"): "goal_1b_nri",
 }
 
 #: intermediate models that implement another goal's rule than their folder's

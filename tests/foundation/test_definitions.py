@@ -68,6 +68,7 @@ def test_assets_are_grouped_by_source_system_and_goal():
     assert by_name["int_initial_completions"] == by_name["int_mpp_cases_identified"] == "goal_2_completions"
     assert by_name["int_ohss_book_out_totals_checked"] == by_name["int_cbp_mpp_rows_classified"] == "goal_3_enrollments"
     assert by_name["int_swb_encounters_unioned"] == "goal_4_encounters"
+    assert by_name["int_nri_referrals_as_of"] == "goal_1b_nri"
     assert by_name["int_headline_figures"] == "publication"
     assert {g for k, g in group.items() if k.path[0] == "intermediate"} <= GOALS | {"publication"}
     # the load history of a raw table is with that table, not in 'default'
