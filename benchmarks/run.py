@@ -341,8 +341,9 @@ def print_table(doc: dict[str, Any]) -> None:
         table.add_row(r["stage"], f"{r['wall_seconds']}", f"{r['x_floor'] or ''}", f"{r['peak_rss_mb']}")
     console.print(table)
     for t in doc["targets"]:
+        ratio_text = f"{t['ratio']}; " if t["ratio"] else ""
         console.print(f"{'[green]met[/green]' if t['met'] else '[red]NOT met[/red]'}: {t['target']}: "
-                      f"{t['figure']} ({t['ratio']}; target {t['limit']}) {t['detail']}")
+                      f"{t['figure']} ({ratio_text}target {t['limit']}) {t['detail']}")
 
 
 def write_results(doc: dict[str, Any], md: str) -> None:
