@@ -49,7 +49,8 @@ def ledger_rows(db: Path) -> list[dict[str, Any]]:
     except Exception as exc:  # a missing ledger is itself a failure of the accounting
         raise AccountingError(f"{db}: cannot read raw._load_ledger: {exc}") from exc
     keys = ("table_name", "source_file", "rows_read", "rows_loaded", "rows_quarantined", "duplicates_collapsed")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    # the file's name only: results are committed, and paths name the machine they ran on
+    return [{**dict(zip(keys, r, strict=True)), "source_file": Path(r[1]).name} for r in rows]
 
 
 def unaccounted(rows: list[dict[str, Any]]) -> list[str]:
@@ -102,3 +103,23 @@ def compare_rejects(ours: dict[str, dict[str, int]], previous: dict[str, dict[st
             if mine.get(reason, 0) != theirs.get(reason, 0):
                 diffs.append(f"{table} {reason}: {theirs.get(reason, 0):,} -> {mine.get(reason, 0):,}")
     return diffs
+
+
+def main(argv: list[str]) -> int:
+    """``python -m benchmarks.accounting WAREHOUSE OUT.json``: write a warehouse's accounting in the shape of a
+    benchmark result (``pipeline.accounting``), for ``benchmarks.run --compare-rejects``."""
+    import json
+    import sys
+
+    if len(argv) != 2:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    doc = {"warehouse": Path(argv[0]).name, "pipeline": {"accounting": account(Path(argv[0]))}}
+    Path(argv[1]).write_text(json.dumps(doc, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

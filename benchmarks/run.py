@@ -367,7 +367,7 @@ def measure_all(work: Path, scale: float, seed: int, peers: bool) -> dict[str, A
                     [sys.executable, "-m", "benchmarks.peers", "floor", *files])
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "scale": scale, "seed": seed, "work_dir": str(work), "machine": machine(),
+        "scale": scale, "seed": seed, "work_dir": work.name, "machine": machine(),
         "release_rows": sum(t["rows_generated"] for name, t in marker["tables"].items()
                             if any(f.name == name or f.stem == Path(name).stem for f in files)),
         "release_gib": sum(f.stat().st_size for f in files) / 2**30,
@@ -394,10 +394,16 @@ def main(
     """Generate (or reuse) the inputs, measure the floor, ingestion, the pipeline and the demo run; print and save."""
     work = work.expanduser().resolve()
     work.mkdir(parents=True, exist_ok=True)
+    previous = None
+    if compare_rejects_with is not None:  # checked before hours of measuring
+        try:
+            previous = json.loads(compare_rejects_with.read_text())["pipeline"]["accounting"]["rejects"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise typer.BadParameter(f"{compare_rejects_with} holds no pipeline.accounting.rejects (a result of "
+                                     "this benchmark is needed)", param_hint="--compare-rejects") from exc
     try:
         doc = measure_all(work, scale, seed, peers)
-        if compare_rejects_with is not None:
-            previous = json.loads(compare_rejects_with.read_text())["pipeline"]["accounting"]["rejects"]
+        if previous is not None:
             doc["rejects_compared_with"] = str(compare_rejects_with)
             doc["rejects_differ_from"] = compare_rejects(doc["pipeline"]["accounting"]["rejects"], previous)
     except BenchmarkFailed as exc:
