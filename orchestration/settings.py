@@ -22,7 +22,7 @@ eoir_release_url: the EOIR release download URL the sensor checks by HTTP HEAD (
 duckdb_memory_limit: DuckDB memory limit of the ingestion's warehouse connections (the raw loads), e.g.
                ``3GB``; DuckDB spills to disk beyond it.
 duckdb_build_memory_limit: DuckDB memory limit of every connection after ingestion: dbt (profiles.yml reads
-               ``MPP_DUCKDB_BUILD_MEMORY_LIMIT``), the Great Expectations checks and publishing; default ``1GB``,
+               ``MPP_DUCKDB_BUILD_MEMORY_LIMIT``), the Great Expectations checks and publishing; default ``768MB``,
                which keeps a release-sized run's process tree under 2 GB (benchmarks/README.md). Joins,
                aggregates and sorts beyond it spill to ``<warehouse>.tmp``; the figures do not change.
 """
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     data_docs_dir: Path | None = None
     build_data_docs: bool = True
     duckdb_memory_limit: str = "3GB"
-    duckdb_build_memory_limit: str = "1GB"
+    duckdb_build_memory_limit: str = "768MB"
     eoir_landing_dir: Path | None = None
     eoir_landing_settle_seconds: float = 60.0
     eoir_release_url: str = ""

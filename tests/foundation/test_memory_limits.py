@@ -2,7 +2,7 @@
 (MPP_DUCKDB_BUILD_MEMORY_LIMIT: dbt through profiles.yml, the Great Expectations checks, publishing).
 
 A release-sized run peaked at 3.5-3.7 GB in dbt and in the checks with the ingestion's 3GB limit applied to
-them too; the build limit (default 1GB) bounds them (benchmarks/README.md)."""
+them too; the build limit (default 768MB) bounds them (benchmarks/README.md)."""
 
 from __future__ import annotations
 
@@ -53,4 +53,4 @@ def test_dbt_profile_reads_the_build_memory_limit_with_the_same_default() -> Non
     profile = (PROJECT_DIR / "profiles.yml").read_text()
     [(var, default)] = re.findall(r"memory_limit: \"\{\{ env_var\('(\w+)', '(\w+)'\) \}\}\"", profile)
     assert var == "MPP_DUCKDB_BUILD_MEMORY_LIMIT"
-    assert default == Settings.model_fields["duckdb_build_memory_limit"].default == "1GB"
+    assert default == Settings.model_fields["duckdb_build_memory_limit"].default == "768MB"
