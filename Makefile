@@ -44,9 +44,9 @@ dev: setup ## Start the Dagster UI on http://127.0.0.1:3000 (persistent DAGSTER_
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 SCALE ?= 1.0
-bench: setup ## Benchmark at release size (SCALE=1.0; SCALE=0.002 for a quick look) -> benchmarks/results/
+bench: setup ## Benchmark at release size (SCALE=1.0; SCALE=0.002 for a quick look; WORK_DIR= a folder with a generated release) -> benchmarks/results/
 	$(PYTHON) -m uv sync --frozen --extra dev --extra bench --python $(PYTHON)
-	$(BIN)/python -m benchmarks.run --scale $(SCALE)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(if $(WORK_DIR),--work-dir $(WORK_DIR))
 
 lint: setup ## Static checks
 	$(BIN)/ruff check orchestration expectations tests

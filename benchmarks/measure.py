@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
         return 2
     cmd = argv[argv.index("--") + 1 :]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr)
+    proc = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr, check=False)
     wall = time.perf_counter() - t0
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     print(json.dumps({

@@ -5,9 +5,11 @@
 - ``pandas``: ``pandas.read_csv`` of one file as the issue specifies (TAB, Latin-1, every column a
   string), with the default C engine or ``engine="pyarrow"``; bad lines are skipped (the C engine would
   otherwise stop at the first stray tab), so the peer does less than our reader, which accounts for them.
-- ``ours``: our reader (orchestration.eoir.reader.load_file, default column policy) landing the same
-  files into a fresh DuckDB file in one transaction, as the pipeline's ingestion does: the like-for-like
-  comparison with the pandas peers (same tables, same process boundaries).
+- ``ours``: our reader (orchestration.eoir.reader.load_release) landing the release (every table, or the
+  ``--table`` ones) into a fresh DuckDB file in one transaction, as the pipeline's ingestion does; only the
+  columns the models read by default, every column with ``--all-columns`` (as ``mpp-metrics run
+  --eoir-all-columns``): the like-for-like comparison with the floor and the pandas peers (same files, same
+  process boundaries). The file keeps the load ledger, so the benchmark checks its row accounting.
 Prints one JSON line with the row counts.
 """
 
@@ -59,25 +61,28 @@ def pandas(
 @app.command()
 def ours(
     release: Annotated[Path, typer.Argument(exists=True, help="Release folder or zip.")],
-    table: Annotated[list[str], typer.Option(help="Table name, e.g. B_TblProceeding (repeatable).")],
     db: Annotated[Path, typer.Option(help="DuckDB file to create (replaced).")],
+    table: Annotated[list[str] | None, typer.Option(help="Table name, e.g. B_TblProceeding (repeatable; "
+                                                         "default: every table of the release).")] = None,
+    all_columns: Annotated[bool, typer.Option(help="Land every column (default: the columns the models read).")] = False,
 ) -> None:
-    """Land the named tables of a release with our reader, as the pipeline's ingestion does."""
+    """Land a release (or the named tables) with our reader, as the pipeline's ingestion does."""
     import duckdb
 
     from orchestration.eoir.reader import load_release
     from orchestration.eoir.release import locate_release
     from orchestration.settings import get_settings
 
-    wanted = {t.lower() for t in table}
-    if len([rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]) != len(wanted):
+    wanted = {t.lower() for t in table or ()}
+    if wanted and len([rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]) != len(wanted):
         raise typer.BadParameter(f"{release}: not every table of {sorted(wanted)} was found")
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     try:
         con.execute("begin transaction")
-        results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table)
+        results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table or None,
+                               all_columns=all_columns)
         con.execute("commit")
     finally:
         con.close()

@@ -1,21 +1,29 @@
-"""Release-sized benchmark: the whole pipeline against the DuckDB floor and two pandas peers.
+"""Release-sized benchmark: the targets of issue 17, each as a ratio to the DuckDB floor, with exact row accounting.
 
 ``python -m benchmarks.run --scale 1.0`` (or ``make bench SCALE=1.0``):
 
-1. generates a synthetic EOIR release at ``--scale`` (1.0 = release size: ~12M cases, ~16M proceedings,
-   ~16M applications, ~2.5M case identifiers and a hearing schedule several times the proceedings), reused
-   when the same seed and scale already exist under the work folder;
-2. floor: DuckDB ``count(*)`` over the release files (benchmarks.peers floor);
-3. peers: ``pandas.read_csv`` of B_TblProceeding and A_TblCase (TAB, Latin-1, all strings), default
-   engine and ``engine="pyarrow"`` (needs the ``bench`` extra);
+1. the inputs: a synthetic EOIR release at ``--scale`` (1.0 = release size: ~12M cases, ~16M proceedings,
+   ~16M applications, ~2.5M case identifiers, a hearing schedule several times the proceedings) and the
+   synthetic NRI extract linked to it, generated once per seed and scale under the work folder
+   (``--work-dir``, env ``MPP_BENCH_WORK_DIR``) and reused: demo inputs, not pipeline work;
+2. floor: DuckDB ``count(*)`` over the five release files (benchmarks.peers floor);
+3. EOIR ingestion alone, the whole release into a fresh DuckDB file as the pipeline lands it, default
+   columns and ``--all-columns`` (benchmarks.peers ours); optionally (``--peers``) ``pandas.read_csv`` of
+   B_TblProceeding and A_TblCase, default engine and ``engine="pyarrow"`` (needs the ``bench`` extra);
 4. the pipeline: ``mpp-metrics run --eoir-release <release> --uscis-nri <extract>`` on a fresh warehouse
-   (ingest, dbt build with tests, checks, outputs), then again on unchanged inputs (the incremental no-change
-   run); the synthetic NRI extract linked to the release is generated once beforehand, like the release;
-each in its own process, measured by benchmarks.measure (wall time, kernel peak RSS of the process tree).
+   (ingest, dbt build with tests, checks, outputs; per-step wall and sampled RSS from its run_stats.json),
+   then again on unchanged inputs;
+5. the default demo run as a new user makes it after ``make setup`` (a fresh var folder with the bundled
+   inputs generated, then ``mpp-metrics run``), then again on unchanged inputs;
+6. row accounting (benchmarks.accounting): for every file of every current load in the pipeline's warehouse
+   and in the reader's files, rows_read = rows_loaded + rows_quarantined + duplicates_collapsed, or the
+   benchmark fails; the rejects by table and reason are recorded (``--compare-rejects`` an earlier result
+   JSON: the benchmark fails when they differ).
+Each measured command runs in its own process under benchmarks.measure (wall time, kernel peak RSS).
 
 Writes a dated ``benchmarks/results/<UTC time>_scale<scale>.{json,md}``, at scale 1.0 also ``latest.json``
-and ``latest.md`` (the README quotes them), and prints the table.
-Exit code 1 when a measured process fails or is killed (e.g. by the OOM killer): the run fails loudly.
+and ``latest.md`` (the README quotes them), and prints the table and the targets (met / NOT met).
+Exit code 1 when a measured process fails or is killed (e.g. by the OOM killer) or a row is unaccounted for.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,27 +43,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.accounting import AccountingError, account, compare_rejects
+
 HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
 RESULTS = HERE / "results"
 BIN = Path(sys.executable).parent
 console = Console()
 app = typer.Typer(add_completion=False)
 
 PEER_TABLES = ("B_TblProceeding", "A_TblCase")
-#: The smaller DuckDB memory limit the reader is measured with too (the default is 3GB: Settings).
-SMALL_MEMORY_LIMIT = "2GB"
+MIB_PER_GB = 1000**3 / 2**20
 
 
 class BenchmarkFailed(RuntimeError):
-    """A measured process failed or was killed."""
+    """A measured process failed or was killed, or rows were not accounted for."""
 
 
-def measure(label: str, cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+def measure(label: str, cmd: list[Any], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``cmd`` under benchmarks.measure in a fresh process; return its measurement (+ label)."""
     console.print(f"[bold]{label}[/bold]: {' '.join(str(c) for c in cmd)}")
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.measure", "--", *map(str, cmd)],
-        env={**os.environ, **(env or {})}, cwd=HERE.parent, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, cwd=PROJECT, capture_output=True, text=True, check=False,
     )
     if out.returncode != 0:
         raise BenchmarkFailed(f"{label}: the measuring process failed: {out.stderr[-2000:]}")
@@ -97,202 +108,316 @@ def ratio(value: float | None, floor: float) -> float | None:
     return round(value / floor, 2) if value is not None and floor else None
 
 
+@dataclass
+class Inputs:
+    """The generated inputs of one seed and scale under the work folder."""
+
+    release: Path
+    nri: Path
+    generated: dict[str, Any] | None  # the release generation's measurement, when it ran now
+
+
+def prepare_inputs(work: Path, scale: float, seed: int) -> Inputs:
+    """Generate the release and its linked NRI extract unless the work folder already holds them."""
+    release = work / f"release_seed{seed}_scale{scale}"
+    gen = None
+    if not (release / "_SYNTHETIC_RELEASE.json").is_file():
+        gen = measure("generate release (not part of the pipeline)",
+                      [BIN / "mpp-metrics", "generate", "eoir", "--out", release, "--scale", scale, "--seed", seed])
+    else:
+        console.print(f"reusing {release}")
+    # the synthetic NRI extract linked to this release is demo input, like the release: generated once,
+    # outside the measured pipeline (the pipeline would otherwise generate it on its first run)
+    nri = work / f"nri_seed{seed}_scale{scale}.csv"
+    if not nri.is_file():
+        measure("generate the synthetic NRI extract (not part of the pipeline)",
+                [BIN / "mpp-metrics", "generate", "nri", "--out", nri, "--eoir-release", release])
+    return Inputs(release, nri, gen)
+
+
+def fresh_var(var: Path) -> dict[str, str]:
+    """An empty var folder with its own Dagster home (as ``make setup`` prepares it); its environment."""
+    shutil.rmtree(var, ignore_errors=True)
+    home = var / "dagster_home"
+    home.mkdir(parents=True)
+    shutil.copy2(PROJECT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return {"MPP_VAR_DIR": str(var), "DAGSTER_HOME": str(home)}
+
+
+def run_ingestion(inputs: Inputs, work: Path, peers: bool) -> dict[str, dict[str, Any]]:
+    """Our reader alone (default and all columns) on the whole release, and optionally the pandas peers."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, extra in (("ours", []), ("ours_all_columns", ["--all-columns"])):
+        db = work / f"{name}_{inputs.release.name}.duckdb"
+        out[name] = measure(f"our reader: the whole release{', all columns' if extra else ''}",
+                            [sys.executable, "-m", "benchmarks.peers", "ours", inputs.release, "--db", db, *extra])
+        try:
+            out[name]["accounting"] = account(db)
+        except AccountingError as exc:
+            raise BenchmarkFailed(str(exc)) from exc
+        finally:
+            for p in (db, db.with_name(db.name + ".wal")):
+                p.unlink(missing_ok=True)
+    if peers:
+        files = release_files(inputs.release)
+        for table in PEER_TABLES:
+            path = next(f for f in files if f.stem.lower() == table.lower())
+            for engine in ("c", "pyarrow"):
+                try:
+                    out[f"{table}/{engine}"] = measure(
+                        f"peer: pandas.read_csv {table} engine={engine}",
+                        [sys.executable, "-m", "benchmarks.peers", "pandas", path, "--engine", engine])
+                except BenchmarkFailed as exc:
+                    if "No module named 'pyarrow'" not in str(exc):
+                        raise
+                    console.print("[yellow]pyarrow not installed (make bench installs the bench extra)[/yellow]")
+    return out
+
+
+def run_twice(label: str, cmd: list[Any], env: dict[str, str], output: Path) -> dict[str, Any]:
+    """``cmd`` on a fresh var folder, then again on unchanged inputs; each with its run_stats.json."""
+    first = measure(f"{label}: first run (fresh warehouse)", cmd, env)
+    first["stats"] = json.loads((output / "run_stats.json").read_text())
+    second = measure(f"{label}: second run, unchanged inputs", cmd, env)
+    second["stats"] = json.loads((output / "run_stats.json").read_text())
+    return {"first": first, "second": second}
+
+
+def run_pipeline(inputs: Inputs, work: Path) -> dict[str, Any]:
+    """The release-size pipeline twice; its row accounting from the warehouse's ledger."""
+    var = work / f"var_{inputs.release.name}"
+    env = fresh_var(var)
+    out = var / "output"
+    cmd = [BIN / "mpp-metrics", "run", "--eoir-release", inputs.release, "--uscis-nri", inputs.nri, "--output", out]
+    runs = run_twice("pipeline", cmd, env, out)
+    try:
+        runs["accounting"] = account(var / "warehouse" / "build.duckdb")
+    except AccountingError as exc:
+        raise BenchmarkFailed(str(exc)) from exc
+    return runs
+
+
+def run_demo(work: Path) -> dict[str, Any]:
+    """The default demo run as after ``make setup``: bundled inputs generated (not measured), then run twice."""
+    var = work / "var_demo"
+    env = fresh_var(var)
+    subprocess.run([BIN / "mpp-metrics", "generate", "bundled"], env={**os.environ, **env}, cwd=PROJECT,
+                   check=True, capture_output=True)
+    return run_twice("default demo run", [BIN / "mpp-metrics", "run"], env, var / "output")
+
+
+def step_totals(stats: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """(wall, sampled peak RSS) of the pipeline's parts: ingestion, dbt build, checks, outputs."""
+    steps = stats["steps"]
+    parts: dict[str, list[str]] = {"ingest": [], "dbt": [], "checks": [], "outputs": []}
+    for key in steps:
+        part = ("ingest" if key.startswith("raw") else "dbt" if key == "mpp_dbt_models"
+                else "outputs" if key.startswith("outputs") else "checks")
+        parts[part].append(key)
+    return {part: (round(sum(steps[k]["wall_seconds"] for k in keys), 2),
+                   max((steps[k]["peak_rss_mb"] for k in keys), default=0.0))
+            for part, keys in parts.items()}
+
+
+def stage_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table of measured stages, each with its ratio to the floor."""
+    fw = doc["floor"]["wall_seconds"]
+
+    def row(stage: str, wall: float | None, rss: float | None) -> dict[str, Any]:
+        return {"stage": stage, "wall_seconds": wall, "x_floor": ratio(wall, fw), "peak_rss_mb": rss}
+
+    ing, pipe, demo = doc["ingestion"], doc["pipeline"], doc["demo"]
+    rows = [row("floor: DuckDB count(*) of the release files", fw, doc["floor"]["peak_rss_mb"])]
+    if doc["generate"]:
+        rows.append(row("(generate the synthetic release)", doc["generate"]["wall_seconds"],
+                        doc["generate"]["peak_rss_mb"]))
+    rows.append(row("EOIR ingestion alone, default columns (whole release)", ing["ours"]["wall_seconds"],
+                    ing["ours"]["peak_rss_mb"]))
+    rows.append(row("EOIR ingestion alone, all columns (whole release)", ing["ours_all_columns"]["wall_seconds"],
+                    ing["ours_all_columns"]["peak_rss_mb"]))
+    for name, res in ing.items():
+        if "/" in name:
+            rows.append(row(f"peer: pandas.read_csv {name.replace('/c', ' (default engine)').replace('/pyarrow', ' (pyarrow)')}",
+                            res["wall_seconds"], res["peak_rss_mb"]))
+    stats = pipe["first"]["stats"]
+    parts = step_totals(stats)
+    eoir = stats["steps"].get("raw_eoir_release", {})
+    rows += [row("pipeline: ingest (all raw assets)", *parts["ingest"]),
+             row("  of which EOIR release (with its sha256)", eoir.get("wall_seconds"), eoir.get("peak_rss_mb")),
+             row("pipeline: dbt build (models + tests)", *parts["dbt"]),
+             row("pipeline: Great Expectations checks", *parts["checks"]),
+             row("pipeline: outputs (publish, metrics.json, report, docs)", *parts["outputs"]),
+             row("whole pipeline, first run (process)", pipe["first"]["wall_seconds"], pipeline_peak(pipe["first"])),
+             row("whole pipeline, unchanged inputs", pipe["second"]["wall_seconds"], pipeline_peak(pipe["second"])),
+             row("default demo run after setup (bundled data)", demo["first"]["wall_seconds"],
+                 pipeline_peak(demo["first"])),
+             row("default demo run, unchanged inputs", demo["second"]["wall_seconds"], pipeline_peak(demo["second"]))]
+    return rows
+
+
+def pipeline_peak(run: dict[str, Any]) -> float:
+    """Peak RSS of a run: the larger of the kernel's (largest single process) and the sampled tree's."""
+    return max(run["peak_rss_mb"], run["stats"].get("peak_rss_mb", 0.0))
+
+
+def target(what: str, figure: str, limit: str, value: float, bound: float, unit: str, detail: str = "") -> dict[str, Any]:
+    """One target of issue 17: ``value`` (in ``unit``) against its ``bound``."""
+    return {"target": what, "figure": figure, "limit": limit, "ratio": f"{value:.2f}{unit}",
+            "met": value <= bound, "detail": detail}
+
+
+def targets(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targets of issue 17 at release size, each met / NOT met with its figure."""
+    fw = doc["floor"]["wall_seconds"]
+    ing, pipe, demo = doc["ingestion"], doc["pipeline"], doc["demo"]
+    all_cols, default = ing["ours_all_columns"], ing["ours"]
+    ingest_rss = max(all_cols["peak_rss_mb"], default["peak_rss_mb"])
+    eoir_step = pipe["first"]["stats"]["steps"].get("raw_eoir_release", {})
+    first, second = pipe["first"], pipe["second"]
+    files = len(pipe["accounting"]["files"]) + sum(len(ing[k]["accounting"]["files"]) for k in ("ours", "ours_all_columns"))
+    out = [
+        target("EOIR ingestion, all columns", f"{all_cols['wall_seconds']:.1f} s", "<= 3.5x the floor",
+               all_cols["wall_seconds"] / fw, 3.5, "x floor"),
+        target("EOIR ingestion, default columns", f"{default['wall_seconds']:.1f} s", "<= 2.5x the floor",
+               default["wall_seconds"] / fw, 2.5, "x floor",
+               f"in the pipeline (with the files' sha256): {eoir_step.get('wall_seconds', 0):.1f} s"),
+        target("peak RSS of ingestion", f"{ingest_rss:.0f} MiB", "<= 1 GB (954 MiB)", ingest_rss / MIB_PER_GB, 1.0,
+               " GB", f"default columns {default['peak_rss_mb']:.0f} MiB, all columns {all_cols['peak_rss_mb']:.0f} "
+               f"MiB; the pipeline's ingestion step (sampled, with the Dagster process) "
+               f"{eoir_step.get('peak_rss_mb', 0):.0f} MiB"),
+        target("whole pipeline, first run: time", f"{first['wall_seconds']:.1f} s", "<= 5x the floor",
+               first["wall_seconds"] / fw, 5.0, "x floor"),
+        target("whole pipeline, first run: peak RSS", f"{pipeline_peak(first):.0f} MiB", "<= 2 GB (1907 MiB)",
+               pipeline_peak(first) / MIB_PER_GB, 2.0, " GB",
+               f"largest process {first['peak_rss_mb']:.0f} MiB, process tree (sampled) "
+               f"{first['stats'].get('peak_rss_mb', 0):.0f} MiB"),
+        target("default demo run after make setup", f"{demo['first']['wall_seconds']:.1f} s", "<= 30 s",
+               demo["first"]["wall_seconds"], 30.0, " s"),
+        target("unchanged-input run, including process start", f"{second['wall_seconds']:.1f} s", "<= 5 s",
+               second["wall_seconds"], 5.0, " s",
+               f"at this scale; the default demo run unchanged: {demo['second']['wall_seconds']:.1f} s"),
+    ]
+    diffs = doc.get("rejects_differ_from")
+    out.append({"target": "row accounting exact", "figure": f"{files} file loads", "limit":
+                "read = loaded + quarantined + collapsed", "ratio": "", "met": not diffs,
+                "detail": "every file accounted for" + (f"; rejects differ from {doc['rejects_compared_with']}: "
+                                                        + "; ".join(diffs) if diffs else
+                                                        f"; rejects identical to {doc['rejects_compared_with']}"
+                                                        if doc.get("rejects_compared_with") else "")})
+    return out
+
+
 def markdown(doc: dict[str, Any]) -> str:
-    """The results as a markdown table (quoted in the README)."""
+    """The results as markdown tables (quoted in the README)."""
     m = doc["machine"]
     lines = [
-        f"Benchmark of {doc['date']} at scale {doc['scale']} ({doc['release_rows']:,} data rows, "
-        f"{doc['release_gib']:.2f} GiB of text); machine: {m['cores']} cores ({m['cpu']}), "
-        f"{m['memory_gib']} GiB RAM, Python {m['python']}, DuckDB {m['duckdb']}.",
-        "",
-        "| stage | wall (s) | x floor | peak RSS (MiB) |",
-        "|---|---:|---:|---:|",
+        (f"Benchmark of {doc['date']} at scale {doc['scale']} ({doc['release_rows']:,} data rows, "
+         f"{doc['release_gib']:.2f} GiB of text); machine: {m['cores']} cores ({m['cpu']}), "
+         f"{m['memory_gib']} GiB RAM, Python {m['python']}, DuckDB {m['duckdb']}."),
+        "", "Targets (issue 17):", "",
+        "| what | figure | target | ratio | met |", "|---|---:|---|---:|---|",
     ]
+    lines += [f"| {t['target']} | {t['figure']} | {t['limit']} | {t['ratio']} | {'met' if t['met'] else '**NOT met**'} |"
+              for t in doc["targets"]]
+    lines += [f"- {t['target']}: {t['detail']}" for t in doc["targets"] if t["detail"]]
+    lines += ["", "| stage | wall (s) | x floor | peak RSS (MiB) |", "|---|---:|---:|---:|"]
     for row in doc["rows"]:
         wall = f"{row['wall_seconds']:.1f}" if row["wall_seconds"] is not None else "n/a"
         x = f"{row['x_floor']:.2f}" if row["x_floor"] is not None else ""
         rss = f"{row['peak_rss_mb']:.0f}" if row["peak_rss_mb"] is not None else "n/a"
         lines.append(f"| {row['stage']} | {wall} | {x} | {rss} |")
-    lines += ["", "Targets (issue 8):"]
-    lines += [f"- {t['target']}: {'met' if t['met'] else 'NOT met'} ({t['detail']})" for t in doc["targets"]]
+    rejects = doc["pipeline"]["accounting"]["rejects"]
+    lines += ["", "Rejects of the pipeline's load (table: reason = lines): "
+              + ("; ".join(f"{t}: " + ", ".join(f"{r} = {n:,}" for r, n in v.items()) for t, v in rejects.items())
+                 or "none")]
     return "\n".join(lines) + "\n"
+
+
+def print_table(doc: dict[str, Any]) -> None:
+    table = Table(title=f"mpp-metrics benchmark, scale {doc['scale']}")
+    for col in ("stage", "wall (s)", "x floor", "peak RSS (MiB)"):
+        table.add_column(col, justify="left" if col == "stage" else "right")
+    for r in doc["rows"]:
+        table.add_row(r["stage"], f"{r['wall_seconds']}", f"{r['x_floor'] or ''}", f"{r['peak_rss_mb']}")
+    console.print(table)
+    for t in doc["targets"]:
+        ratio_text = f"{t['ratio']}; " if t["ratio"] else ""
+        console.print(f"{'[green]met[/green]' if t['met'] else '[red]NOT met[/red]'}: {t['target']}: "
+                      f"{t['figure']} ({ratio_text}target {t['limit']}) {t['detail']}")
+
+
+def write_results(doc: dict[str, Any], md: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M")
+    # latest.* (quoted by the README) is the release-size result only: a quick look at a smaller scale
+    # writes its dated files and leaves the committed release-size figures alone
+    names = [f"{stamp}_scale{doc['scale']}"] + (["latest"] if doc["scale"] == 1.0 else [])
+    for name in names:
+        (RESULTS / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")
+        (RESULTS / f"{name}.md").write_text(md)
+    console.print(f"results: {RESULTS / (names[-1] + '.md')}")
+
+
+def measure_all(work: Path, scale: float, seed: int, peers: bool) -> dict[str, Any]:
+    """Every measurement of one benchmark (raises BenchmarkFailed)."""
+    inputs = prepare_inputs(work, scale, seed)
+    files = release_files(inputs.release)
+    marker = json.loads((inputs.release / "_SYNTHETIC_RELEASE.json").read_text())
+    floor = measure("floor: DuckDB count(*) over the release files",
+                    [sys.executable, "-m", "benchmarks.peers", "floor", *files])
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": scale, "seed": seed, "work_dir": work.name, "machine": machine(),
+        "release_rows": sum(t["rows_generated"] for name, t in marker["tables"].items()
+                            if any(f.name == name or f.stem == Path(name).stem for f in files)),
+        "release_gib": sum(f.stat().st_size for f in files) / 2**30,
+        "generate": inputs.generated, "floor": floor,
+        "ingestion": run_ingestion(inputs, work, peers),
+        "pipeline": run_pipeline(inputs, work),
+        "demo": run_demo(work),
+    }
 
 
 @app.command()
 def main(
     scale: Annotated[float, typer.Option(min=1e-5, max=1.0, help="Fraction of the full release.")] = 1.0,
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 7,
-    work: Annotated[Path, typer.Option(help="Scratch folder (release, warehouse).")] = HERE / "work",
-    peers: Annotated[bool, typer.Option(help="Measure the pandas peers.")] = True,
-    write_results: Annotated[bool, typer.Option(help="Write benchmarks/results/.")] = True,
+    work: Annotated[Path, typer.Option("--work-dir", "--work", envvar="MPP_BENCH_WORK_DIR",
+                                       help="Work folder: the generated release and NRI extract (reused when "
+                                            "present), warehouses.")] = HERE / "work",
+    peers: Annotated[bool, typer.Option(help="Also measure the pandas peers.")] = False,
+    compare_rejects_with: Annotated[Path | None, typer.Option(
+        "--compare-rejects", exists=True, dir_okay=False,
+        help="An earlier result JSON on the same release: fail when the rejects by table and reason differ.")] = None,
+    write: Annotated[bool, typer.Option("--write-results/--no-write-results", help="Write benchmarks/results/.")] = True,
 ) -> None:
-    """Generate, measure the floor and peers, run the pipeline twice; print and save the table."""
+    """Generate (or reuse) the inputs, measure the floor, ingestion, the pipeline and the demo run; print and save."""
+    work = work.expanduser().resolve()
     work.mkdir(parents=True, exist_ok=True)
-    release = work / f"release_seed{seed}_scale{scale}"
-    rows: list[dict[str, Any]] = []
+    previous = None
+    if compare_rejects_with is not None:  # checked before hours of measuring
+        try:
+            previous = json.loads(compare_rejects_with.read_text())["pipeline"]["accounting"]["rejects"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise typer.BadParameter(f"{compare_rejects_with} holds no pipeline.accounting.rejects (a result of "
+                                     "this benchmark is needed)", param_hint="--compare-rejects") from exc
     try:
-        if not (release / "_SYNTHETIC_RELEASE.json").is_file():
-            gen = measure("generate release (not part of the pipeline)",
-                          [BIN / "mpp-metrics", "generate", "eoir", "--out", release, "--scale", scale, "--seed", seed])
-        else:
-            gen = None
-            console.print(f"reusing {release}")
-        # the synthetic NRI extract linked to this release is demo input, like the release: generated once,
-        # outside the measured pipeline (the pipeline would otherwise generate it on its first run)
-        nri = work / f"nri_seed{seed}_scale{scale}.csv"
-        if not nri.is_file():
-            measure("generate the synthetic NRI extract (not part of the pipeline)",
-                    [BIN / "mpp-metrics", "generate", "nri", "--out", nri, "--eoir-release", release])
-        files = release_files(release)
-        text_bytes = sum(f.stat().st_size for f in files)
-        marker = json.loads((release / "_SYNTHETIC_RELEASE.json").read_text())
-        data_rows = sum(t["rows_generated"] for name, t in marker["tables"].items()
-                        if any(f.name == name or f.stem == Path(name).stem for f in files))
-        floor = measure("floor: DuckDB count(*) over the release files", [sys.executable, "-m", "benchmarks.peers", "floor", *files])
-        peer_results: dict[str, dict[str, Any]] = {}
-        if peers:
-            for table in PEER_TABLES:
-                path = next(f for f in files if f.stem.lower() == table.lower())
-                for engine in ("c", "pyarrow"):
-                    try:
-                        peer_results[f"{table}/{engine}"] = measure(
-                            f"peer: pandas.read_csv {table} engine={engine}",
-                            [sys.executable, "-m", "benchmarks.peers", "pandas", path, "--engine", engine])
-                    except BenchmarkFailed as exc:
-                        if "No module named 'pyarrow'" in str(exc):
-                            console.print("[yellow]pyarrow not installed (make bench installs the bench extra)[/yellow]")
-                            continue
-                        raise
-            ours_db = work / f"ours_seed{seed}_scale{scale}.duckdb"
-            # as the pipeline runs it, then under a smaller DuckDB memory limit (the reader's memory is
-            # DuckDB's buffer pool)
-            for name, label, env in (("ours", "", None),
-                                     ("ours_2gb", f", MPP_DUCKDB_MEMORY_LIMIT={SMALL_MEMORY_LIMIT}",
-                                      {"MPP_DUCKDB_MEMORY_LIMIT": SMALL_MEMORY_LIMIT})):
-                peer_results[name] = measure(
-                    f"our reader: {' + '.join(PEER_TABLES)}{label}",
-                    [sys.executable, "-m", "benchmarks.peers", "ours", release,
-                     *[a for t in PEER_TABLES for a in ("--table", t)], "--db", ours_db], env)
-                ours_db.unlink(missing_ok=True)
-        var = work / f"var_seed{seed}_scale{scale}"
-        shutil.rmtree(var, ignore_errors=True)
-        env = {"MPP_VAR_DIR": str(var)}
-        out = var / "output"
-        cmd = [BIN / "mpp-metrics", "run", "--eoir-release", release, "--uscis-nri", nri, "--output", out]
-        first = measure("pipeline: first run (fresh warehouse)", cmd, env)
-        stats = json.loads((out / "run_stats.json").read_text())
-        second = measure("pipeline: second run, unchanged inputs", cmd, env)
-        stats2 = json.loads((out / "run_stats.json").read_text())
+        doc = measure_all(work, scale, seed, peers)
+        if previous is not None:
+            doc["rejects_compared_with"] = str(compare_rejects_with)
+            doc["rejects_differ_from"] = compare_rejects(doc["pipeline"]["accounting"]["rejects"], previous)
     except BenchmarkFailed as exc:
         console.print(f"[bold red]BENCHMARK FAILED:[/bold red] {exc}")
         raise typer.Exit(code=1) from exc
-
-    fw = floor["wall_seconds"]
-
-    def row(stage: str, wall: float | None, rss: float | None) -> dict[str, Any]:
-        return {"stage": stage, "wall_seconds": wall, "x_floor": ratio(wall, fw), "peak_rss_mb": rss}
-
-    steps = stats["steps"]
-    ingest_steps = [k for k in steps if k.startswith("raw")]
-    ingest_wall = sum(steps[k]["wall_seconds"] for k in ingest_steps)
-    ingest_rss = max((steps[k]["peak_rss_mb"] for k in ingest_steps), default=None)
-    rows.append(row("floor: DuckDB count(*) of the release files", fw, floor["peak_rss_mb"]))
-    if gen:
-        rows.append(row("(generate the synthetic release)", gen["wall_seconds"], gen["peak_rss_mb"]))
-    rows.append(row("ingest (all raw assets)", round(ingest_wall, 2), ingest_rss))
-    rows.append(row("  of which EOIR release", steps.get("raw_eoir_release", {}).get("wall_seconds"),
-                    steps.get("raw_eoir_release", {}).get("peak_rss_mb")))
-    for key, label in (("mpp_dbt_models", "dbt build (models + tests)"),):
-        if key in steps:
-            rows.append(row(label, steps[key]["wall_seconds"], steps[key]["peak_rss_mb"]))
-    other = [k for k in steps if not k.startswith("raw") and k != "mpp_dbt_models"]
-    rows.append(row("checks, outputs (" + ", ".join(other) + ")",
-                    round(sum(steps[k]["wall_seconds"] for k in other), 2),
-                    max((steps[k]["peak_rss_mb"] for k in other), default=None)))
-    rows.append(row("whole pipeline, first run (process)", first["wall_seconds"], first["peak_rss_mb"]))
-    rows.append(row("whole pipeline, unchanged inputs", second["wall_seconds"], second["peak_rss_mb"]))
-    for name, res in peer_results.items():
-        if name == "ours":
-            rows.append(row(f"our reader alone: {' + '.join(PEER_TABLES)} (as in the pipeline)",
-                            res["wall_seconds"], res["peak_rss_mb"]))
-            continue
-        if name == "ours_2gb":
-            rows.append(row(f"our reader alone, DuckDB memory limit {SMALL_MEMORY_LIMIT} (default 3GB)",
-                            res["wall_seconds"], res["peak_rss_mb"]))
-            continue
-        rows.append(row(f"peer: pandas.read_csv {name.replace('/c', ' (default engine)').replace('/pyarrow', ' (pyarrow)')}",
-                        res["wall_seconds"], res["peak_rss_mb"]))
-
-    pandas_c = [peer_results[f"{t}/c"] for t in PEER_TABLES if f"{t}/c" in peer_results]
-    pandas_c_wall = sum(p["wall_seconds"] for p in pandas_c) if len(pandas_c) == 2 else None
-    pandas_c_rss = max((p["peak_rss_mb"] for p in pandas_c), default=None)
-    targets = [
-        {"target": "whole pipeline at most 6x the floor", "met": first["wall_seconds"] <= 6 * fw,
-         "detail": f"{first['wall_seconds']:.1f} s = {ratio(first['wall_seconds'], fw)}x of {fw:.1f} s"},
-        {"target": "peak RSS under 6 GB", "met": first["peak_rss_mb"] < 6 * 1000**3 / 2**20,
-         "detail": f"{first['peak_rss_mb']:.0f} MiB"},
-        {"target": "unchanged inputs: no-op run under 15 s", "met": second["wall_seconds"] < 15,
-         "detail": f"{second['wall_seconds']:.1f} s (ingestion skipped: "
-                   f"{all(stats2['steps'].get(k, {}).get('wall_seconds', 0) < 5 for k in ingest_steps)})"},
-    ]
-    ours = peer_results.get("ours")
-    if pandas_c_wall and ours:
-        pyarrow = [peer_results[f"{t}/pyarrow"] for t in PEER_TABLES if f"{t}/pyarrow" in peer_results]
-        pa_wall = sum(p["wall_seconds"] for p in pyarrow) if len(pyarrow) == 2 else None
-
-        def four_times_faster_third_memory(reader: dict[str, Any]) -> bool:
-            return reader["wall_seconds"] * 4 <= pandas_c_wall and reader["peak_rss_mb"] * 3 < (pandas_c_rss or 0)
-
-        targets.append({
-            "target": "ingestion >= 4x faster than pandas default engine (B_TblProceeding + A_TblCase), < 1/3 of its memory",
-            "met": four_times_faster_third_memory(ours),
-            "detail": f"our reader {ours['wall_seconds']:.1f} s / {ours['peak_rss_mb']:.0f} MiB vs pandas default "
-                      f"engine {pandas_c_wall:.1f} s / {pandas_c_rss:.0f} MiB "
-                      f"({pandas_c_wall / ours['wall_seconds']:.1f}x faster)",
-        })
-        small = peer_results.get("ours_2gb")
-        if small:
-            targets.append({
-                "target": f"the same with MPP_DUCKDB_MEMORY_LIMIT={SMALL_MEMORY_LIMIT}",
-                "met": four_times_faster_third_memory(small),
-                "detail": f"our reader {small['wall_seconds']:.1f} s / {small['peak_rss_mb']:.0f} MiB "
-                          f"({pandas_c_wall / small['wall_seconds']:.1f}x faster, "
-                          f"{small['peak_rss_mb'] / (pandas_c_rss or 1):.0%} of its memory)",
-            })
-        if pa_wall:
-            targets.append({
-                "target": "stretch: faster than the pandas pyarrow engine on the same two tables",
-                "met": ours["wall_seconds"] < pa_wall,
-                "detail": f"our reader {ours['wall_seconds']:.1f} s vs pyarrow {pa_wall:.1f} s "
-                          f"(pyarrow parses only; ours also repairs, quarantines, deduplicates and writes DuckDB)",
-            })
-    doc = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "scale": scale, "seed": seed, "machine": machine(),
-        "release_rows": data_rows, "release_gib": text_bytes / 2**30,
-        "rows": rows, "targets": targets,
-        "raw": {"generate": gen, "floor": floor, "peers": peer_results, "first_run": first,
-                "first_run_steps": stats, "second_run": second, "second_run_steps": stats2},
-    }
+    doc["rows"] = stage_rows(doc)
+    doc["targets"] = targets(doc)
     md = markdown(doc)
-    table = Table(title=f"mpp-metrics benchmark, scale {scale}")
-    for col in ("stage", "wall (s)", "x floor", "peak RSS (MiB)"):
-        table.add_column(col, justify="left" if col == "stage" else "right")
-    for r in rows:
-        table.add_row(r["stage"], f"{r['wall_seconds']}", f"{r['x_floor'] or ''}", f"{r['peak_rss_mb']}")
-    console.print(table)
-    for t in targets:
-        console.print(f"{'[green]met[/green]' if t['met'] else '[red]NOT met[/red]'}: {t['target']} ({t['detail']})")
-    if write_results:
-        RESULTS.mkdir(exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M")
-        # latest.* (quoted by the README) is the release-size result only: a quick look at a smaller scale
-        # writes its dated files and leaves the committed release-size figures alone
-        names = [f"{stamp}_scale{scale}"] + (["latest"] if scale == 1.0 else [])
-        for name in names:
-            (RESULTS / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")
-            (RESULTS / f"{name}.md").write_text(md)
-        console.print(f"results: {RESULTS / (names[-1] + '.md')}")
+    print_table(doc)
+    if write:
+        write_results(doc, md)
+    if doc.get("rejects_differ_from"):
+        console.print("[bold red]BENCHMARK FAILED:[/bold red] the rejects differ from " + str(compare_rejects_with))
+        raise typer.Exit(code=1)
 
 
 if __name__ == "__main__":

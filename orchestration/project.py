@@ -29,7 +29,7 @@ if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
 
 # what profiles.yml reads; the dbt steps set the same values before every invocation
 os.environ.setdefault("MPP_WAREHOUSE", str(get_settings().warehouse))
-os.environ.setdefault("MPP_DUCKDB_MEMORY_LIMIT", get_settings().duckdb_memory_limit)
+os.environ.setdefault("MPP_DUCKDB_BUILD_MEMORY_LIMIT", get_settings().duckdb_build_memory_limit)
 
 #: ``dbt parse`` arguments: the default run's vars, so that default runs parse partially.
 PARSE_ARGS = ["parse", "--quiet", "--vars", PipelineConfig().dbt_vars_json()]

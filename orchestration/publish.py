@@ -484,7 +484,7 @@ def publish_warehouse(
     final_parquet = published_dir / f"{PARQUET_LINK_NAME}-{publication_id}"
     counts: dict[str, int] = {}
     try:
-        con = limit_memory(duckdb.connect(str(tmp_db)))
+        con = limit_memory(duckdb.connect(str(tmp_db)), build=True)
         try:
             con.execute(f"attach {duckdb_literal(str(build))} as build (read_only)")
             counts.update(_copy_marts_and_seeds(con, build))

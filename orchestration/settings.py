@@ -19,8 +19,12 @@ build_data_docs: write the Data Docs HTML (expectations/data_docs.py); results J
 eoir_landing_dir: landing folder watched by the sensor ``new_eoir_release`` (default ``var/landing/eoir``).
 eoir_landing_settle_seconds: a landed release is taken once no file of it changed for this long (default 60).
 eoir_release_url: the EOIR release download URL the sensor checks by HTTP HEAD (empty = off, the default).
-duckdb_memory_limit: DuckDB memory limit of every warehouse connection the pipeline opens (ingestion, dbt
-               through profiles.yml, checks, publishing), e.g. ``3GB``; DuckDB spills to disk beyond it.
+duckdb_memory_limit: DuckDB memory limit of the ingestion's warehouse connections (the raw loads), e.g.
+               ``3GB``; DuckDB spills to disk beyond it.
+duckdb_build_memory_limit: DuckDB memory limit of every connection after ingestion: dbt (profiles.yml reads
+               ``MPP_DUCKDB_BUILD_MEMORY_LIMIT``), the Great Expectations checks and publishing; default ``768MB``,
+               which keeps a release-sized run's process tree under 2 GB (benchmarks/README.md). Joins,
+               aggregates and sorts beyond it spill to ``<warehouse>.tmp``; the figures do not change.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class Settings(BaseSettings):
     data_docs_dir: Path | None = None
     build_data_docs: bool = True
     duckdb_memory_limit: str = "3GB"
+    duckdb_build_memory_limit: str = "768MB"
     eoir_landing_dir: Path | None = None
     eoir_landing_settle_seconds: float = 60.0
     eoir_release_url: str = ""
@@ -73,10 +78,13 @@ class Settings(BaseSettings):
         return self.project_dir / "target"
 
 
-def limit_memory(con):
-    """Apply :attr:`Settings.duckdb_memory_limit` to a DuckDB connection (a database-wide setting) and
-    return the connection."""
-    con.execute("set memory_limit = $limit", {"limit": get_settings().duckdb_memory_limit})
+def limit_memory(con, build: bool = False):
+    """Apply :attr:`Settings.duckdb_memory_limit` (ingestion) or, with ``build``,
+    :attr:`Settings.duckdb_build_memory_limit` (checks, publishing) to a DuckDB connection (a database-wide
+    setting) and return the connection."""
+    settings = get_settings()
+    limit = settings.duckdb_build_memory_limit if build else settings.duckdb_memory_limit
+    con.execute("set memory_limit = $limit", {"limit": limit})
     return con
 
 
