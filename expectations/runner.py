@@ -84,7 +84,7 @@ def read_frame(warehouse: Path | str, sql: str, params: dict[str, Any] | None = 
     Only the named parameters the SQL mentions (``$name``) are bound.
     """
     bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
-    con = limit_memory(duckdb.connect(str(warehouse), read_only=True))
+    con = limit_memory(duckdb.connect(str(warehouse), read_only=True), build=True)
     try:
         return con.execute(sql, bound).df()
     finally:
