@@ -5,7 +5,8 @@
 - ``pandas``: ``pandas.read_csv`` of one file as the issue specifies (TAB, Latin-1, every column a
   string), with the default C engine or ``engine="pyarrow"``; bad lines are skipped (the C engine would
   otherwise stop at the first stray tab), so the peer does less than our reader, which accounts for them.
-- ``ours``: our reader (orchestration.eoir.reader.load_file, default column policy) landing the same
+- ``ours``: our reader (orchestration.eoir.reader.load_release, default column policy, or every column with
+  ``--all-columns``) landing the same
   files into a fresh DuckDB file in one transaction, as the pipeline's ingestion does: the like-for-like
   comparison with the pandas peers (same tables, same process boundaries).
 Prints one JSON line with the row counts.
@@ -61,6 +62,8 @@ def ours(
     release: Annotated[Path, typer.Argument(exists=True, help="Release folder or zip.")],
     table: Annotated[list[str], typer.Option(help="Table name, e.g. B_TblProceeding (repeatable).")],
     db: Annotated[Path, typer.Option(help="DuckDB file to create (replaced).")],
+    all_columns: Annotated[bool, typer.Option(help="Land every column (as --eoir-all-columns), not only the used "
+                                                   "ones.")] = False,
 ) -> None:
     """Land the named tables of a release with our reader, as the pipeline's ingestion does."""
     import duckdb
@@ -77,7 +80,8 @@ def ours(
     con = duckdb.connect(str(db))
     try:
         con.execute("begin transaction")
-        results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table)
+        results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table,
+                               all_columns=all_columns)
         con.execute("commit")
     finally:
         con.close()

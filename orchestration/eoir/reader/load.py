@@ -4,6 +4,7 @@ file, its steps in order), the DuckDB settings held during a load, and queries o
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -51,7 +52,8 @@ def load_release(
     release's modification date (UTC). input_kind: ``'synthetic'`` when the marker file is present (passing
     ``'real'`` then raises), else ``'real'``. work_dir: where per-file UTF-8 part files go (one file at a
     time; about the size of the largest uncompressed file); default: the system temp folder. memory_limit:
-    DuckDB memory limit set for the duration of the load (restored after); None leaves it unchanged.
+    DuckDB memory limit set for the duration of the load (restored after), capped at
+    :data:`LOAD_MEMORY_LIMIT`; None leaves it unchanged.
     all_columns: land every column of the required tables (published ones, then extras); default: only the
     columns the models read (:attr:`TableSpec.used`), which is most of the speed and disk of a release-sized
     load (the schedule has 30 columns, the models read 7). Lookups always land every column.
@@ -94,7 +96,33 @@ def load_release(
         _pop_settings(con, settings)
 
 
+#: The most memory DuckDB may use during a load, whatever the caller's (higher) limit: a load works on one
+#: part (:data:`PART_BYTES`) at a time and spills what does not fit (the aggregation over a file's keys) to
+#: DuckDB's temporary directory, so a larger buffer pool buys little speed and costs the machine's memory.
+LOAD_MEMORY_LIMIT = "640MB"
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40}
+
+
+def memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB memory size such as ``3GB``, ``640MB``, ``1.5 GiB``. Raises ValueError otherwise."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", limit)
+    if m is None or m.group(2).lower() not in _UNITS:
+        raise ValueError(f"not a memory size: {limit!r} (e.g. 3GB, 640MB, 1.5GiB)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def load_memory_limit(memory_limit: str | None) -> str | None:
+    """The memory limit a load sets: the caller's, capped at :data:`LOAD_MEMORY_LIMIT`; None (leave the
+    connection's limit as it is) stays None."""
+    if memory_limit is None:
+        return None
+    return min(memory_limit, LOAD_MEMORY_LIMIT, key=memory_bytes)
+
+
 def _push_settings(con, memory_limit: str | None) -> dict[str, str]:
+    memory_limit = load_memory_limit(memory_limit)
     names = ["preserve_insertion_order"] + (["memory_limit"] if memory_limit else [])
     old = {k: con.execute(f"select current_setting('{k}')").fetchone()[0] for k in names}
     con.execute("set preserve_insertion_order = true")

@@ -59,15 +59,21 @@ def line_scan(part: Part) -> str:
     )
 
 
+def _fix(value: str, has_nul: bool) -> str:
+    """SQL: a field normalised: trimmed of spaces, and (when the part may hold NUL bytes) emptied when made
+    only of NUL bytes and spaces."""
+    if has_nul:
+        return f"case when trim(replace({value}, chr(0), '')) = '' then '' else trim({value}) end"
+    return f"trim({value})"
+
+
 def _split_fields(lines_rel: str, has_nul: bool) -> str:
-    """SQL: (ln, line, nf, dirty, ng) per data line: field count and normalised fields (trimmed of spaces,
-    NUL-only emptied). Only "dirty" lines (a space next to a TAB or at an end, or a NUL byte) go through the
-    per-field list transform."""
+    """SQL: (ln, line, g, nf, dirty) per data line: its fields as written and their count. A "dirty" line (a
+    space next to a TAB or at an end, or a NUL byte) is the only kind whose fields change when normalised
+    (:func:`_fix`): a clean line is its own normalisation, so only dirty lines pay for the per-field work."""
     dirty = "(contains(line, ' ' || chr(9)) or contains(line, chr(9) || ' ') or starts_with(line, ' ') " \
             "or ends_with(line, ' ')" + (" or contains(line, chr(0))" if has_nul else "") + ")"
-    fix = "case when trim(replace(x, chr(0), '')) = '' then '' else trim(x) end" if has_nul else "trim(x)"
-    return (f"select ln, line, len(g) as nf, {dirty} as dirty, case when {dirty} then "
-            f"list_transform(g, lambda x: {fix}) else g end as ng from (select ln, line, "
+    return (f"select ln, line, g, len(g) as nf, {dirty} as dirty from (select ln, line, "
             f"string_split(line, chr(9)) as g from {lines_rel} where ln > 1)")
 
 
@@ -94,17 +100,20 @@ def landing_select(ctx: FileLoad, lines_rel: str, has_nul: bool) -> str:
     pos, n = ctx.pos, ctx.n
     lvl1 = _split_fields(lines_rel, has_nul)
     # hash of the normalised line: a clean line is its own normalisation (one string hash, no list)
-    lvl2 = [f"ln, nf, hash(case when dirty then array_to_string(ng, chr(9)) else line end) as {H}",
+    norm = f"array_to_string(list_transform(g, lambda x: {_fix('x', has_nul)}), chr(9))"
+    lvl2 = [f"ln, nf, hash(case when dirty then {norm} else line end) as {H}",
             f"case when coalesce(line, '') = '' or coalesce(nf, 0) <> {n} then coalesce(line, '') end as {BAD}"]
-    lvl2 += [f"nullif(ng[{pos[h]}], '') as v_{pos[h]}" for h in ctx.in_file]
+    lvl2 += [f"nullif(case when dirty then {_fix(f'g[{pos[h]}]', has_nul)} else g[{pos[h]}] end, '') as v_{pos[h]}"
+             for h in ctx.in_file]
     lvl3 = [f"*, {parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in ctx.dates_in_file[:1]] or ["*"]
     lvl3 += [f"{parsed_date(f'v_{pos[h]}')} as d_{pos[h]}" for h in ctx.dates_in_file[1:]]
     cols, xcols = _output_columns(ctx)
     key = ctx.key
     return (
         f"select {', '.join(cols)}, ln as _source_line, {H}, nf as {NF}, {BAD}"
-        + (f", regexp_full_match(coalesce(v_{pos[key]}, ''), '[0-9]+') as {KEY_OK}, hash(v_{pos[key]}) as {KH}"
-           if ctx.key_ok and key is not None else "")
+        # the key is digits: not empty and nothing left once leading digits are stripped (no regular expression)
+        + (f", (coalesce(v_{pos[key]}, '') <> '' and ltrim(v_{pos[key]}, '0123456789') = '') as {KEY_OK}, "
+           f"hash(v_{pos[key]}) as {KH}" if ctx.key_ok and key is not None else "")
         + "".join(f", {c}" for c in xcols)
         + f" from (select {', '.join(lvl3)} from (select {', '.join(lvl2)} from ({lvl1})))"
     )
