@@ -11,16 +11,16 @@ from tests.eoir.conftest import make_release
 
 def test_memory_sizes_parse_in_decimal_and_binary_units():
     assert memory_bytes("3GB") == 3_000_000_000
-    assert memory_bytes("640MB") == 640_000_000
+    assert memory_bytes("512MB") == 512_000_000
     assert memory_bytes("1.5 GiB") == 3 * 2**29
     with pytest.raises(ValueError, match="not a memory size: '3 apples'"):
         memory_bytes("3 apples")
 
 
 def test_the_load_memory_limit_is_the_callers_capped():
-    assert LOAD_MEMORY_LIMIT == "640MB"
-    assert load_memory_limit("3GB") == "640MB"     # the pipeline's default warehouse limit is capped
-    assert load_memory_limit("512MB") == "512MB"   # a lower limit is kept
+    assert LOAD_MEMORY_LIMIT == "512MB"
+    assert load_memory_limit("3GB") == "512MB"     # the pipeline's default warehouse limit is capped
+    assert load_memory_limit("400MB") == "400MB"   # a lower limit is kept
     assert load_memory_limit(None) is None         # None leaves the connection's limit alone
 
 

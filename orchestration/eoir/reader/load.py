@@ -99,17 +99,17 @@ def load_release(
 #: The most memory DuckDB may use during a load, whatever the caller's (higher) limit: a load works on one
 #: part (:data:`PART_BYTES`) at a time and spills what does not fit (the aggregation over a file's keys) to
 #: DuckDB's temporary directory, so a larger buffer pool buys little speed and costs the machine's memory.
-LOAD_MEMORY_LIMIT = "640MB"
+LOAD_MEMORY_LIMIT = "512MB"
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
           "gib": 2**30, "tib": 2**40}
 
 
 def memory_bytes(limit: str) -> int:
-    """Bytes of a DuckDB memory size such as ``3GB``, ``640MB``, ``1.5 GiB``. Raises ValueError otherwise."""
+    """Bytes of a DuckDB memory size such as ``3GB``, ``512MB``, ``1.5 GiB``. Raises ValueError otherwise."""
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", limit)
     if m is None or m.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a memory size: {limit!r} (e.g. 3GB, 640MB, 1.5GiB)")
+        raise ValueError(f"not a memory size: {limit!r} (e.g. 3GB, 512MB, 1.5GiB)")
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 

@@ -35,7 +35,7 @@ def open_release_file(rf: ReleaseFile) -> IO[bytes]:
 
 
 #: UTF-8 bytes per part file: the unit of the single-threaded, line-numbered read (bounds its memory).
-PART_BYTES = 256 << 20
+PART_BYTES = 128 << 20
 _LONG_WINDOW = 500_000
 
 
