@@ -8,9 +8,10 @@ come) rather than into a temporary table (uncompressed: a release-sized file spi
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-import duckdb
+# the project's one quoting and columns helper (orchestration/raw/sql.py), under the reader's short names
+from orchestration.raw.sql import quote_ident as q  # noqa: F401
+from orchestration.raw.sql import relation_columns  # noqa: F401
+from orchestration.raw.sql import sql_literal as lit  # noqa: F401
 
 #: Private-use code point standing in for CR (never in Latin-1 text): DuckDB's line splitter then only
 #: breaks on LF.
@@ -29,22 +30,6 @@ EXCLUDED = "__excluded"
 H, NF, BAD, KEY_OK, KH = "_h", "_nf", "_bad_line", "_key_ok", "_key_hash"
 
 
-def q(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: object) -> str:
-    """An SQL literal for a str / date / datetime / None."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, datetime):
-        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
-    if isinstance(value, date):
-        return f"DATE '{value.isoformat()}'"
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def x(i: int) -> str:
     """Helper column holding the original text of a nullified date (column position i), else NULL."""
     return f"_x_{i}"
@@ -56,8 +41,3 @@ def restored(col: str, has_cr: bool) -> str:
     if not has_cr:
         return col
     return f"replace(regexp_replace({col}, '{CR_STANDIN}$', ''), '{CR_STANDIN}', chr(13))"
-
-
-def relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    """Column names of a relation, in order."""
-    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
