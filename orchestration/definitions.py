@@ -12,7 +12,7 @@
 - ``new_eoir_release``: sensor (on by default) launching ``mpp_main`` for each new EOIR release, zip or folder,
   that lands in ``MPP_EOIR_LANDING_DIR`` (identified by the sha256 of its files' content), and, when
   ``MPP_EOIR_RELEASE_URL`` is set, job ``eoir_release_download`` when the URL's ETag / Last-Modified change
-  (orchestration/eoir/release_sensor.py).
+  (orchestration/assets/eoir_release_sensor.py).
 - ``record_run_log_on_success`` / ``_failure`` / ``_canceled``: run status sensors (on by default) that write
   the log and run_stats.json of every run launched from the UI, the schedule or a sensor into var/logs
   (orchestration/runlog.py; ``mpp-metrics run`` writes its own).
@@ -53,7 +53,7 @@ from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.assets.raw_workbooks import build_workbook_assets
 from orchestration.assets.report import report
-from orchestration.eoir.release_sensor import build_new_eoir_release_sensor, eoir_release_download
+from orchestration.assets.eoir_release_sensor import build_new_eoir_release_sensor, eoir_release_download
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
 from orchestration.runlog import run_record_sensors

@@ -17,7 +17,7 @@ import pytest
 from dagster import DagsterInstance, build_sensor_context
 
 from orchestration.definitions import MAIN_JOB_NAME, defs, new_eoir_release
-from orchestration.eoir.release_sensor import (
+from orchestration.assets.eoir_release_sensor import (
     DOWNLOAD_JOB_NAME,
     normalise_etag,
     release_content_id,
