@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
-from orchestration.assets.raw_eoir import ensure_bundled_release
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.bundled import ensure_bundled_release
 from orchestration.eoir.release import SYNTHETIC_MARKER
 from orchestration.raw.ledger import load_transaction
 from orchestration.resources import PipelineConfig
