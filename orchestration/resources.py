@@ -169,9 +169,16 @@ class MppDbtCliResource(DbtCliResource):
                    global_config_flags=["-m", "orchestration.children", dbt_executable])
 
     def cli(self, args, **kwargs):
-        """dagster-dbt's ``cli``, with this process's PID for the dbt child (``children.ENV_PARENT``)."""
+        """dagster-dbt's ``cli``, with this process's PID for the dbt child (``children.ENV_PARENT``), starting
+        from the partial-parse file kept for this warehouse and vars (orchestration/partial_parse.py)."""
+        from orchestration import partial_parse
+
         os.environ[ENV_PARENT] = str(os.getpid())
-        return super().cli(args, **kwargs)
+        target_path = Path(kwargs.get("target_path") or self._get_unique_target_path(context=kwargs.get("context")))
+        if not target_path.is_absolute():
+            target_path = Path(self.project_dir) / target_path
+        partial_parse.place(target_path, args)
+        return super().cli(args, **{**kwargs, "target_path": target_path})
 
     @cached_property
     def _cli_version(self) -> Version:

@@ -8,7 +8,8 @@ same output folder saw, and what that run left behind is still there, untouched:
   file, by sha256 (through the run state's size/mtime hash cache: a file is re-hashed only when its size or
   modification time changed);
 - the **options** of the run (as-of date, switches, paths, diff thresholds, column policy, publication)
-  and the settings (``MPP_*``: warehouse, published folder, ...);
+  and the settings (``MPP_*``: warehouse, published folder, ...; not those that change no figure:
+  Data Docs HTML on/off, the DuckDB memory limit, the sensor's landing folder);
 - the **code**: every file of orchestration/ and expectations/, the dbt project (dbt_project.yml,
   selectors.yml, profiles.yml, models, seeds, macros, dbt_tests), pyproject.toml and uv.lock, and the
   installed versions of the packages that compute (dbt-core, dbt-duckdb, duckdb, great-expectations,
@@ -16,8 +17,9 @@ same output folder saw, and what that run left behind is still there, untouched:
 - what the run left: metrics.json and the report (sha256), the charts (names and sizes), the copy it
   published (same file: inode, size, mtime; and ``meta.publication`` still carrying the publication id
   and build fingerprint it was built with), and the build warehouse (same inode, size, mtime);
-- no run failed or died since: a full run marks itself pending when it starts and clears the mark when
-  it succeeds; a failed run forgets every record; a mark left by a killed run forgets them too.
+- no run failed or died since: a normal run marks itself pending when it starts and clears the mark when
+  it succeeds; while a mark of a failed or killed run is there nothing is answered unchanged, and the next
+  normal run forgets every record when it starts.
 
 Then the CLI prints what it found and the headline from the existing metrics.json, writes the run's log
 and run_stats.json (``"unchanged": true``) and exits 0, leaving metrics.json, the report and the published
@@ -47,6 +49,9 @@ PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "dagster",
 _PENDING = "pending:"
 #: Environment variables that change what a run does (test checkpoints): never answered as unchanged.
 _NEVER_SKIP_ENV = ("MPP_TEST_CHECKPOINT",)
+#: Settings that change no figure nor the copy (Data Docs HTML, memory limit, the sensor's landing folder).
+_NOT_FIGURE_SETTINGS = ("build_data_docs", "duckdb_memory_limit", "eoir_landing_dir", "eoir_landing_settle_seconds",
+                        "eoir_release_url")
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -102,9 +107,10 @@ def run_fingerprint(options: dict[str, Any]) -> str:
     """The fingerprint of everything that decides a run's figures: inputs, options, settings, code."""
     settings = get_settings()
     hashes = state.cached_sha256_many([*input_paths(options), *code_paths()])
+    figures = settings.model_dump(mode="json", exclude=set(_NOT_FIGURE_SETTINGS))
     return state.fingerprint({
         "options": options,
-        "settings": settings.model_dump(mode="json"),
+        "settings": figures,
         "files": sorted(hashes.items()),
         "packages": _packages(),
     })
@@ -206,13 +212,13 @@ def start_run(output_dir: Path, run_id: str) -> None:
 
 def finish_run(output_dir: Path, run_id: str, success: bool, fingerprint: str | None, database: Path) -> None:
     """A normal run ended: on success remember it (``fingerprint`` computed before it started; None: do not
-    remember); on failure forget every record (the warehouse or a copy may be half-way)."""
-    found = leftovers(output_dir, database) if success and fingerprint else None
+    remember) and clear its pending mark; a failed run keeps its mark, as a killed run does (the warehouse
+    or a copy may be half-way): no run is answered unchanged until a normal run succeeds again."""
+    if not success:
+        return
+    found = leftovers(output_dir, database) if fingerprint else None
 
     def change(runs: dict[str, Any]) -> None:
-        if not success:
-            runs.clear()
-            return
         runs.pop(_PENDING + run_id, None)
         if found is not None:
             runs[str(output_dir)] = {"fingerprint": fingerprint, "leftovers": found, "run_id": run_id,

@@ -16,6 +16,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration import partial_parse
 from orchestration.assets import build_state
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.checkpoints import checkpoint
@@ -79,7 +80,8 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
         ):
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
             return
-        invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
+        args = ["build", "--vars", pipeline.dbt_vars_json()]
+        invocation = dbt.cli(args, context=context)
         try:
             for i, event in enumerate(invocation.stream()):
                 yield event
@@ -92,6 +94,7 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
                 invocation.process.wait(timeout=30)
             raise
         build_state.record_build(warehouse, build_fingerprint)
+        partial_parse.keep(invocation.target_path, args)
         checkpoint("after_dbt_build")
     prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
 

@@ -78,18 +78,21 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     con = duckdb.connect(str(warehouse), read_only=True)
     before = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
+    metrics_before = (var / "output" / "metrics.json").read_bytes()
     proc = run_cli(var)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
     after = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
     assert after == before
-    # nothing rebuilt: only the raw assets report (unchanged, same data version); no dbt model materialized
+    # answered before Dagster started (orchestration/unchanged_run.py): nothing materialized, outputs untouched
     stats = json.loads((var / "output" / "run_stats.json").read_text())
-    assert stats["success"] and stats["materialized"]
-    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    assert stats["success"] and stats["unchanged"] and stats["materialized"] == []
+    assert "nothing run, outputs left as they are" in proc.stdout
+    assert (var / "output" / "metrics.json").read_bytes() == metrics_before
     doc = json.loads((var / "output" / "metrics.json").read_text())
     assert metric(doc, "g4_swb_encounters", "2020-10")["value"] == 71929
+    assert "71,929" in proc.stdout
 
 
 def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_run, tmp_path: Path):
