@@ -204,6 +204,7 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
     write the run's log and run_stats.json) and return None; otherwise return the run's fingerprint (taken
     now, before anything runs) for the normal run to record when it succeeds."""
     from orchestration import unchanged_run
+    from orchestration.bundled import make_bundled_inputs
     from orchestration.configured_publication import publication_target
     from orchestration.locking import warehouse_write_lock
     from orchestration.runlog import finish_run, format_line, open_run_log
@@ -216,6 +217,7 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
                                 publication=options["publication"], output_dir=output_dir)
     with RunStatsRecorder() as recorder:
         recorder.step_started("unchanged_check")
+        make_bundled_inputs(options["eoir_release"], options["uscis_nri"])  # so a first run's inputs are the next's
         fingerprint = unchanged_run.run_fingerprint(options)
         with warehouse_write_lock(settings.warehouse, log=console.print):
             verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
@@ -454,8 +456,7 @@ def generate_bundled() -> None:
     extract linked to it (var/generated/uscis/): the same files, by the same functions, that the first default
     run would otherwise generate (about 7 s); already generated files of the same generator version are kept.
     """
-    from orchestration.bundled import ensure_bundled_release
-    from orchestration.uscis.asset import synthetic_nri_extract
+    from orchestration.bundled import ensure_bundled_release, synthetic_nri_extract
 
     release = ensure_bundled_release()
     nri = synthetic_nri_extract(release)
