@@ -64,6 +64,17 @@ def synthetic_release_to_link(eoir_release: str) -> Path | None:
     return None
 
 
+def synthetic_nri_path(link_to: Path | None) -> Path:
+    """Where the synthetic NRI extract linked to ``link_to`` lies (see :func:`synthetic_nri_extract`); its
+    ``_unlinked`` variant is beside it."""
+    key = fingerprint({
+        "seed": SYNTHETIC_SEED,
+        "generator": hashlib.sha256(Path(generator_module.__file__).read_bytes()).hexdigest(),
+        "release": json.loads((link_to / SYNTHETIC_MARKER).read_text()) if link_to else None,
+    })[:12]
+    return get_settings().generated_dir / "uscis" / f"uscis_nri_referrals_synthetic_{key}.csv"
+
+
 def synthetic_nri_extract(link_to: Path | None, log: logging.Logger | None = None) -> Path:
     """Path of the SYNTHETIC NRI extract (seed :data:`SYNTHETIC_SEED`) linked to release folder ``link_to``.
 
@@ -74,12 +85,7 @@ def synthetic_nri_extract(link_to: Path | None, log: logging.Logger | None = Non
     (``..._unlinked.csv``) and a warning is logged.
     """
     log = log or logging.getLogger(__name__)
-    key = fingerprint({
-        "seed": SYNTHETIC_SEED,
-        "generator": hashlib.sha256(Path(generator_module.__file__).read_bytes()).hexdigest(),
-        "release": json.loads((link_to / SYNTHETIC_MARKER).read_text()) if link_to else None,
-    })[:12]
-    path = get_settings().generated_dir / "uscis" / f"uscis_nri_referrals_synthetic_{key}.csv"
+    path = synthetic_nri_path(link_to)
     if path.is_file():
         log.info(f"reusing the SYNTHETIC NRI extract {path} (same seed, generator and linked release)")
         return path

@@ -4,7 +4,7 @@ A run is *unchanged* when everything that decides its figures is what the last s
 same output folder saw, and what that run left behind is still there, untouched:
 
 - the **inputs**: every bundled extract (``data/raw``), the EOIR release (the given one, or the bundled
-  synthetic one), the NRI extract (the given one, or the generated ones) and every ``--cbp-encounters``
+  synthetic one), the NRI extract (the given one, or the generated one the run reads) and every ``--cbp-encounters``
   file, by sha256 (through the run state's size/mtime hash cache: a file is re-hashed only when its size or
   modification time changed);
 - the **options** of the run (as-of date, switches, paths, diff thresholds, column policy, publication)
@@ -84,8 +84,11 @@ def input_paths(options: dict[str, Any]) -> list[Path]:
         paths += _files_under(bundled_release_path())
     if options.get("uscis_nri"):
         paths += _files_under(Path(options["uscis_nri"]).expanduser().resolve())
-    else:  # the generated extracts; which one a run reads depends on the generator and the linked release
-        paths += _files_under(settings.generated_dir / "uscis")
+    else:  # the generated extract linked to the run's release (made before the check), or its unlinked twin
+        from orchestration.bundled import synthetic_nri_path, synthetic_release_to_link
+
+        nri = synthetic_nri_path(synthetic_release_to_link(options.get("eoir_release", "")))
+        paths += [p for p in (nri, nri.with_name(nri.stem + "_unlinked.csv")) if p.is_file()]
     if options.get("cbp_encounters"):
         from orchestration.raw.user_files import expand
 

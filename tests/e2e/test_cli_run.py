@@ -42,11 +42,9 @@ def metric(doc: dict, metric_id: str, period: str | None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory):
-    var = tmp_path_factory.mktemp("e2e") / "var"
-    proc = run_cli(var, data_docs=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return var, proc
+def first_run(default_run):
+    """The session's default run on a fresh var/ (tests/e2e/conftest.py); this module works in its folder."""
+    return default_run.var, default_run.proc
 
 
 def test_run_prints_and_writes_the_goal_4_headline(first_run):

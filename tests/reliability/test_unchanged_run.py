@@ -127,6 +127,20 @@ def test_the_bundled_eoir_release_is_an_input(setting: Setting):
     assert not setting.verdict().unchanged
 
 
+def test_the_generated_nri_extract_the_run_reads_is_an_input(setting: Setting):
+    """Without --uscis-nri the generated extract linked to the run's release is read (here unlinked: the
+    release is not synthetic): a byte of it changed is a change; another generated file is not read."""
+    from orchestration.bundled import synthetic_nri_path
+
+    nri = write(synthetic_nri_path(None), "referral_id\nR1\n")
+    setting.options["uscis_nri"] = ""
+    setting.record_successful_run("run-2")
+    write(nri.with_name("uscis_nri_referrals_synthetic_other.csv"), "referral_id\nR9\n")
+    assert setting.verdict().unchanged
+    append_byte(nri)
+    assert not setting.verdict().unchanged
+
+
 @pytest.mark.parametrize("option, value", [
     ("as_of", "2020-11-30"), ("admin_closures_are_completions", False), ("relief_after_reopening_counts", False),
     ("eoir_diff_block_vanished", 0.2), ("eoir_all_columns", True), ("publish", True), ("publication", "mid"),
