@@ -231,7 +231,8 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
                                            f"{verdict.reason}: answered from run {verdict.run_id}; nothing run"))
     stats = {"success": True, **recorder.as_dict(), "materialized": [], "unchanged": True,
              "answered_from_run": verdict.run_id}
-    finish_run(log_files, stats, output_dir)
+    # var/logs only: OUTPUT/run.log and run_stats.json stay those of the run that wrote metrics.json
+    finish_run(log_files, stats, None)
     console.print(f"[dim]{verdict.reason} (run {verdict.run_id}): nothing run, outputs left as they are[/dim]")
     _print_outputs(output_dir, target, settings.published_dir, log_files.log)
     return None

@@ -22,8 +22,8 @@ same output folder saw, and what that run left behind is still there, untouched:
   normal run forgets every record when it starts.
 
 Then the CLI prints what it found and the headline from the existing metrics.json, writes the run's log
-and run_stats.json (``"unchanged": true``) and exits 0, leaving metrics.json, the report and the published
-copy as they are. Anything else (no record, a difference, an unreadable file) means a normal run: a wrong
+and run_stats.json (``"unchanged": true``) in var/logs and exits 0, leaving metrics.json, the report, the
+published copy and the output folder's run.log / run_stats.json (the run that wrote metrics.json) as they are. Anything else (no record, a difference, an unreadable file) means a normal run: a wrong
 "unchanged" is impossible by construction, a wrong "changed" only costs the normal run.
 
 The record is the run state's ``runs`` section (orchestration/state.py), keyed by output folder; the

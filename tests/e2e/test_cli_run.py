@@ -77,15 +77,18 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     before = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
     metrics_before = (var / "output" / "metrics.json").read_bytes()
+    run_stats_before = (var / "output" / "run_stats.json").read_bytes()
     proc = run_cli(var)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
     after = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
     assert after == before
-    # answered before Dagster started (orchestration/unchanged_run.py): nothing materialized, outputs untouched
-    stats = json.loads((var / "output" / "run_stats.json").read_text())
+    # answered before Dagster started (orchestration/unchanged_run.py): nothing materialized, outputs untouched;
+    # its log and stats are in var/logs, OUTPUT/run_stats.json stays that of the run that wrote metrics.json
+    stats = json.loads((var / "logs" / "latest.run_stats.json").read_text())
     assert stats["success"] and stats["unchanged"] and stats["materialized"] == []
+    assert (var / "output" / "run_stats.json").read_bytes() == run_stats_before
     assert "nothing run, outputs left as they are" in proc.stdout
     assert (var / "output" / "metrics.json").read_bytes() == metrics_before
     doc = json.loads((var / "output" / "metrics.json").read_text())
