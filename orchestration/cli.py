@@ -215,20 +215,20 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
     target = publication_target(options["as_of"], options["admin_closures_are_completions"],
                                 options["relief_after_reopening_counts"], publish=options["publish"],
                                 publication=options["publication"], output_dir=output_dir)
-    with RunStatsRecorder() as recorder:
+    with RunStatsRecorder() as recorder, warehouse_write_lock(settings.warehouse, log=console.print):
         recorder.step_started("unchanged_check")
+        # under the lock, as the run's own assets would: two first runs never generate the same files at once
         make_bundled_inputs(options["eoir_release"], options["uscis_nri"])  # so a first run's inputs are the next's
         fingerprint = unchanged_run.run_fingerprint(options)
-        with warehouse_write_lock(settings.warehouse, log=console.print):
-            verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
-            recorder.step_finished("unchanged_check")
-            if not verdict.unchanged:
-                console.print(f"[dim]running: {verdict.reason}[/dim]")
-                return fingerprint
-            log_files, log_file = open_run_log(unchanged_run.new_run_id())
-            with log_file:
-                log_file.write(format_line(datetime.now(UTC).timestamp(), None, "INFO",
-                                           f"{verdict.reason}: answered from run {verdict.run_id}; nothing run"))
+        verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
+        recorder.step_finished("unchanged_check")
+        if not verdict.unchanged:
+            console.print(f"[dim]running: {verdict.reason}[/dim]")
+            return fingerprint
+        log_files, log_file = open_run_log(unchanged_run.new_run_id())
+        with log_file:
+            log_file.write(format_line(datetime.now(UTC).timestamp(), None, "INFO",
+                                       f"{verdict.reason}: answered from run {verdict.run_id}; nothing run"))
     stats = {"success": True, **recorder.as_dict(), "materialized": [], "unchanged": True,
              "answered_from_run": verdict.run_id}
     # var/logs only: OUTPUT/run.log and run_stats.json stay those of the run that wrote metrics.json
