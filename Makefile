@@ -21,6 +21,13 @@ $(BIN)/uv-sync.stamp: pyproject.toml uv.lock expectations/__init__.py
 	$(PYTHON) -m uv sync --frozen --extra dev --python $(PYTHON) --reinstall-package mpp-metrics
 	@touch $@
 
+# Byte-compile the environment once (uv installs sources only): a process then never compiles a module when it
+# starts, even where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiled (importing Dagster, dbt
+# and GE took 18-21 s instead of 12 s on a busy 2-core machine). Files that do not compile are left to Python.
+$(BIN)/bytecode.stamp: $(BIN)/uv-sync.stamp
+	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib orchestration expectations >/dev/null || true
+	@touch $@
+
 target/manifest.json: $(BIN)/uv-sync.stamp dbt_project.yml $(shell find models seeds macros -type f 2>/dev/null)
 	$(BIN)/python -m orchestration.project
 
@@ -30,7 +37,7 @@ $(BUNDLED): $(BIN)/uv-sync.stamp orchestration/eoir/generator.py orchestration/u
 	$(BIN)/mpp-metrics generate bundled
 	@touch $@
 
-setup: $(BIN)/uv-sync.stamp target/manifest.json $(BUNDLED) ## Install the pinned environment (uv.lock), parse the dbt project, generate the bundled synthetic inputs
+setup: $(BIN)/uv-sync.stamp $(BIN)/bytecode.stamp target/manifest.json $(BUNDLED) ## Install the pinned environment (uv.lock), parse the dbt project, generate the bundled synthetic inputs
 	@mkdir -p $(DAGSTER_HOME)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 

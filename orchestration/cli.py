@@ -38,8 +38,8 @@ def _root() -> None:
 
 
 def _validate_as_of(value: str) -> str:
-    """The run settings' own check (orchestration.resources.validate_as_of), as a CLI error (exit 2)."""
-    from orchestration.resources import validate_as_of
+    """The run settings' own check (orchestration.configured_publication.validate_as_of), as a CLI error (exit 2)."""
+    from orchestration.configured_publication import validate_as_of
 
     try:
         return validate_as_of(value)
@@ -172,9 +172,78 @@ def run(
     """Materialize the whole pipeline in-process and write OUTPUT/metrics.json and the report.
 
     A run at the configured publication's as-of date and switches replaces the analysts' published copy;
-    any other run is exploratory and publishes only with --publish, or into --publication NAME."""
+    any other run is exploratory and publishes only with --publish, or into --publication NAME.
+
+    A run whose inputs, options and code are those of the last successful run into the same output folder,
+    whose outputs are still as it left them, is answered before Dagster starts (orchestration/unchanged_run.py)."""
+    from orchestration.settings import get_settings
+
+    settings = get_settings()
+    output_dir = (output or settings.output_dir).expanduser().resolve()
+    options = {
+        "as_of": as_of,
+        "output_dir": str(output_dir),
+        "eoir_release": str(eoir_release.resolve()) if eoir_release else "",
+        "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
+        "cbp_encounters": list(cbp_encounters or []),
+        "eoir_diff_block_vanished": eoir_diff_block_vanished,
+        "eoir_diff_block_changed": eoir_diff_block_changed,
+        "eoir_all_columns": eoir_all_columns,
+        "admin_closures_are_completions": admin_closures_are_completions,
+        "relief_after_reopening_counts": relief_after_reopening_counts,
+        "publish": publish,
+        "publication": publication,
+    }
+    fingerprint = _answer_if_unchanged(options, output_dir)
+    if fingerprint is None:
+        return
+    _run_pipeline(options, output_dir, fingerprint)
+
+
+def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
+    """Answer an unchanged run from its outputs without importing Dagster, dbt or GE (print the headline,
+    write the run's log and run_stats.json) and return None; otherwise return the run's fingerprint (taken
+    now, before anything runs) for the normal run to record when it succeeds."""
+    from orchestration import unchanged_run
+    from orchestration.bundled import make_bundled_inputs
+    from orchestration.configured_publication import publication_target
+    from orchestration.locking import warehouse_write_lock
+    from orchestration.runlog import finish_run, format_line, open_run_log
+    from orchestration.runstats import RunStatsRecorder
+    from orchestration.settings import get_settings
+
+    settings = get_settings()
+    target = publication_target(options["as_of"], options["admin_closures_are_completions"],
+                                options["relief_after_reopening_counts"], publish=options["publish"],
+                                publication=options["publication"], output_dir=output_dir)
+    with RunStatsRecorder() as recorder, warehouse_write_lock(settings.warehouse, log=console.print):
+        recorder.step_started("unchanged_check")
+        # under the lock, as the run's own assets would: two first runs never generate the same files at once
+        make_bundled_inputs(options["eoir_release"], options["uscis_nri"])  # so a first run's inputs are the next's
+        fingerprint = unchanged_run.run_fingerprint(options)
+        verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
+        recorder.step_finished("unchanged_check")
+        if not verdict.unchanged:
+            console.print(f"[dim]running: {verdict.reason}[/dim]")
+            return fingerprint
+        log_files, log_file = open_run_log(unchanged_run.new_run_id())
+        with log_file:
+            log_file.write(format_line(datetime.now(UTC).timestamp(), None, "INFO",
+                                       f"{verdict.reason}: answered from run {verdict.run_id}; nothing run"))
+    stats = {"success": True, **recorder.as_dict(), "materialized": [], "unchanged": True,
+             "answered_from_run": verdict.run_id}
+    # var/logs only: OUTPUT/run.log and run_stats.json stay those of the run that wrote metrics.json
+    finish_run(log_files, stats, None)
+    console.print(f"[dim]{verdict.reason} (run {verdict.run_id}): nothing run, outputs left as they are[/dim]")
+    _print_outputs(output_dir, target, settings.published_dir, log_files.log)
+    return None
+
+
+def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
+    """The normal run: materialize the job in-process under the warehouse write lock (see :func:`run`)."""
     from dagster import DagsterInstance
 
+    from orchestration import unchanged_run
     from orchestration.definitions import MAIN_JOB_NAME, defs
     from orchestration.locking import warehouse_write_lock
     from orchestration.raw.quarantine import quarantine_summary
@@ -182,28 +251,7 @@ def run(
     from orchestration.settings import get_settings
 
     settings = get_settings()
-    output_dir = (output or settings.output_dir).expanduser().resolve()
-    run_config = {
-        "resources": {
-            "pipeline": {
-                "config": {
-                    "as_of": as_of,
-                    "output_dir": str(output_dir),
-                    "eoir_release": str(eoir_release.resolve()) if eoir_release else "",
-                    "uscis_nri": str(uscis_nri.resolve()) if uscis_nri else "",
-                    "cbp_encounters": list(cbp_encounters or []),
-                    "eoir_diff_block_vanished": eoir_diff_block_vanished,
-                    "eoir_diff_block_changed": eoir_diff_block_changed,
-                    "eoir_all_columns": eoir_all_columns,
-                    "admin_closures_are_completions": admin_closures_are_completions,
-                    "relief_after_reopening_counts": relief_after_reopening_counts,
-                    "publish": publish,
-                    "publication": publication,
-                }
-            }
-        },
-        "loggers": {"progress": {}, "run_log": {}},
-    }
+    run_config = {"resources": {"pipeline": {"config": options}}, "loggers": {"progress": {}, "run_log": {}}}
     try:
         pipeline = PipelineConfig(**run_config["resources"]["pipeline"]["config"])
     except ValueError as exc:  # e.g. a bad --publication name
@@ -219,6 +267,7 @@ def run(
     run_id = str(uuid.uuid4())
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
+        unchanged_run.start_run(output_dir, run_id)
         # this run's own log (var/logs/<time>_<run id>.log): Dagster events with tracebacks, and dbt's output
         log_files, log_file = open_run_log(run_id)
         with log_file, redirect_stdout(log_file), RunStatsRecorder() as recorder:
@@ -240,6 +289,7 @@ def run(
         finish_run(log_files, stats, output_dir)  # + run.log and run_stats.json in OUTPUT after a success
         if result.success and "outputs/metrics_json" not in materialized:
             _write_outputs_of_unchanged_build(pipeline)
+        unchanged_run.finish_run(output_dir, run_id, result.success, fingerprint, target.database)
     if result.success:
         print_release_notes(settings.warehouse, started)
         print_quarantine(quarantine)
@@ -424,8 +474,7 @@ def generate_bundled() -> None:
     extract linked to it (var/generated/uscis/): the same files, by the same functions, that the first default
     run would otherwise generate (about 7 s); already generated files of the same generator version are kept.
     """
-    from orchestration.assets.raw_eoir import ensure_bundled_release
-    from orchestration.uscis.asset import synthetic_nri_extract
+    from orchestration.bundled import ensure_bundled_release, synthetic_nri_extract
 
     release = ensure_bundled_release()
     nri = synthetic_nri_extract(release)

@@ -12,12 +12,38 @@ publication (``--publication NAME``); see :meth:`orchestration.resources.Pipelin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import yaml
 
-from orchestration.settings import PROJECT_DIR
+from orchestration.publish import PublicationTarget
+from orchestration.settings import PROJECT_DIR, get_settings
+
+MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
+
+
+def validate_as_of(value: str) -> str:
+    """Check an as-of date and return it unchanged; ValueError (message starting 'as_of') otherwise.
+
+    Accepted: an existing calendar date written YYYY-MM-DD, from MPP inception (2019-01-28) to today (UTC).
+    A future date is refused: there is no data after today, and every month-end up to the as-of date is
+    a row of the history marts (a far-future date would only cost memory).
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"as_of must be written YYYY-MM-DD, got {value!r}")
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"as_of {value!r} is not a valid calendar date") from exc
+    if parsed < MIN_AS_OF:
+        raise ValueError(f"as_of {value} is before MPP inception ({MIN_AS_OF})")
+    today = dt.datetime.now(dt.UTC).date()
+    if parsed > today:
+        raise ValueError(f"as_of {value} is in the future (today is {today})")
+    return value
 
 
 @dataclass(frozen=True)
@@ -51,3 +77,24 @@ def configured_publication() -> ConfiguredPublication:
         admin_closures_are_completions=bool(declared["admin_closures_are_completions"]),
         relief_after_reopening_counts=bool(declared["relief_after_reopening_counts"]),
     )
+
+
+def publication_target(as_of: str, admin_closures_are_completions: bool, relief_after_reopening_counts: bool, *,
+                       publish: bool, publication: str, output_dir: Path) -> PublicationTarget:
+    """Where a run's audited copy goes, and whether that is a publication (``PipelineConfig.publication_target``;
+    here without Dagster, so that the CLI's unchanged-run check can use it):
+
+    - ``publication`` set: the named publication ``<published_dir>/<publication>/``;
+    - as_of and the switches equal the configured publication, or ``publish``: the analysts' copy
+      ``<published_dir>/`` (what the default run, the nightly schedule and the UI job do);
+    - otherwise (an exploratory run): NOT published; the copy is kept in ``<output_dir>/unpublished/``
+      (metrics.json and the report of the run are read from it).
+    """
+    published_dir = get_settings().published_dir
+    if publication:
+        return PublicationTarget(published_dir / publication, publication, True, "")
+    differs = configured_publication().differences(as_of, admin_closures_are_completions, relief_after_reopening_counts)
+    if not differs or publish:
+        return PublicationTarget(published_dir, "", True, "")
+    note = "not published: " + "; ".join(differs) + "; use --publish (or --publication NAME)"
+    return PublicationTarget(output_dir / "unpublished", "unpublished", False, note)

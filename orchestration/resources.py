@@ -42,32 +42,14 @@ from packaging.version import Version
 from pydantic import field_validator
 
 from orchestration.children import ENV_PARENT
-from orchestration.configured_publication import configured_publication
+from orchestration.configured_publication import (  # noqa: F401 (validate_as_of, MIN_AS_OF: re-exported)
+    MIN_AS_OF,
+    configured_publication,
+    publication_target,
+    validate_as_of,
+)
 from orchestration.publish import PublicationTarget
 from orchestration.settings import get_settings
-
-MIN_AS_OF = dt.date(2019, 1, 28)  # MPP inception: no figure exists before it
-
-
-def validate_as_of(value: str) -> str:
-    """Check an as-of date and return it unchanged; ValueError (message starting 'as_of') otherwise.
-
-    Accepted: an existing calendar date written YYYY-MM-DD, from MPP inception (2019-01-28) to today (UTC).
-    A future date is refused: there is no data after today, and every month-end up to the as-of date is
-    a row of the history marts (a far-future date would only cost memory).
-    """
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"as_of must be written YYYY-MM-DD, got {value!r}")
-    try:
-        parsed = dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"as_of {value!r} is not a valid calendar date") from exc
-    if parsed < MIN_AS_OF:
-        raise ValueError(f"as_of {value} is before MPP inception ({MIN_AS_OF})")
-    today = dt.datetime.now(dt.UTC).date()
-    if parsed > today:
-        raise ValueError(f"as_of {value} is in the future (today is {today})")
-    return value
 
 
 class PipelineConfig(ConfigurableResource):
@@ -103,15 +85,9 @@ class PipelineConfig(ConfigurableResource):
         - otherwise (an exploratory run): NOT published; the copy is kept in ``<output_dir>/unpublished/``
           (metrics.json and the report of the run are read from it).
         """
-        published_dir = get_settings().published_dir
-        if self.publication:
-            return PublicationTarget(published_dir / self.publication, self.publication, True, "")
-        differs = configured_publication().differences(
-            self.as_of, self.admin_closures_are_completions, self.relief_after_reopening_counts)
-        if not differs or self.publish:
-            return PublicationTarget(published_dir, "", True, "")
-        note = "not published: " + "; ".join(differs) + "; use --publish (or --publication NAME)"
-        return PublicationTarget(self.resolved_output_dir() / "unpublished", "unpublished", False, note)
+        return publication_target(self.as_of, self.admin_closures_are_completions, self.relief_after_reopening_counts,
+                                  publish=self.publish, publication=self.publication,
+                                  output_dir=self.resolved_output_dir())
 
     @field_validator("eoir_diff_block_vanished", "eoir_diff_block_changed")
     @classmethod
@@ -193,9 +169,16 @@ class MppDbtCliResource(DbtCliResource):
                    global_config_flags=["-m", "orchestration.children", dbt_executable])
 
     def cli(self, args, **kwargs):
-        """dagster-dbt's ``cli``, with this process's PID for the dbt child (``children.ENV_PARENT``)."""
+        """dagster-dbt's ``cli``, with this process's PID for the dbt child (``children.ENV_PARENT``), starting
+        from the partial-parse file kept for this warehouse and vars (orchestration/partial_parse.py)."""
+        from orchestration import partial_parse
+
         os.environ[ENV_PARENT] = str(os.getpid())
-        return super().cli(args, **kwargs)
+        target_path = Path(kwargs.get("target_path") or self._get_unique_target_path(context=kwargs.get("context")))
+        if not target_path.is_absolute():
+            target_path = Path(self.project_dir) / target_path
+        partial_parse.place(target_path, args)
+        return super().cli(args, **{**kwargs, "target_path": target_path})
 
     @cached_property
     def _cli_version(self) -> Version:

@@ -1,44 +1,83 @@
-"""Small persistent state for incremental runs, kept under ``var/state/`` (never in the warehouse).
+"""The run state: what incremental runs remember between runs, in ONE store with ONE writer.
 
-- :func:`cached_sha256`: the sha256 of a file (or of a zip member), recomputed only when the file's size
-  or modification time changed since it was last hashed (the way make and git's index decide), so an
-  unchanged multi-GB release is not re-read just to learn that it did not change.
-- :func:`fingerprint`: a stable sha256 of a JSON-able value (inputs + settings of a build).
+Kept under ``var/state/`` (never in the warehouse). The store is ``var/state/run_state.json``, one JSON
+object with a section per kind of memory:
 
-The cache file is ``var/state/file_hashes.json``: ``{key: {"size": int, "mtime_ns": int, "sha256": str}}``
-with key = absolute path, or ``<zip path>!<member>``. It is written atomically; a missing or unreadable
-cache only costs a re-hash.
+``file_hashes``
+    ``{key: {"size": int, "mtime_ns": int, "sha256": str}}``, key = absolute path or
+    ``<zip path>!<member>``: the sha256 of a file, recomputed only when its size or modification time
+    changed (the way make and git's index decide), so an unchanged multi-GB release is not re-read just to
+    learn that it did not change (:func:`cached_sha256`, :func:`cached_sha256_many`).
+``dbt_builds``
+    ``{warehouse path: build fingerprint}``: the last successful dbt build per warehouse
+    (orchestration/assets/build_state.py).
+``runs``
+    ``{output folder: record}``: the last successful ``mpp-metrics run`` per output folder, with the
+    fingerprint of everything that decides its figures and what it left behind
+    (orchestration/unchanged_run.py: the check that answers an unchanged run before Dagster starts).
+
+Every write goes through :func:`update` (the one writer): under a file lock (``run_state.json.lock``,
+released by the OS if its holder dies) it re-reads the store, applies the change to one section and
+renames a complete new file into place, so concurrent writers (a CLI run, a sensor tick) never lose each
+other's sections and a killed writer never leaves half a file. A missing or unreadable store is empty:
+it only costs a re-hash or a rebuild, never a wrong skip (nothing is ever skipped on a missing record).
+
+Also here: :func:`fingerprint` (stable sha256 of a JSON-able value) and :func:`sha256_of_stream`.
+The Great Expectations outcome cache keeps its pickled outcomes beside the store
+(``var/state/ge_outcomes/``, orchestration/assets/ge_checks.py): binary objects, keyed by a fingerprint.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from filelock import FileLock
+
+from orchestration.files import write_atomically
 from orchestration.settings import get_settings
 
+SECTIONS = ("file_hashes", "dbt_builds", "runs")
 _LOCK = threading.Lock()
 
 
-def _cache_path() -> Path:
-    return get_settings().var_dir / "state" / "file_hashes.json"
+def store_path() -> Path:
+    """``<var>/state/run_state.json``."""
+    return get_settings().var_dir / "state" / "run_state.json"
 
 
-def _load() -> dict[str, dict[str, Any]]:
+def _read_all() -> dict[str, dict[str, Any]]:
     try:
-        return json.loads(_cache_path().read_text(encoding="utf-8"))
+        data = json.loads(store_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _save(cache: dict[str, dict[str, Any]]) -> None:
-    from orchestration.files import write_json_atomically
+def read(section: str) -> dict[str, Any]:
+    """One section of the store (empty when the store or the section is missing or unreadable)."""
+    assert section in SECTIONS, section
+    value = _read_all().get(section)
+    return value if isinstance(value, dict) else {}
 
-    write_json_atomically(cache, _cache_path())
+
+def update(section: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """The one writer: apply ``change`` to the current content of ``section`` and write the store atomically."""
+    assert section in SECTIONS, section
+    path = store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCK, FileLock(str(path) + ".lock"):
+        data = _read_all()
+        current = data.get(section)
+        current = current if isinstance(current, dict) else {}
+        change(current)
+        data[section] = current
+        write_atomically(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def sha256_of_stream(stream: IO[bytes], chunk_size: int = 4 << 20) -> str:
@@ -49,22 +88,48 @@ def sha256_of_stream(stream: IO[bytes], chunk_size: int = 4 << 20) -> str:
     return h.hexdigest()
 
 
+def _key(path: Path, member: str | None) -> str:
+    return f"{path.resolve()}!{member}" if member else str(path.resolve())
+
+
+def _fresh(entry: Any, stat: os.stat_result) -> bool:
+    return isinstance(entry, dict) and entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+
+
 def cached_sha256(path: Path, open_stream: Callable[[], IO[bytes]] | None = None, member: str | None = None) -> str:
     """sha256 of ``path`` (or of ``member`` inside the zip ``path``, read through ``open_stream``),
     reusing the cached value while the file's size and mtime are unchanged."""
     stat = path.stat()
-    key = f"{path.resolve()}!{member}" if member else str(path.resolve())
-    with _LOCK:
-        entry = _load().get(key)
-    if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+    key = _key(path, member)
+    entry = read("file_hashes").get(key)
+    if _fresh(entry, stat):
         return entry["sha256"]
     with (open_stream() if open_stream else open(path, "rb")) as fh:
         digest = sha256_of_stream(fh)
-    with _LOCK:
-        cache = _load()
-        cache[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
-        _save(cache)
+    update("file_hashes", lambda cache: cache.__setitem__(
+        key, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}))
     return digest
+
+
+def cached_sha256_many(paths: Iterable[Path]) -> dict[str, str]:
+    """sha256 of many plain files (absolute path -> sha256): one read of the store, one write when any file
+    had to be hashed (size or mtime changed, or never hashed)."""
+    cache = read("file_hashes")
+    out: dict[str, str] = {}
+    fresh: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        stat = path.stat()
+        key = _key(path, None)
+        entry = cache.get(key)
+        if _fresh(entry, stat):
+            out[key] = entry["sha256"]
+            continue
+        with open(path, "rb") as fh:
+            out[key] = sha256_of_stream(fh)
+        fresh[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": out[key]}
+    if fresh:
+        update("file_hashes", lambda c: c.update(fresh))
+    return out
 
 
 def fingerprint(value: Any) -> str:

@@ -2,8 +2,8 @@
 
 fingerprint = sha256 of: the current raw loads (table -> sha256 from raw._load_ledger), the dbt vars of
 the run, the selected assets, and the content of every dbt project file (models, seeds, macros, tests,
-dbt_project.yml, selectors.yml, profiles.yml). It is stored after a successful build in
-``var/state/last_dbt_build.json`` keyed by warehouse path (a warehouse that is deleted or replaced has
+dbt_project.yml, selectors.yml, profiles.yml). It is stored after a successful build in the run state's
+``dbt_builds`` section (orchestration/state.py) keyed by warehouse path (a warehouse that is deleted or replaced has
 no ledger, so its fingerprint differs and it is rebuilt).
 
 "Built" is not "done": a build is done only once its checks passed and its copy was published (or written
@@ -15,21 +15,16 @@ before publishing (or whose blocking checks failed) is rebuilt, checked and publ
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import duckdb
 
-from orchestration.files import write_json_atomically
-from orchestration.settings import PROJECT_DIR, get_settings
+from orchestration import state
+from orchestration.settings import PROJECT_DIR
 from orchestration.state import fingerprint
 
 _PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
 _PROJECT_FOLDERS = ("models", "seeds", "macros", "dbt_tests")
-
-
-def _state_file() -> Path:
-    return get_settings().var_dir / "state" / "last_dbt_build.json"
 
 
 def project_digest() -> str:
@@ -81,11 +76,7 @@ def build_fingerprint(warehouse: Path, dbt_vars: dict, selection: list[str]) -> 
 
 def last_build(warehouse: Path) -> str | None:
     """Fingerprint of the last successful build on this warehouse, if any."""
-    try:
-        state = json.loads(_state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state.get(str(warehouse.resolve()))
+    return state.read("dbt_builds").get(str(warehouse.resolve()))
 
 
 def marts_match(warehouse: Path, dbt_vars: dict) -> bool:
@@ -113,12 +104,7 @@ def marts_match(warehouse: Path, dbt_vars: dict) -> bool:
 
 def record_build(warehouse: Path, build: str) -> None:
     """Remember a successful build's fingerprint."""
-    try:
-        state = json.loads(_state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
-    state[str(warehouse.resolve())] = build
-    write_json_atomically(state, _state_file())
+    state.update("dbt_builds", lambda builds: builds.__setitem__(str(warehouse.resolve()), build))
 
 
 def published_build(database: Path) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DbtCliResource
 
+from orchestration import partial_parse
 from orchestration.assets import groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.project import dbt_project
@@ -69,6 +70,7 @@ def build_dbt_docs_asset(upstream: Sequence[AssetKey]) -> AssetsDefinition:
                     shutil.copy2(artifact, work / artifact.name)
             args = ["docs", "generate", "--static", "--no-compile", "--vars", pipeline.dbt_vars_json()]
             dbt.cli(args, target_path=work).wait()
+            partial_parse.keep(work, args)
             static = work / "static_index.html"
             if not static.is_file():
                 raise RuntimeError(f"dbt docs generate --static wrote no {static.name} in {work}")

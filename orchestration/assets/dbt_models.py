@@ -21,6 +21,7 @@ from typing import Any
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration import partial_parse
 from orchestration.assets import build_state, groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.checkpoints import checkpoint
@@ -133,7 +134,8 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
         ):
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
             return
-        invocation = dbt.cli(["build", "--vars", pipeline.dbt_vars_json()], context=context)
+        args = ["build", "--vars", pipeline.dbt_vars_json()]
+        invocation = dbt.cli(args, context=context)
         try:
             for i, event in enumerate(invocation.stream()):
                 yield event
@@ -146,6 +148,7 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
                 invocation.process.wait(timeout=30)
             raise
         build_state.record_build(warehouse, build_fingerprint)
+        partial_parse.keep(invocation.target_path, args)
         checkpoint("after_dbt_build")
     prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
 

@@ -19,7 +19,6 @@ hold the columns the column policy asks for, nothing is read again; the assets r
 ``skipped_same_hash = True`` and the same data version, so nothing downstream is stale.
 """
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,8 +27,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, Mat
 
 from orchestration.assets import groups
 from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.bundled import ensure_bundled_release
 from orchestration.checkpoints import checkpoint
-from orchestration.eoir.generator import GENERATOR_VERSION, generate_release
 from orchestration.eoir.reader import (
     CountMismatchError,
     check_count,
@@ -38,32 +37,11 @@ from orchestration.eoir.reader import (
     open_release_file,
     value_columns,
 )
-from orchestration.eoir.release import REQUIRED_TABLES, SYNTHETIC_MARKER, locate_release
-from orchestration.raw.ledger import LoadResult, current_load, is_current, load_transaction
+from orchestration.eoir.release import REQUIRED_TABLES, locate_release
+from orchestration.raw.ledger import LoadResult, current_load, load_transaction, unchanged_loads
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
 from orchestration.state import cached_sha256
-
-#: Seed and scale of the bundled synthetic release (scale 0.01: ~120k cases, the calibrated MPP population).
-BUNDLED_SEED = 20201231
-BUNDLED_SCALE = 0.01
-
-
-def bundled_release_path() -> Path:
-    """Folder of the bundled synthetic release for this generator version (not created here)."""
-    return get_settings().generated_dir / f"eoir_release_v{GENERATOR_VERSION}_seed{BUNDLED_SEED}_scale{BUNDLED_SCALE}"
-
-
-def ensure_bundled_release() -> Path:
-    """The bundled synthetic release, generated (deterministically) when missing or from another version."""
-    path = bundled_release_path()
-    marker = path / SYNTHETIC_MARKER
-    if marker.is_file():
-        meta = json.loads(marker.read_text(encoding="utf-8"))
-        if meta.get("generator_version") == GENERATOR_VERSION and meta.get("seed") == BUNDLED_SEED:
-            return path
-    generate_release(path, seed=BUNDLED_SEED, scale=BUNDLED_SCALE)
-    return path
 
 
 def release_file_hashes(release_path: Path) -> dict[str, str]:
@@ -127,14 +105,10 @@ def raw_eoir_release(context: AssetExecutionContext, pipeline: PipelineConfig) -
             value_columns(con, rf.spec.raw_table) == landed_columns(rf, pipeline.eoir_all_columns)
             for rf in locate_release(release_path).files if rf.spec.required
         )
-        if columns_ok and all(is_current(con, table, [sha]) for table, sha in hashes.items()):
+        same = unchanged_loads(con, hashes) if columns_ok else None
+        if same is not None:
             check_counts_of_loaded_release(con, locate_release(release_path))
-            results: list[LoadResult] = []
-            for table in REQUIRED_RAW_TABLES:
-                current = current_load(con, table)
-                assert current is not None
-                current.skipped = True
-                results.append(current)
+            results: list[LoadResult] = [r for r in same if r.table_name in REQUIRED_RAW_TABLES]
             context.log.info("EOIR release unchanged (same sha256 for every file): nothing re-read")
         else:
             results = list(load_release(con, release_path, thresholds=pipeline.diff_thresholds(),

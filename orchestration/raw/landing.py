@@ -31,12 +31,11 @@ from orchestration.raw import history
 from orchestration.raw.ledger import (
     LOAD_COLUMNS,
     LoadResult,
-    current_load,
     file_sha256,
-    is_current,
     load_results,
     load_transaction,
     record_load,
+    unchanged_loads,
 )
 from orchestration.raw.registry import ExtractSpec, ProvenanceError
 from orchestration.raw.sql import quote_ident
@@ -300,11 +299,9 @@ def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: boo
             "update the provenance entry (origin, vintage, hash) when an extract changes"
         )
     with load_transaction(warehouse) as con:
-        if is_current(con, spec.table, [sha256]):
-            current = current_load(con, spec.table)
-            assert current is not None
-            current.skipped = True
-            return current
+        same = unchanged_loads(con, {spec.table: sha256})
+        if same:
+            return same[0]
         earlier = history.sha_in_history(con, spec.table, sha256)
         if earlier is not None:
             [previous] = [r for r in load_results(con, earlier) if r.table_name == spec.table] or [None]

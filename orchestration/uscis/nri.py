@@ -36,11 +36,10 @@ import duckdb
 from orchestration.raw.ledger import (
     InputKind,
     LoadResult,
-    current_load,
     ensure_ledger,
     file_sha256,
-    is_current,
     record_load,
+    unchanged_loads,
 )
 
 TABLE = "uscis_nri_referrals"
@@ -336,13 +335,11 @@ def load_nri_extract(
     own = _begin(con)
     try:
         ensure_ledger(con)
-        if is_current(con, TABLE, [sha256]):
-            current = current_load(con, TABLE)
-            assert current is not None
-            current.skipped = True
+        same = unchanged_loads(con, {TABLE: sha256})
+        if same:
             if own:
                 con.execute("commit")
-            return current
+            return same[0]
         result = LoadResult(
             table_name=TABLE,
             source=SOURCE,

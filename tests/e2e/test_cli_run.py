@@ -42,11 +42,9 @@ def metric(doc: dict, metric_id: str, period: str | None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory):
-    var = tmp_path_factory.mktemp("e2e") / "var"
-    proc = run_cli(var, data_docs=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return var, proc
+def first_run(default_run):
+    """The session's default run on a fresh var/ (tests/e2e/conftest.py); this module works in its folder."""
+    return default_run.var, default_run.proc
 
 
 def test_run_prints_and_writes_the_goal_4_headline(first_run):
@@ -78,18 +76,24 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
     con = duckdb.connect(str(warehouse), read_only=True)
     before = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
+    metrics_before = (var / "output" / "metrics.json").read_bytes()
+    run_stats_before = (var / "output" / "run_stats.json").read_bytes()
     proc = run_cli(var)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
     after = con.execute("select count(*) from raw._load_ledger").fetchone()[0]
     con.close()
     assert after == before
-    # nothing rebuilt: only the raw assets report (unchanged, same data version); no dbt model materialized
-    stats = json.loads((var / "output" / "run_stats.json").read_text())
-    assert stats["success"] and stats["materialized"]
-    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    # answered before Dagster started (orchestration/unchanged_run.py): nothing materialized, outputs untouched;
+    # its log and stats are in var/logs, OUTPUT/run_stats.json stays that of the run that wrote metrics.json
+    stats = json.loads((var / "logs" / "latest.run_stats.json").read_text())
+    assert stats["success"] and stats["unchanged"] and stats["materialized"] == []
+    assert (var / "output" / "run_stats.json").read_bytes() == run_stats_before
+    assert "nothing run, outputs left as they are" in proc.stdout
+    assert (var / "output" / "metrics.json").read_bytes() == metrics_before
     doc = json.loads((var / "output" / "metrics.json").read_text())
     assert metric(doc, "g4_swb_encounters", "2020-10")["value"] == 71929
+    assert "71,929" in proc.stdout
 
 
 def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_run, tmp_path: Path):

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from tests.e2e.conftest import copy_of_default_run
 from tests.e2e.test_cli_run import run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(3000)]  # three whole runs
@@ -27,10 +28,9 @@ def _copy_dropping_lines(src, dest, table: str, keep_fraction: float) -> None:
     (dest / "Count.txt").write_bytes(b"\r\n".join(counts))
 
 
-def test_demo_then_a_real_release_is_a_new_baseline_and_a_later_real_release_losing_half_is_blocked(tmp_path):
-    var = tmp_path / "var"
-    demo = run_cli(var)
-    assert demo.returncode == 0, demo.stdout + demo.stderr
+def test_demo_then_a_real_release_is_a_new_baseline_and_a_later_real_release_losing_half_is_blocked(default_run, tmp_path):
+    var = copy_of_default_run(default_run, tmp_path)  # the demo run (the session's default run, tests/e2e/conftest.py)
+    demo = default_run.proc
     assert "new baseline" not in demo.stdout
     # a hand-made real release: the demo's files without the synthetic marker (its kind is then 'real');
     # it shares no lineage with the demo. Before: "119,995 of 119,995 rows vanished (100.00%) ... blocked".

@@ -21,6 +21,7 @@ import pytest
 
 from orchestration.raw.ledger import file_sha256
 from orchestration.settings import PROJECT_DIR
+from tests.e2e.conftest import copy_of_default_run
 from tests.e2e.test_cli_run import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -37,11 +38,9 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    var = tmp_path_factory.mktemp("repeated") / "var"
-    proc = run_cli(var)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return var
+def baseline(default_run, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the session's default run (tests/e2e/conftest.py)."""
+    return copy_of_default_run(default_run, tmp_path_factory.mktemp("repeated"))
 
 
 def test_the_bundled_real_sources_agree_within_their_tolerances(baseline):
