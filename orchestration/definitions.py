@@ -46,18 +46,18 @@ from dagster import (
 
 from orchestration.assets.dbt_docs import build_dbt_docs_asset
 from orchestration.assets.dbt_models import mpp_dbt_models
+from orchestration.assets.eoir_release_sensor import build_new_eoir_release_sensor, eoir_release_download
 from orchestration.assets.ge_checks import build_ge_checks
 from orchestration.assets.outputs import metrics_json
 from orchestration.assets.published import build_published_warehouse_asset, published_upstream_keys
 from orchestration.assets.raw_eoir import raw_eoir_release
 from orchestration.assets.raw_extracts import build_extract_assets
+from orchestration.assets.raw_uscis import uscis_nri_referrals
 from orchestration.assets.raw_workbooks import build_workbook_assets
 from orchestration.assets.report import report
-from orchestration.assets.eoir_release_sensor import build_new_eoir_release_sensor, eoir_release_download
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
 from orchestration.runlog import run_record_sensors
-from orchestration.uscis.asset import uscis_nri_referrals
 
 MAIN_JOB_NAME = "mpp_main"
 # dbt from the same environment as Dagster (the venv is not always on PATH, e.g. under `uv run` or cron).

@@ -11,7 +11,7 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
       marts.<table>              every table of the build's ``marts`` schema, as built
       seeds.<table>              every seed (definitions and code lists, to decode the marts)
       meta.publication           1 row: publication_id, published_at (UTC), as_of_date, variants, run_id,
-                                 build_fingerprint (the dbt build it copies, orchestration/assets/build_state.py),
+                                 build_fingerprint (the dbt build it copies, orchestration/build_state.py),
                                  publication_name ('' = the analysts' copy, a name, or 'unpublished') and
                                  published (false: an exploratory run's own copy, never swapped in for analysts)
       meta.tables                1 row per published table: schema_name, table_name, row_count,

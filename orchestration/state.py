@@ -10,7 +10,7 @@ object with a section per kind of memory:
     learn that it did not change (:func:`cached_sha256`, :func:`cached_sha256_many`).
 ``dbt_builds``
     ``{warehouse path: build fingerprint}``: the last successful dbt build per warehouse
-    (orchestration/assets/build_state.py).
+    (orchestration/build_state.py).
 ``runs``
     ``{output folder: record}``: the last successful ``mpp-metrics run`` per output folder, with the
     fingerprint of everything that decides its figures and what it left behind

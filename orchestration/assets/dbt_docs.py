@@ -22,7 +22,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration import partial_parse
 from orchestration.assets import groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings

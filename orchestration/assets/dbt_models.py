@@ -21,9 +21,9 @@ from typing import Any
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration import partial_parse
-from orchestration.assets import build_state, groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration import build_state, partial_parse
+from orchestration.assets import groups
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
 from orchestration.project import dbt_project

@@ -47,8 +47,8 @@ import expectations as expectations_package
 from expectations.registry import GATE_SUITE, SUITES, ledger_suite
 from expectations.runner import ExpectationOutcome, SuiteOutcome, read_frame, record_outcome, run_suite
 from expectations.spec import Suite
-from orchestration.assets import build_state
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration import build_state
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
 from orchestration.state import fingerprint

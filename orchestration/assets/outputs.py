@@ -12,8 +12,8 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets import groups
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.files import write_json_atomically
 from orchestration.metrics import build_metrics_document
 from orchestration.resources import PipelineConfig

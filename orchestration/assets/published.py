@@ -31,8 +31,9 @@ from dagster import (
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-from orchestration.assets import build_state, groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
+from orchestration import build_state
+from orchestration.assets import groups
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.publish import (
     CheckResult,
     PublishBlocked,

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
 from orchestration.assets import groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.assets.common import WAREHOUSE_POOL, load_metadata
 from orchestration.bundled import ensure_bundled_release
 from orchestration.checkpoints import checkpoint
 from orchestration.eoir.reader import (

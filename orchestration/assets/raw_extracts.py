@@ -1,7 +1,7 @@
 """Raw ingestion assets for the bundled real extracts (CBP, OHSS, CBP MPP pages, TRAC).
 
 One asset per raw table, key ``["raw", <table>]`` (so dbt's ``source(<system>, <table>)`` lines up with it,
-see dbt_assets.py), group ``raw_<source>``, in the ``warehouse`` pool (one writer at a time). Each asset
+see dbt_models.py), in its source system's group (groups.py), in the ``warehouse`` pool (one writer at a time). Each asset
 lands its file through :func:`orchestration.raw.landing.ingest_extract`: DuckDB's reader, load columns,
 one ledger row, and no work at all when the same file (same sha256) is already loaded. The data version
 is the file's sha256, so downstream assets are stale only when an input really changed.
@@ -18,34 +18,13 @@ import hashlib
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DataVersion, MaterializeResult, asset
 
 from orchestration.assets import groups
+from orchestration.assets.common import WAREHOUSE_POOL, load_metadata
 from orchestration.raw import user_files
 from orchestration.raw.landing import create_empty, ingest_extract
 from orchestration.raw.ledger import LoadResult
 from orchestration.raw.registry import ExtractSpec, load_registry
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
-
-WAREHOUSE_POOL = "warehouse"
-
-
-def load_metadata(result: LoadResult, spec: ExtractSpec | None = None) -> dict[str, object]:
-    """Asset metadata of one load: counts, file, hash, vintage, input kind and origin."""
-    meta: dict[str, object] = {
-        "dagster/row_count": result.rows_loaded,
-        "rows_read": result.rows_read,
-        "rows_loaded": result.rows_loaded,
-        "rows_quarantined": result.rows_quarantined,
-        "duplicates_collapsed": result.duplicates_collapsed,
-        "source_file": result.source_file,
-        "sha256": result.sha256,
-        "vintage": result.vintage.isoformat() if result.vintage else "",
-        "input_kind": result.input_kind,
-        "skipped_same_hash": result.skipped,
-    }
-    if spec is not None:
-        meta["origin"] = ", ".join(f"{k}: {v}" for k, v in spec.origin.items())
-        meta["licence"] = spec.licence
-    return meta
 
 
 def build_extract_asset(spec: ExtractSpec) -> AssetsDefinition:

@@ -9,7 +9,7 @@ vintage already in the history (same sha256) is skipped. The data version is the
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DataVersion, MaterializeResult, asset
 
 from orchestration.assets import groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
+from orchestration.assets.common import WAREHOUSE_POOL, load_metadata
 from orchestration.raw.workbook import SheetSpec, WorkbookSource, ingest_sheet, load_workbook_registry
 from orchestration.settings import get_settings
 

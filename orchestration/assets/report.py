@@ -11,8 +11,8 @@ report, and the report always shows exactly what analysts can query. Output: ``r
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets import groups
+from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL
 from orchestration.report import REPORT_NAME, ReportResult, build_report
 from orchestration.resources import PipelineConfig
 

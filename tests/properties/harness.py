@@ -160,7 +160,7 @@ class Baseline:
         from orchestration.raw.landing import create_empty
         from orchestration.raw.user_files import AOR
         from orchestration.raw.workbook import ingest_sheet, load_workbook_registry
-        from orchestration.uscis.asset import SYNTHETIC_SEED, SYNTHETIC_VINTAGE
+        from orchestration.bundled import SYNTHETIC_SEED, SYNTHETIC_VINTAGE
         from orchestration.uscis.generator import generate_nri_extract
         from orchestration.uscis.nri import load_nri_extract
 

@@ -15,13 +15,8 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, DataVersion, MaterializeResult, asset
 
 from orchestration.assets import groups
-from orchestration.assets.raw_extracts import WAREHOUSE_POOL, load_metadata
-from orchestration.bundled import (  # noqa: F401 (SYNTHETIC_SEED, SYNTHETIC_VINTAGE: re-exported)
-    SYNTHETIC_SEED,
-    SYNTHETIC_VINTAGE,
-    synthetic_nri_extract,
-    synthetic_release_to_link,
-)
+from orchestration.assets.common import WAREHOUSE_POOL, load_metadata
+from orchestration.bundled import SYNTHETIC_VINTAGE, synthetic_nri_extract, synthetic_release_to_link
 from orchestration.raw.ledger import load_transaction
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
