@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.configured_publication import configured_publication
+from orchestration.run_options import DEFAULTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.",
                   rich_markup_mode=None)  # click's plain help: wraps at any width, never cuts an option name
@@ -156,18 +156,18 @@ def print_quarantine(rows: list[dict]) -> None:
 
 @app.command(short_help="Run the whole pipeline; write metrics.json and the report.")
 def run(
-    as_of: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="As-of date of every figure; default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = configured_publication().as_of,
+    as_of: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="As-of date of every figure; default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = DEFAULTS.as_of,
     output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
     eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
     uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
     cbp_encounters: Annotated[list[str] | None, typer.Option(callback=_validate_cbp_encounters, metavar="PATH[@YYYY-MM-DD]", help="CBP encounter file in CBP's official open-data layout (Southwest Land Border Encounters by AOR, or Nationwide Encounters by State), or a folder of them; PATH@YYYY-MM-DD gives its vintage. Repeatable.")] = None,
-    eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = 0.10,
-    eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = 1.0,
-    eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = False,
-    admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = configured_publication().admin_closures_are_completions,
-    relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = configured_publication().relief_after_reopening_counts,
-    publish: Annotated[bool, typer.Option("--publish", help="Replace the analysts' published copy even though --as-of or a switch differs from the configured publication (otherwise such a run keeps its copy in OUTPUT/unpublished/).")] = False,
-    publication: Annotated[str, typer.Option(help="Publish into the named publication var/published/NAME/ instead of the analysts' copy.", metavar="NAME")] = "",
+    eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = DEFAULTS.eoir_diff_block_vanished,
+    eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = DEFAULTS.eoir_diff_block_changed,
+    eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = DEFAULTS.eoir_all_columns,
+    admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = DEFAULTS.admin_closures_are_completions,
+    relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = DEFAULTS.relief_after_reopening_counts,
+    publish: Annotated[bool, typer.Option("--publish", help="Replace the analysts' published copy even though --as-of or a switch differs from the configured publication (otherwise such a run keeps its copy in OUTPUT/unpublished/).")] = DEFAULTS.publish,
+    publication: Annotated[str, typer.Option(help="Publish into the named publication var/published/NAME/ instead of the analysts' copy.", metavar="NAME")] = DEFAULTS.publication,
 ) -> None:
     """Materialize the whole pipeline in-process and write OUTPUT/metrics.json and the report.
 
@@ -366,6 +366,7 @@ def cases(
     import csv as csv_module
     import re
 
+    from orchestration.drilldown import FigureNotFound, FigureUnavailable, figure_cases
     from orchestration.publish import open_published
 
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
@@ -377,30 +378,16 @@ def cases(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from exc
     try:
-        # every court figure, also one whose value is 0 (it has no row in court_metric_cases)
-        known = {r[0] for r in con.execute("select distinct metric_id from marts.court_headline_metrics").fetchall()}
-        if metric_id not in known:
-            console.print(f"[red]unknown court metric {metric_id!r}[/red]; known: {', '.join(sorted(known))}")
-            raise typer.Exit(code=2)
-        periods = {r[0] for r in con.execute(
-            "select distinct period from marts.court_headline_metrics where metric_id = ?", [metric_id]).fetchall()}
-        if period not in periods:
-            months = sorted(p for p in periods if p)
-            span = f"months {months[0]} .. {months[-1]} or cumulative" if months else "cumulative only"
-            console.print(f"[red]{metric_id} has no figure for period {period!r}[/red] ({span})")
-            raise typer.Exit(code=2)
-        _refuse_unavailable(con, metric_id, period)
-        rows = con.execute(
-            """
-            select case_id from marts.court_metric_cases
-            where metric_id = ? and period is not distinct from ?
-            order by case_id
-            """,
-            [metric_id, period],
-        ).fetchall()
-        as_of = con.execute("select max(as_of_date) from marts.court_metric_cases").fetchone()[0]
+        answer = figure_cases(con, metric_id, period)
+    except FigureNotFound as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    except FigureUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
     finally:
         con.close()
+    rows, as_of = [(c,) for c in answer.case_ids], answer.as_of
     console.print(f"{metric_id} {period or 'cumulative'} as of {as_of}: {len(rows):,} cases"
                   + (" (the figure is 0: no case counts toward it)" if not rows else ""))
     for (case_id,) in rows[:limit]:
@@ -413,24 +400,6 @@ def cases(
             writer.writerow(["metric_id", "period", "case_id"])
             writer.writerows([metric_id, period or "", r[0]] for r in rows)
         console.print(f"wrote {csv_out}")
-
-
-def _refuse_unavailable(con, metric_id: str, period: str | None) -> None:
-    """Exit 1 naming the reason when the publication lists the figure as unavailable (its sources do not
-    cover the as-of date, e.g. a court figure as of a date after the EOIR release's vintage): its cases are
-    not a published figure's."""
-    import duckdb
-
-    try:
-        row = con.execute(
-            "select reason, as_of_date from marts.headline_unavailable where metric_id = ? and period is not distinct from ?",
-            [metric_id, period],
-        ).fetchone()
-    except duckdb.CatalogException:  # a publication from before per-source coverage
-        return
-    if row:
-        console.print(f"[red]{metric_id} {period or 'cumulative'} is not published as of {row[1]}[/red]: {row[0]}")
-        raise typer.Exit(code=1)
 
 
 generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic inputs in the real formats.", rich_markup_mode=None)

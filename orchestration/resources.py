@@ -44,29 +44,29 @@ from pydantic import field_validator
 from orchestration.children import ENV_PARENT
 from orchestration.configured_publication import (  # noqa: F401 (validate_as_of, MIN_AS_OF: re-exported)
     MIN_AS_OF,
-    configured_publication,
     publication_target,
     validate_as_of,
 )
 from orchestration.publish import PublicationTarget
+from orchestration.run_options import DEFAULTS
 from orchestration.settings import get_settings
 
 
 class PipelineConfig(ConfigurableResource):
     """Per-run settings shared by every asset of the run; see the module docstring for each field."""
 
-    as_of: str = configured_publication().as_of
+    as_of: str = DEFAULTS.as_of
     eoir_release: str = ""
     uscis_nri: str = ""
     cbp_encounters: list[str] = []  # noqa: RUF012 (pydantic copies field defaults per instance)
     output_dir: str = ""
-    admin_closures_are_completions: bool = configured_publication().admin_closures_are_completions
-    relief_after_reopening_counts: bool = configured_publication().relief_after_reopening_counts
-    eoir_diff_block_vanished: float = 0.10
-    eoir_diff_block_changed: float = 1.0
-    eoir_all_columns: bool = False
-    publish: bool = False
-    publication: str = ""
+    admin_closures_are_completions: bool = DEFAULTS.admin_closures_are_completions
+    relief_after_reopening_counts: bool = DEFAULTS.relief_after_reopening_counts
+    eoir_diff_block_vanished: float = DEFAULTS.eoir_diff_block_vanished
+    eoir_diff_block_changed: float = DEFAULTS.eoir_diff_block_changed
+    eoir_all_columns: bool = DEFAULTS.eoir_all_columns
+    publish: bool = DEFAULTS.publish
+    publication: str = DEFAULTS.publication
 
     @field_validator("publication")
     @classmethod
