@@ -15,7 +15,7 @@
   (orchestration/assets/eoir_release_sensor.py).
 - ``record_run_log_on_success`` / ``_failure`` / ``_canceled``: run status sensors (on by default) that write
   the log and run_stats.json of every run launched from the UI, the schedule or a sensor into var/logs
-  (orchestration/runlog.py; ``mpp-metrics run`` writes its own).
+  (orchestration/assets/run_sensors.py, recording through orchestration/runlog.py; ``mpp-metrics run`` writes its own).
 - Resources: ``dbt`` (dagster-dbt's CLI resource without its per-command dbt start-up, its dbt dying with the
   run: MppDbtCliResource)
   and ``pipeline`` (per-run settings, configurable at launch).
@@ -55,9 +55,9 @@ from orchestration.assets.raw_extracts import build_extract_assets
 from orchestration.assets.raw_uscis import uscis_nri_referrals
 from orchestration.assets.raw_workbooks import build_workbook_assets
 from orchestration.assets.report import report
+from orchestration.assets.run_sensors import run_record_sensors
 from orchestration.project import dbt_project
 from orchestration.resources import MppDbtCliResource, PipelineConfig
-from orchestration.runlog import run_record_sensors
 
 MAIN_JOB_NAME = "mpp_main"
 # dbt from the same environment as Dagster (the venv is not always on PATH, e.g. under `uv run` or cron).

@@ -14,7 +14,7 @@ beside metrics.json), so they always describe the run that wrote that metrics.js
 
 Writers: ``mpp-metrics run`` writes the log while the run goes (:func:`open_run_log`, :class:`RunLogHandler`)
 and the stats at its end (:func:`finish_run`). Runs launched from the Dagster UI, the nightly schedule or the
-automation sensor are recorded by the run status sensors of :func:`run_record_sensors` from Dagster's event
+automation sensor are recorded by the run status sensors of :func:`orchestration.assets.run_sensors.run_record_sensors` from Dagster's event
 log when they end (:func:`record_finished_run`), unless the CLI already recorded the run.
 """
 
@@ -188,21 +188,3 @@ def record_finished_run(instance: Any, run: Any) -> RunFiles | None:
     success = run.status.value == "SUCCESS"
     finish_run(files, stats_from_events(records, success), _output_dir_of(run))
     return files
-
-
-def run_record_sensors() -> list:
-    """Run status sensors (success, failure, canceled) that record every finished run of this code location
-    (:func:`record_finished_run`); on by default, evaluated by the Dagster daemon."""
-    from dagster import DagsterRunStatus, DefaultSensorStatus, run_status_sensor
-
-    sensors = []
-    for status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED):
-
-        @run_status_sensor(run_status=status, name=f"record_run_log_on_{status.value.lower()}",
-                           default_status=DefaultSensorStatus.RUNNING,
-                           description="Writes the run's log and run_stats.json to var/logs (orchestration/runlog.py).")
-        def record(context):
-            record_finished_run(context.instance, context.dagster_run)
-
-        sensors.append(record)
-    return sensors

@@ -46,10 +46,11 @@ def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     assert forbidden_imports(module) == ["dagster", "orchestration.assets.raw_eoir"]
 
 
-def test_every_dagster_asset_lives_under_assets() -> None:
-    """An ``@asset`` / ``@multi_asset`` / ``@dbt_assets`` / ``@asset_check`` decorator outside assets/ is a
-    definition in the library layer."""
-    decorators = {"asset", "multi_asset", "dbt_assets", "asset_check", "multi_asset_check"}
+def test_every_dagster_definition_lives_under_assets() -> None:
+    """An ``@asset`` / ``@multi_asset`` / ``@dbt_assets`` / ``@asset_check`` / ``@sensor`` / ``@job`` ...
+    decorator outside assets/ is a Dagster definition in the library layer."""
+    decorators = {"asset", "multi_asset", "dbt_assets", "asset_check", "multi_asset_check", "sensor",
+                  "run_status_sensor", "schedule", "job", "op"}
     outside = []
     for path in sorted(ORCHESTRATION.rglob("*.py")):
         if "assets" in path.relative_to(ORCHESTRATION).parts:

@@ -20,12 +20,12 @@ from dagster import (
     define_asset_job,
 )
 
+from orchestration.assets.run_sensors import run_record_sensors
 from orchestration.runlog import (
     RunFiles,
     open_run_log,
     record_finished_run,
     run_log_logger,
-    run_record_sensors,
 )
 from orchestration.settings import get_settings
 
