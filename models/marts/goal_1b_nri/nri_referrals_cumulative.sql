@@ -17,11 +17,7 @@ referrals as (
 totals as (
 
     select
-        coalesce(sum(referrals), 0) as referrals,
-        coalesce(sum(referrals) filter (where outcome_as_of = 'positive'), 0) as positive,
-        coalesce(sum(referrals) filter (where outcome_as_of = 'negative'), 0) as negative,
-        coalesce(sum(referrals) filter (where outcome_as_of = 'administratively_closed'), 0) as admin_closed,
-        coalesce(sum(referrals) filter (where outcome_as_of = 'pending'), 0) as pending,
+        {{ nri_outcome_counts('referrals') }},
         case when bool_or(input_kind = 'synthetic') then 'synthetic' else 'real' end as input_kind
     from by_outcome
 
@@ -39,13 +35,7 @@ final as (
 
     select
         {{ as_of_date() }} as as_of_date,
-        cast(totals.referrals as bigint) as referrals,
-        cast(totals.positive as bigint) as positive,
-        cast(totals.negative as bigint) as negative,
-        cast(totals.admin_closed as bigint) as admin_closed,
-        cast(totals.pending as bigint) as pending,
-        cast(totals.positive as double) / nullif(totals.positive + totals.negative + totals.admin_closed, 0)
-            as positive_rate,
+        {{ nri_outcome_columns('totals') }},
         cast(disenrolled.disenrollments as bigint) as disenrollments,
         coalesce(totals.input_kind, 'real') as input_kind
     from totals

@@ -73,12 +73,7 @@ wide as (
 
     select
         months.month_start,
-        coalesce(sum(by_outcome.referrals), 0) as referrals,
-        coalesce(sum(by_outcome.referrals) filter (where outcome_as_of = 'positive'), 0) as positive,
-        coalesce(sum(by_outcome.referrals) filter (where outcome_as_of = 'negative'), 0) as negative,
-        coalesce(sum(by_outcome.referrals) filter (where outcome_as_of = 'administratively_closed'), 0)
-            as admin_closed,
-        coalesce(sum(by_outcome.referrals) filter (where outcome_as_of = 'pending'), 0) as pending
+        {{ nri_outcome_counts('by_outcome.referrals') }}
     from months
     left join by_outcome on months.month_start = by_outcome.month_start
     group by months.month_start
@@ -90,13 +85,7 @@ final as (
     select
         wide.month_start,
         strftime(wide.month_start, '%Y-%m') as period,
-        cast(wide.referrals as bigint) as referrals,
-        cast(wide.positive as bigint) as positive,
-        cast(wide.negative as bigint) as negative,
-        cast(wide.admin_closed as bigint) as admin_closed,
-        cast(wide.pending as bigint) as pending,
-        cast(wide.positive as double) / nullif(wide.positive + wide.negative + wide.admin_closed, 0)
-            as positive_rate,
+        {{ nri_outcome_columns('wide') }},
         cast(coalesce(disenrollments.disenrollments, 0) as bigint) as disenrollments,
         cast(sum(wide.referrals) over (order by wide.month_start) as bigint) as cumulative_referrals,
         cast(sum(wide.positive) over (order by wide.month_start) as bigint) as cumulative_positive,
