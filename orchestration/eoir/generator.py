@@ -34,6 +34,7 @@ import json
 import shutil
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -362,8 +363,15 @@ class _Ids:
 
 
 # ---------------------------------------------------------------- MPP block (rich histories, per case)
-def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> dict:
-    """Generate the MPP population (plus decoys) and write it; return a summary."""
+_MPP_OUTCOMES = ("X", "V", "T", "REL", "H", "U", "AC", "OTH")
+_MPP_OUTCOME_P = np.array([0.770, 0.004, 0.150, 0.0135, 0.002, 0.035, 0.015, 0.0105])
+
+
+def _mpp_enrollments(rng: np.random.Generator, factor: float) -> tuple[list[date], list[str], list[str]]:
+    """NTA dates and first MPP hearing locations of the MPP enrollments, month by month (MPP_MONTHLY at
+    ``factor``; TRAC's 2019 location split, later LATER_LOC_MIX), sorted by NTA date, then the decoys:
+    MP-flagged NTAs before inception (2019-01-28) and cases at the test location ``MPP``.
+    Returns (NTA dates, locations, kinds: ``mpp`` / ``pre_inception`` / ``test_location``)."""
     nta: list[date] = []
     locs: list[str] = []
     for y, m, cnt in MPP_MONTHLY:
@@ -385,190 +393,246 @@ def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWrite
     nta = [nta[i] for i in order]
     locs = [str(locs[i]) for i in order]
     kinds = ["mpp"] * len(nta)
-    # decoys: MP-flagged NTAs before inception; test-location cases without identifier
-    n_pre = max(1, int(round(60 * factor)))
-    n_test = max(1, int(round(40 * factor)))
-    for _ in range(n_pre):
+    for _ in range(max(1, int(round(60 * factor)))):
         nta.append(date(2019, 1, 28) - timedelta(days=int(rng.integers(1, 60))))
         locs.append("SYP")
         kinds.append("pre_inception")
-    for _ in range(n_test):
+    for _ in range(max(1, int(round(40 * factor)))):
         nta.append(date(2019, 6, 1) + timedelta(days=int(rng.integers(0, 300))))
         locs.append("MPP")
         kinds.append("test_location")
+    return nta, locs, kinds
 
+
+@dataclass
+class _MppRows:
+    """The MPP block's rows of the five tables (column -> values), filled case by case, and its id counters."""
+
+    ids: dict[str, _Ids]
+    case: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    proc: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    appl: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    ident: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    sched: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def write(self, w: dict[str, _TableWriter], n_cases: int) -> None:
+        """Write the rows to the release's tables."""
+        w["A_TblCase"].write(self.case, n_cases)
+        w["A_TblCaseIdentifier"].write(self.ident, len(self.ident["IDNCASE"]))
+        w["B_TblProceeding"].write(self.proc, len(self.proc["IDNCASE"]))
+        w["tbl_Court_Appln"].write(self.appl, len(self.appl["IDNCASE"]))
+        w["tbl_schedule"].write(self.sched, len(self.sched["IDNCASE"]))
+
+
+@dataclass
+class _MppCase:
+    """One MPP case being built: its IDNCASE, NTA date, nationality, language and proceedings (dicts of
+    B_TblProceeding fields plus ``apps`` (code, decision, received) and ``sched_loc`` hearing locations)."""
+
+    idncase: int
+    nta: date
+    nat: str
+    lang: str
+    procs: list[dict] = field(default_factory=list)
+
+    def new_proc(self, rows: _MppRows, start: date, hloc: str) -> dict:
+        """Open the case's next proceeding (next IDNPROCEEDING) at hearing location ``hloc``."""
+        p = {"IDNPROCEEDING": rows.ids["proc"].take(), "INPUT_DATE": start, "HEARING_LOC_CODE": hloc, "apps": [],
+             "sched_loc": [], "COMP_DATE": None}
+        self.procs.append(p)
+        return p
+
+
+def _mpp_case_row(rows: _MppRows, c: _MppCase, ui: np.ndarray) -> None:
+    """A_TblCase row of an MPP case (Mexican city of residence, mostly non-detained, RMV); the latest
+    hearing columns are added once its hearings are written."""
+    r = rows.case
+    r["IDNCASE"].append(str(c.idncase))
+    r["ALIEN_CITY"].append(MX_CITIES[int(ui[1] * len(MX_CITIES))])
+    r["ALIEN_STATE"].append("")
+    r["NAT"].append(c.nat)
+    r["LANG"].append(c.lang)
+    r["CUSTODY"].append("N" if ui[2] < 0.8 else ("R" if ui[2] < 0.95 else "D"))
+    r["CASE_TYPE"].append("RMV")
+    r["DATE_OF_ENTRY"].append(_d(c.nta - timedelta(days=int(ui[3] * 6))))
+    r["Sex"].append("" if ui[4] < 0.1 else ("M" if ui[4] < 0.6 else "F"))
+    r["SITE_TYPE"].append("")
+    r["C_ASY_TYPE"].append("I" if ui[5] < 0.3 else "")
+
+
+def _mpp_identifiers(rows: _MppRows, idncase: int, fk: str, ui: np.ndarray) -> None:
+    """A_TblCaseIdentifier rows: the MPP identifier (``MP``, else ``RM``) when the case is flagged by
+    identifier, sometimes with a second, unrelated identifier (``FA``)."""
+    if fk not in ("both", "id_only"):
+        return
+    r = rows.ident
+    r["IDNCASEID"].append(str(rows.ids["caseid"].take()))
+    r["IDNCASE"].append(str(idncase))
+    r["CASE_ID"].append("MP" if ui[6] < 0.85 else "RM")
+    if ui[7] < 0.2:
+        r["IDNCASEID"].append(str(rows.ids["caseid"].take()))
+        r["IDNCASE"].append(str(idncase))
+        r["CASE_ID"].append("FA")
+
+
+def _mpp_initial_completion(rng: np.random.Generator, kind: str, n0: date, ui: np.ndarray) -> date | None:
+    """Date of the initial completion: by AS_OF at the enrollment month's share (COMPLETION_BY_ASOF),
+    else sometimes after AS_OF (up to ~18 months), else none (pending)."""
+    if kind == "test_location":
+        pc = 0.5
+    elif n0.year == 2019 or n0 < date(2019, 1, 28):
+        pc = COMPLETION_BY_ASOF[2019]
+    else:
+        pc = COMPLETION_BY_ASOF.get((n0.year, n0.month), COMPLETION_LATE_2020)
+        if n0.year == 2021:
+            pc = 0.0
+    span = (AS_OF - n0).days
+    if ui[9] < pc and span > 50:
+        lag = int(45 + rng.gamma(2.0, 70.0))
+        if lag > span:
+            lag = int(45 + ui[10] * (span - 45))
+        return n0 + timedelta(days=lag)
+    if ui[10] < 0.3:
+        return AS_OF + timedelta(days=int(1 + ui[11] * 540))
+    return None
+
+
+def _mpp_change_of_venue(rows: _MppRows, c: _MppCase, p: dict, comp: date | None, ui: np.ndarray) -> dict:
+    """Sometimes (5%) a change of venue before the decision: the first proceeding completes with
+    OTHER_COMP C and a new proceeding opens at an interior court; return the proceeding to be decided."""
+    if ui[12] < 0.05 and (comp is None or (comp - p["INPUT_DATE"]).days > 40):
+        cv = p["INPUT_DATE"] + timedelta(days=int(10 + ui[13] * 25))
+        new_court = INTERIOR_COURTS[int(ui[14] * len(INTERIOR_COURTS))]
+        p.update(COMP_DATE=cv, OTHER_COMP="C", VENUE_CHG_GRANTED=cv, TRANSFER_TO=COURT_HLOC[new_court][1])
+        p = c.new_proc(rows, cv + timedelta(days=int(1 + ui[15] * 5)), new_court)
+        rows.summary["change_of_venue"] += 1
+    return p
+
+
+def _mpp_decide(rng: np.random.Generator, decided: dict, comp: date | None, oc: str, relief: str) -> None:
+    """Initial decision ``oc`` on ``comp`` (never before the proceeding's input date); a pending
+    proceeding sometimes carries the undecided I-589 triple (ASYL, ASYW, WCAT)."""
+    if comp is not None:
+        decided["COMP_DATE"] = max(comp, decided["INPUT_DATE"] + timedelta(days=1))
+        _set_outcome(decided, oc, relief, rng)
+    elif rng.random() < 0.35:
+        decided["apps"] = [("ASYL", "", decided["INPUT_DATE"] + timedelta(days=60)),
+                           ("ASYW", "", decided["INPUT_DATE"] + timedelta(days=60)),
+                           ("WCAT", "", decided["INPUT_DATE"] + timedelta(days=60))]
+
+
+def _mpp_later_proceedings(rng: np.random.Generator, rows: _MppRows, c: _MppCase, decided: dict, oc: str) -> None:
+    """Proceedings after the initial completion: an in-absentia removal reopened (then terminated or
+    relief), a BIA remand of an attended removal order, an administrative closure recalendared."""
+    done = decided["COMP_DATE"]
+    if done is None:
+        return
+    if oc == "X" and decided.get("ABSENTIA") == "Y" and rng.random() < 0.04:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(30, 300))), decided["HEARING_LOC_CODE"])
+        r = rng.random()
+        q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(30, 200)))
+        if r < 0.5:
+            q.update(COMP_DATE=q_comp, DEC_CODE="T", DEC_TYPE="O")
+        elif r < 0.6:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "REL", "R", rng)
+        rows.summary["reopened_after_absentia"] += 1
+    elif oc == "X" and decided.get("ABSENTIA") == "N" and rng.random() < 0.03:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(120, 400))), decided["HEARING_LOC_CODE"])
+        r = rng.random()
+        q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
+        if r < 0.4:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "X", "R", rng, absentia=False)
+        elif r < 0.6:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "REL", "E", rng)
+        rows.summary["bia_remand"] += 1
+    elif oc == "AC" and rng.random() < 0.4:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(90, 400))), decided["HEARING_LOC_CODE"])
+        if rng.random() < 0.5:
+            q["COMP_DATE"] = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
+            _set_outcome(q, "X", "R", rng)
+        rows.summary["recalendared"] += 1
+
+
+def _mpp_write_proceedings(rng: np.random.Generator, rows: _MppRows, c: _MppCase) -> None:
+    """B_TblProceeding, tbl_Court_Appln and tbl_schedule rows of the case's proceedings (1 + Poisson(1.5)
+    master hearings each, the first ones at the ``sched_loc`` locations), then its latest hearing."""
+    last_hearing = None
+    for q in c.procs:
+        pid = q["IDNPROCEEDING"]
+        base = (MPP_HLOC.get(q["HEARING_LOC_CODE"]) or COURT_HLOC[q["HEARING_LOC_CODE"]])[1]
+        row = {
+            "IDNPROCEEDING": str(pid), "IDNCASE": str(c.idncase), "OSC_DATE": _d(c.nta),
+            "INPUT_DATE": _d(q["INPUT_DATE"]), "BASE_CITY_CODE": base, "HEARING_LOC_CODE": q["HEARING_LOC_CODE"],
+            "IJ_CODE": f"{base[:2]}{int(rng.integers(1, 9))}", "DEC_TYPE": q.get("DEC_TYPE", ""),
+            "DEC_CODE": q.get("DEC_CODE", ""), "OTHER_COMP": q.get("OTHER_COMP", ""),
+            "COMP_DATE": _d(q["COMP_DATE"]), "ABSENTIA": q.get("ABSENTIA", "N" if q["COMP_DATE"] else ""),
+            "VENUE_CHG_GRANTED": _d(q.get("VENUE_CHG_GRANTED")), "TRANSFER_TO": q.get("TRANSFER_TO", ""),
+            "CUSTODY": "N", "CASE_TYPE": "RMV", "NAT": c.nat, "LANG": c.lang, "CRIM_IND": "N",
+            "AGGRAVATE_FELON": "0", "HEARING_DATE": "", "TRANS_IN_DATE": "",
+        }
+        for k, v in row.items():
+            rows.proc[k].append(v)
+        for code, dec, recd in q["apps"]:
+            rows.appl["IDNPROCEEDINGAPPLN"].append(str(rows.ids["appl"].take()))
+            rows.appl["IDNPROCEEDING"].append(str(pid))
+            rows.appl["IDNCASE"].append(str(c.idncase))
+            rows.appl["APPL_CODE"].append(code)
+            rows.appl["APPL_RECD_DATE"].append(_d(recd))
+            rows.appl["APPL_DEC"].append(dec)
+        start = q["INPUT_DATE"]
+        end = q["COMP_DATE"] or (start + timedelta(days=int(rng.integers(200, 2400))))
+        nh = 1 + int(rng.poisson(1.5))
+        span_h = max(1, (end - start).days)
+        offs = sorted(int(x) for x in rng.integers(1, span_h + 1, size=nh))
+        for h, off in enumerate(offs):
+            adj = start + timedelta(days=off)
+            hl = q["sched_loc"][h] if h < len(q["sched_loc"]) else q["HEARING_LOC_CODE"]
+            _sched(rows.sched, rows.ids, pid, c.idncase, c.nta, hl, base, c.lang, start, adj, h == nh - 1, rng)
+            last_hearing = adj
+    rows.case["LATEST_HEARING"].append(_d(last_hearing))
+    rows.case["LATEST_CAL_TYPE"].append("M" if last_hearing else "")
+
+
+def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> dict:
+    """Generate the MPP population (plus decoys) and write it; return a summary.
+
+    Per case: the case row, identifiers, the first proceeding (at the MPP location, or at the nearby
+    regular court when the case is flagged by identifier or schedule only), the initial completion, a
+    change of venue, the decision, later proceedings, then the rows of every proceeding."""
+    nta, locs, kinds = _mpp_enrollments(rng, factor)
     n = len(nta)
     flag_kind = rng.choice(["both", "id_only", "loc_only", "sched_only"], size=n, p=[0.55, 0.15, 0.22, 0.08])
     nat = rng.choice(list(MPP_NAT), size=n, p=np.array(list(MPP_NAT.values())) / sum(MPP_NAT.values()))
     u = rng.random((n, 16))
-    case_rows: dict[str, list[str]] = defaultdict(list)
-    proc_rows: dict[str, list[str]] = defaultdict(list)
-    appl_rows: dict[str, list[str]] = defaultdict(list)
-    id_rows: dict[str, list[str]] = defaultdict(list)
-    sched_rows: dict[str, list[str]] = defaultdict(list)
-    summary = defaultdict(int)
-    outcomes = ("X", "V", "T", "REL", "H", "U", "AC", "OTH")
-    outcome_p = np.array([0.770, 0.004, 0.150, 0.0135, 0.002, 0.035, 0.015, 0.0105])
-    outcome = rng.choice(outcomes, size=n, p=outcome_p / outcome_p.sum())
+    outcome = rng.choice(_MPP_OUTCOMES, size=n, p=_MPP_OUTCOME_P / _MPP_OUTCOME_P.sum())
     relief_kind = rng.choice(["R", "E", "Z"], size=n, p=[0.55, 0.30, 0.15])
-
+    rows = _MppRows(ids)
     for i in range(n):
-        idncase = MPP_IDNCASE0 + i + 1
-        kind = kinds[i]
-        loc = locs[i]
+        kind, loc, ui, nat_i = kinds[i], locs[i], u[i], str(nat[i])
         fk = "loc_only" if kind == "test_location" else ("id_only" if kind == "pre_inception" else str(flag_kind[i]))
-        ui = u[i]
-        nat_i = str(nat[i])
         lang = LANG_BY_NAT.get(nat_i, "SP")
         if nat_i == "GT" and ui[0] < 0.15:
             lang = "MAM" if ui[0] < 0.08 else "QUI"
-        n0 = nta[i]
-        # ---- case row
-        city = MX_CITIES[int(ui[1] * len(MX_CITIES))]
-        case_rows["IDNCASE"].append(str(idncase))
-        case_rows["ALIEN_CITY"].append(city)
-        case_rows["ALIEN_STATE"].append("")
-        case_rows["NAT"].append(nat_i)
-        case_rows["LANG"].append(lang)
-        case_rows["CUSTODY"].append("N" if ui[2] < 0.8 else ("R" if ui[2] < 0.95 else "D"))
-        case_rows["CASE_TYPE"].append("RMV")
-        case_rows["DATE_OF_ENTRY"].append(_d(n0 - timedelta(days=int(ui[3] * 6))))
-        case_rows["Sex"].append("" if ui[4] < 0.1 else ("M" if ui[4] < 0.6 else "F"))
-        case_rows["SITE_TYPE"].append("")
-        case_rows["C_ASY_TYPE"].append("I" if ui[5] < 0.3 else "")
-        # ---- identifiers
-        if fk in ("both", "id_only"):
-            id_rows["IDNCASEID"].append(str(ids["caseid"].take()))
-            id_rows["IDNCASE"].append(str(idncase))
-            id_rows["CASE_ID"].append("MP" if ui[6] < 0.85 else "RM")
-            if ui[7] < 0.2:
-                id_rows["IDNCASEID"].append(str(ids["caseid"].take()))
-                id_rows["IDNCASE"].append(str(idncase))
-                id_rows["CASE_ID"].append("FA")
-        # ---- proceedings: list of dicts
-        mpp_loc = loc
-        reg_loc = NEAR_COURT.get(loc, "ELP")
-        first_loc = mpp_loc if fk in ("both", "loc_only") else reg_loc
-        procs: list[dict] = []
-
-        def new_proc(start: date, hloc: str) -> dict:
-            p = {"IDNPROCEEDING": ids["proc"].take(), "INPUT_DATE": start, "HEARING_LOC_CODE": hloc, "apps": [],
-                 "sched_loc": [], "COMP_DATE": None}
-            procs.append(p)
-            return p
-
-        p = new_proc(n0 + timedelta(days=int(1 + ui[8] * 20)), first_loc)
+        c = _MppCase(MPP_IDNCASE0 + i + 1, nta[i], nat_i, lang)
+        _mpp_case_row(rows, c, ui)
+        _mpp_identifiers(rows, c.idncase, fk, ui)
+        first_loc = loc if fk in ("both", "loc_only") else NEAR_COURT.get(loc, "ELP")
+        p = c.new_proc(rows, c.nta + timedelta(days=int(1 + ui[8] * 20)), first_loc)
         if fk == "sched_only":
-            p["sched_loc"] = [mpp_loc]
-        # completion timing of the initial decision
-        if kind == "test_location":
-            pc = 0.5
-        elif n0.year == 2019 or n0 < date(2019, 1, 28):
-            pc = COMPLETION_BY_ASOF[2019]
-        else:
-            pc = COMPLETION_BY_ASOF.get((n0.year, n0.month), COMPLETION_LATE_2020)
-            if n0.year == 2021:
-                pc = 0.0
-        span = (AS_OF - n0).days
-        if ui[9] < pc and span > 50:
-            lag = int(45 + rng.gamma(2.0, 70.0))
-            if lag > span:
-                lag = int(45 + ui[10] * (span - 45))
-            comp = n0 + timedelta(days=lag)
-        elif ui[10] < 0.3:
-            comp = AS_OF + timedelta(days=int(1 + ui[11] * 540))
-        else:
-            comp = None
-        # change of venue before the decision
-        if ui[12] < 0.05 and (comp is None or (comp - p["INPUT_DATE"]).days > 40):
-            cv = p["INPUT_DATE"] + timedelta(days=int(10 + ui[13] * 25))
-            new_court = INTERIOR_COURTS[int(ui[14] * len(INTERIOR_COURTS))]
-            p.update(COMP_DATE=cv, OTHER_COMP="C", VENUE_CHG_GRANTED=cv, TRANSFER_TO=COURT_HLOC[new_court][1])
-            p = new_proc(cv + timedelta(days=int(1 + ui[15] * 5)), new_court)
-            summary["change_of_venue"] += 1
+            p["sched_loc"] = [loc]
+        comp = _mpp_initial_completion(rng, kind, c.nta, ui)
+        decided = _mpp_change_of_venue(rows, c, p, comp, ui)
         oc = str(outcome[i])
-        decided = p
-        if comp is not None:
-            decided["COMP_DATE"] = max(comp, decided["INPUT_DATE"] + timedelta(days=1))
-            _set_outcome(decided, oc, str(relief_kind[i]), rng)
-        else:
-            if rng.random() < 0.35:
-                decided["apps"] = [("ASYL", "", decided["INPUT_DATE"] + timedelta(days=60)),
-                                   ("ASYW", "", decided["INPUT_DATE"] + timedelta(days=60)),
-                                   ("WCAT", "", decided["INPUT_DATE"] + timedelta(days=60))]
-        # subsequent proceedings
-        c = decided["COMP_DATE"]
-        if c is not None:
-            if oc == "X" and decided.get("ABSENTIA") == "Y" and rng.random() < 0.04:
-                q = new_proc(c + timedelta(days=int(rng.integers(30, 300))), decided["HEARING_LOC_CODE"])
-                r = rng.random()
-                q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(30, 200)))
-                if r < 0.5:
-                    q.update(COMP_DATE=q_comp, DEC_CODE="T", DEC_TYPE="O")
-                elif r < 0.6:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "REL", "R", rng)
-                summary["reopened_after_absentia"] += 1
-            elif oc == "X" and decided.get("ABSENTIA") == "N" and rng.random() < 0.03:
-                q = new_proc(c + timedelta(days=int(rng.integers(120, 400))), decided["HEARING_LOC_CODE"])
-                r = rng.random()
-                q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
-                if r < 0.4:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "X", "R", rng, absentia=False)
-                elif r < 0.6:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "REL", "E", rng)
-                summary["bia_remand"] += 1
-            elif oc == "AC" and rng.random() < 0.4:
-                q = new_proc(c + timedelta(days=int(rng.integers(90, 400))), decided["HEARING_LOC_CODE"])
-                if rng.random() < 0.5:
-                    q["COMP_DATE"] = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
-                    _set_outcome(q, "X", "R", rng)
-                summary["recalendared"] += 1
-        summary[f"kind_{kind}"] += 1
-        # ---- write proceedings, applications, schedule
-        last_hearing = None
-        for q in procs:
-            pid = q["IDNPROCEEDING"]
-            base = (MPP_HLOC.get(q["HEARING_LOC_CODE"]) or COURT_HLOC[q["HEARING_LOC_CODE"]])[1]
-            row = {
-                "IDNPROCEEDING": str(pid), "IDNCASE": str(idncase), "OSC_DATE": _d(n0), "INPUT_DATE": _d(q["INPUT_DATE"]),
-                "BASE_CITY_CODE": base, "HEARING_LOC_CODE": q["HEARING_LOC_CODE"],
-                "IJ_CODE": f"{base[:2]}{int(rng.integers(1, 9))}", "DEC_TYPE": q.get("DEC_TYPE", ""),
-                "DEC_CODE": q.get("DEC_CODE", ""), "OTHER_COMP": q.get("OTHER_COMP", ""),
-                "COMP_DATE": _d(q["COMP_DATE"]), "ABSENTIA": q.get("ABSENTIA", "N" if q["COMP_DATE"] else ""),
-                "VENUE_CHG_GRANTED": _d(q.get("VENUE_CHG_GRANTED")), "TRANSFER_TO": q.get("TRANSFER_TO", ""),
-                "CUSTODY": "N", "CASE_TYPE": "RMV", "NAT": nat_i, "LANG": lang, "CRIM_IND": "N",
-                "AGGRAVATE_FELON": "0", "HEARING_DATE": "", "TRANS_IN_DATE": "",
-            }
-            for k, v in row.items():
-                proc_rows[k].append(v)
-            for code, dec, recd in q["apps"]:
-                appl_rows["IDNPROCEEDINGAPPLN"].append(str(ids["appl"].take()))
-                appl_rows["IDNPROCEEDING"].append(str(pid))
-                appl_rows["IDNCASE"].append(str(idncase))
-                appl_rows["APPL_CODE"].append(code)
-                appl_rows["APPL_RECD_DATE"].append(_d(recd))
-                appl_rows["APPL_DEC"].append(dec)
-            # hearings
-            start = q["INPUT_DATE"]
-            end = q["COMP_DATE"] or (start + timedelta(days=int(rng.integers(200, 2400))))
-            nh = 1 + int(rng.poisson(1.5))
-            span_h = max(1, (end - start).days)
-            offs = sorted(int(x) for x in rng.integers(1, span_h + 1, size=nh))
-            for h, off in enumerate(offs):
-                adj = start + timedelta(days=off)
-                hl = q["sched_loc"][h] if h < len(q["sched_loc"]) else q["HEARING_LOC_CODE"]
-                _sched(sched_rows, ids, pid, idncase, n0, hl, base, lang, start, adj, h == nh - 1, rng)
-                last_hearing = adj
-        case_rows["LATEST_HEARING"].append(_d(last_hearing))
-        case_rows["LATEST_CAL_TYPE"].append("M" if last_hearing else "")
-    w["A_TblCase"].write(case_rows, n)
-    w["A_TblCaseIdentifier"].write(id_rows, len(id_rows["IDNCASE"]))
-    w["B_TblProceeding"].write(proc_rows, len(proc_rows["IDNCASE"]))
-    w["tbl_Court_Appln"].write(appl_rows, len(appl_rows["IDNCASE"]))
-    w["tbl_schedule"].write(sched_rows, len(sched_rows["IDNCASE"]))
+        _mpp_decide(rng, decided, comp, oc, str(relief_kind[i]))
+        _mpp_later_proceedings(rng, rows, c, decided, oc)
+        rows.summary[f"kind_{kind}"] += 1
+        _mpp_write_proceedings(rng, rows, c)
+    rows.write(w, n)
+    summary = rows.summary
     summary["cases"] = n
     summary["idncase_first"] = MPP_IDNCASE0 + 1
     summary["idncase_last"] = MPP_IDNCASE0 + n
