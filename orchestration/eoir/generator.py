@@ -733,8 +733,40 @@ def _choice(rng, mapping: dict, size: int) -> np.ndarray:
     return keys[rng.choice(len(keys), size=size, p=p / p.sum())]
 
 
-def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
-    idncase = np.arange(idn0, idn0 + n, dtype=np.int64)
+@dataclass
+class _BgCases:
+    """One chunk of background cases, as arrays over the chunk's cases (NTA dates as days since 1970)."""
+
+    idncase: np.ndarray
+    ctype: np.ndarray
+    nat: np.ndarray
+    lang: np.ndarray
+    nta: np.ndarray
+    court: np.ndarray
+    court_base: np.ndarray
+    city: np.ndarray
+    custody: np.ndarray
+    sex: np.ndarray
+    entry: np.ndarray
+    n_proc: np.ndarray
+
+
+@dataclass
+class _BgProceedings:
+    """The proceedings of a chunk of background cases, as arrays over the proceedings."""
+
+    case_of: np.ndarray  # index of the proceeding's case in the chunk
+    pid: np.ndarray
+    inp: np.ndarray  # INPUT_DATE (days)
+    comp: np.ndarray  # COMP_DATE (days), -1 while pending
+    court: np.ndarray
+    base: np.ndarray
+
+
+def _bg_cases(rng: np.random.Generator, n: int, idn0: int) -> _BgCases:
+    """Draw ``n`` background cases from IDNCASE ``idn0``: case type and nationality at real shares, NTA
+    1996-2020 (more in later years), a regular court, US residence, custody, sex, entry date (35% unknown,
+    never before 1950-01-02) and 1-4 proceedings."""
     ctype = _choice(rng, BG_CASE_TYPES, n)
     nat = _choice(rng, BG_NAT, n)
     lang = np.array([LANG_BY_NAT.get(x, "SP") if x in LANG_BY_NAT or x in ("MX", "GT", "HO", "ES", "CU", "EC", "CO",
@@ -744,20 +776,26 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     nta = np.array([_days(date(int(y), 1, 1)) for y in range(1996, 2021)], dtype=np.int64)[years - 1996]
     nta = nta + rng.integers(0, 365, size=n)
     court = np.array(BG_COURTS, dtype=object)[rng.integers(0, len(BG_COURTS), size=n)]
-    base = np.array([COURT_HLOC[c][1] for c in BG_COURTS], dtype=object)
-    base_of = dict(zip(BG_COURTS, base, strict=True))
+    base_of = dict(zip(BG_COURTS, (COURT_HLOC[c][1] for c in BG_COURTS), strict=True))
     court_base = np.array([base_of[c] for c in court], dtype=object)
-    cities = np.array(US_CITIES, dtype=object)
-    states = np.array(US_STATES, dtype=object)
-    ci = rng.integers(0, len(cities), size=n)
+    ci = rng.integers(0, len(US_CITIES), size=n)
     custody = _choice(rng, {"N": 0.6, "D": 0.25, "R": 0.15}, n)
     sex = _choice(rng, {"M": 0.33, "F": 0.2, "": 0.47}, n)
     entry = np.where(rng.random(n) < 0.35, -1, nta - rng.integers(0, 3000, size=n))
     entry = np.where((entry >= 0) & (entry < _days(date(1950, 1, 2))), _days(date(1950, 1, 2)), entry)
     n_proc = rng.choice([1, 2, 3, 4], size=n, p=[0.75, 0.18, 0.05, 0.02])
-    # ---- proceedings
+    return _BgCases(np.arange(idn0, idn0 + n, dtype=np.int64), ctype, nat, lang, nta, court, court_base, ci,
+                    custody, sex, entry, n_proc)
+
+
+def _bg_proceedings(rng: np.random.Generator, c: _BgCases, w: dict[str, _TableWriter], ids: dict[str, _Ids]
+                    ) -> _BgProceedings:
+    """Draw and write the cases' proceedings (B_TblProceeding): each opens 60-700 days after the previous
+    one; all but the last complete with a change of venue, transfer or administrative closure; the last
+    is decided (DEC_CODE at real shares) or otherwise completed, or pending (32%)."""
+    n_proc = c.n_proc
     P = int(n_proc.sum())
-    case_of = np.repeat(np.arange(n), n_proc)
+    case_of = np.repeat(np.arange(len(n_proc)), n_proc)
     first_of_case = np.concatenate([[0], np.cumsum(n_proc)[:-1]])
     k_in_case = np.arange(P) - np.repeat(first_of_case, n_proc)
     is_last = k_in_case == (n_proc[case_of] - 1)
@@ -765,7 +803,7 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     step = rng.integers(60, 700, size=P)
     # input dates accumulate along the case: offset of proceeding k = sum of the steps of proceedings < k
     excl = np.cumsum(step) - step
-    inp = nta[case_of] + 5 + excl - np.repeat(excl[first_of_case], n_proc)
+    inp = c.nta[case_of] + 5 + excl - np.repeat(excl[first_of_case], n_proc)
     comp = inp + rng.integers(30, 900, size=P)
     done = (~is_last) | (rng.random(P) < 0.68)
     comp = np.where(done, comp, -1)
@@ -777,20 +815,25 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     other = np.where(~is_last, mid_oc, np.where(done & other_last, last_oc, ""))
     absentia = np.where(dec_code == "X", np.where(rng.random(P) < 0.4, "Y", "N"), np.where(done, "N", ""))
     dec_type = np.where(dec_code != "", np.where(rng.random(P) < 0.5, "O", "W"), "")
-    p_court = court[case_of]
-    p_base = court_base[case_of]
-    p_ctype = ctype[case_of]
+    p = _BgProceedings(case_of, pid, inp, comp, c.court[case_of], c.court_base[case_of])
     proc_cols = {
-        "IDNPROCEEDING": pid.astype(str).astype(object), "IDNCASE": idncase[case_of].astype(str).astype(object),
-        "OSC_DATE": _fmt_dates(nta[case_of]), "INPUT_DATE": _fmt_dates(inp), "BASE_CITY_CODE": p_base,
-        "HEARING_LOC_CODE": p_court, "IJ_CODE": np.char.add(p_base.astype(str).astype("<U3"), "1").astype(object),
+        "IDNPROCEEDING": pid.astype(str).astype(object), "IDNCASE": c.idncase[case_of].astype(str).astype(object),
+        "OSC_DATE": _fmt_dates(c.nta[case_of]), "INPUT_DATE": _fmt_dates(inp), "BASE_CITY_CODE": p.base,
+        "HEARING_LOC_CODE": p.court, "IJ_CODE": np.char.add(p.base.astype(str).astype("<U3"), "1").astype(object),
         "DEC_TYPE": dec_type.astype(object), "DEC_CODE": dec_code.astype(object), "OTHER_COMP": other.astype(object),
         "COMP_DATE": _fmt_dates(comp), "ABSENTIA": absentia.astype(object),
-        "CUSTODY": custody[case_of], "CASE_TYPE": p_ctype, "NAT": nat[case_of], "LANG": lang[case_of],
+        "CUSTODY": c.custody[case_of], "CASE_TYPE": c.ctype[case_of], "NAT": c.nat[case_of], "LANG": c.lang[case_of],
         "CRIM_IND": np.where(rng.random(P) < 0.08, "Y", "N").astype(object),
     }
     w["B_TblProceeding"].write(proc_cols, P)
-    # ---- applications: 0, 1 (non-relief or asylum) or the I-589 triple per proceeding
+    return p
+
+
+def _bg_applications(rng: np.random.Generator, c: _BgCases, p: _BgProceedings, w: dict[str, _TableWriter],
+                     ids: dict[str, _Ids]) -> None:
+    """Draw and write tbl_Court_Appln: per proceeding none, one (non-relief or asylum) or the I-589 triple
+    (ASYL, ASYW, WCAT), received 30 days after the proceeding's input; decisions only once completed."""
+    P = len(p.pid)
     n_app = rng.choice([0, 1, 3], size=P, p=[0.55, 0.20, 0.25])
     A = int(n_app.sum())
     a_proc = np.repeat(np.arange(P), n_app)
@@ -800,55 +843,79 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     triple = np.array(["ASYL", "ASYW", "WCAT"], dtype=object)
     code = np.where(n_app[a_proc] == 3, triple[np.minimum(a_k, 2)], single)
     adec = _choice(rng, {"": 0.40, "D": 0.25, "G": 0.08, "A": 0.1, "W": 0.1, "M": 0.04, "O": 0.03}, A)
-    adec = np.where(comp[a_proc] >= 0, adec, "")
+    adec = np.where(p.comp[a_proc] >= 0, adec, "")
     aid = np.arange(ids["appl"].take(A), ids["appl"].next, dtype=np.int64)
     appl_cols = {
-        "IDNPROCEEDINGAPPLN": aid.astype(str).astype(object), "IDNPROCEEDING": pid[a_proc].astype(str).astype(object),
-        "IDNCASE": idncase[case_of[a_proc]].astype(str).astype(object), "APPL_CODE": code.astype(object),
-        "APPL_RECD_DATE": _fmt_dates(inp[a_proc] + 30), "APPL_DEC": adec.astype(object),
+        "IDNPROCEEDINGAPPLN": aid.astype(str).astype(object), "IDNPROCEEDING": p.pid[a_proc].astype(str).astype(object),
+        "IDNCASE": c.idncase[p.case_of[a_proc]].astype(str).astype(object), "APPL_CODE": code.astype(object),
+        "APPL_RECD_DATE": _fmt_dates(p.inp[a_proc] + 30), "APPL_DEC": adec.astype(object),
     }
     w["tbl_Court_Appln"].write(appl_cols, A)
-    # ---- case identifiers (~0.21 per case)
+
+
+def _bg_identifiers(rng: np.random.Generator, c: _BgCases, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
+    """Draw and write A_TblCaseIdentifier: 18% of the cases have one or (15% of those) two non-MPP
+    identifiers (~0.21 rows per case)."""
+    n = len(c.idncase)
     has_id = rng.random(n) < 0.18
     n_id = np.where(has_id, np.where(rng.random(n) < 0.15, 2, 1), 0)
     Ii = int(n_id.sum())
     i_case = np.repeat(np.arange(n), n_id)
     iid = np.arange(ids["caseid"].take(Ii), ids["caseid"].next, dtype=np.int64)
-    id_cols = {"IDNCASEID": iid.astype(str).astype(object), "IDNCASE": idncase[i_case].astype(str).astype(object),
+    id_cols = {"IDNCASEID": iid.astype(str).astype(object), "IDNCASE": c.idncase[i_case].astype(str).astype(object),
                "CASE_ID": np.array(BG_IDENTIFIERS, dtype=object)[rng.integers(0, len(BG_IDENTIFIERS), size=Ii)]}
     w["A_TblCaseIdentifier"].write(id_cols, Ii)
-    # ---- schedule: 1 + Poisson(2) hearings per proceeding
+
+
+def _bg_schedule(rng: np.random.Generator, c: _BgCases, p: _BgProceedings, w: dict[str, _TableWriter],
+                 ids: dict[str, _Ids]) -> np.ndarray:
+    """Draw and write tbl_schedule: 1 + Poisson(2) hearings per proceeding, evenly spread up to its
+    completion (or a future end while pending), 76% master calendar; return each case's latest hearing
+    (days, -1 without one)."""
+    P = len(p.pid)
     n_h = 1 + rng.poisson(2.0, size=P)
     H = int(n_h.sum())
     h_proc = np.repeat(np.arange(P), n_h)
     h_first = np.concatenate([[0], np.cumsum(n_h)[:-1]])
     h_k = np.arange(H) - np.repeat(h_first, n_h)
     h_last = h_k == (n_h[h_proc] - 1)
-    end = np.where(comp >= 0, comp, inp + rng.integers(200, 2500, size=P))
-    span = np.maximum(end - inp, 1)
-    adj = inp[h_proc] + ((h_k + 1) * span[h_proc]) // n_h[h_proc]
+    end = np.where(p.comp >= 0, p.comp, p.inp + rng.integers(200, 2500, size=P))
+    span = np.maximum(end - p.inp, 1)
+    adj = p.inp[h_proc] + ((h_k + 1) * span[h_proc]) // n_h[h_proc]
     sid = np.arange(ids["sched"].take(H), ids["sched"].next, dtype=np.int64)
     upd = np.minimum(adj, _days(AS_OF) + 45)
+    h_case = p.case_of[h_proc]
     sched_cols = {
-        "IDNSCHEDULE": sid.astype(str).astype(object), "IDNPROCEEDING": pid[h_proc].astype(str).astype(object),
-        "IDNCASE": idncase[case_of[h_proc]].astype(str).astype(object), "OSC_DATE": _fmt_dates(nta[case_of[h_proc]]),
+        "IDNSCHEDULE": sid.astype(str).astype(object), "IDNPROCEEDING": p.pid[h_proc].astype(str).astype(object),
+        "IDNCASE": c.idncase[h_case].astype(str).astype(object), "OSC_DATE": _fmt_dates(c.nta[h_case]),
         "GENERATION": np.where(h_last, "99", "98").astype(object), "REC_TYPE": np.full(H, "O", dtype=object),
-        "LANG": lang[case_of[h_proc]], "HEARING_LOC_CODE": p_court[h_proc], "BASE_CITY_CODE": p_base[h_proc],
-        "INPUT_DATE": _fmt_dates(inp[h_proc]), "INPUT_TIME": np.full(H, "0900", dtype=object),
+        "LANG": c.lang[h_case], "HEARING_LOC_CODE": p.court[h_proc], "BASE_CITY_CODE": p.base[h_proc],
+        "INPUT_DATE": _fmt_dates(p.inp[h_proc]), "INPUT_TIME": np.full(H, "0900", dtype=object),
         "UPDATE_DATE": _fmt_dates(upd), "UPDATE_TIME": np.full(H, "1015", dtype=object),
         "CAL_TYPE": np.where(rng.random(H) < 0.76, "M", "I").astype(object), "ADJ_DATE": _fmt_dates(adj),
         "ADJ_TIME_START": np.full(H, "0830", dtype=object), "ADJ_MEDIUM": np.full(H, "P", dtype=object),
         "SCHEDULE_TYPE": np.full(H, "MA", dtype=object), "BLNCLOCKOVERRIDE": np.full(H, "0", dtype=object),
     }
     w["tbl_schedule"].write(sched_cols, H)
-    # ---- cases
-    latest = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(latest, case_of[h_proc], adj)
+    latest = np.full(len(c.idncase), -1, dtype=np.int64)
+    np.maximum.at(latest, h_case, adj)
+    return latest
+
+
+def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
+    """Generate and write ``n`` background cases from IDNCASE ``idn0``, vectorised: cases, proceedings,
+    applications, identifiers, hearings, then the case rows (which carry the latest hearing)."""
+    c = _bg_cases(rng, n, idn0)
+    p = _bg_proceedings(rng, c, w, ids)
+    _bg_applications(rng, c, p, w, ids)
+    _bg_identifiers(rng, c, w, ids)
+    latest = _bg_schedule(rng, c, p, w, ids)
     case_cols = {
-        "IDNCASE": idncase.astype(str).astype(object), "ALIEN_CITY": cities[ci], "ALIEN_STATE": states[ci],
-        "NAT": nat, "LANG": lang, "CUSTODY": custody, "CASE_TYPE": ctype, "Sex": sex,
-        "DATE_OF_ENTRY": _fmt_dates(entry), "LATEST_HEARING": _fmt_dates(latest),
-        "LATEST_CAL_TYPE": np.full(n, "M", dtype=object), "UPDATE_SITE": court,
+        "IDNCASE": c.idncase.astype(str).astype(object), "ALIEN_CITY": np.array(US_CITIES, dtype=object)[c.city],
+        "ALIEN_STATE": np.array(US_STATES, dtype=object)[c.city], "NAT": c.nat, "LANG": c.lang,
+        "CUSTODY": c.custody, "CASE_TYPE": c.ctype, "Sex": c.sex,
+        "DATE_OF_ENTRY": _fmt_dates(c.entry), "LATEST_HEARING": _fmt_dates(latest),
+        "LATEST_CAL_TYPE": np.full(n, "M", dtype=object), "UPDATE_SITE": c.court,
     }
     w["A_TblCase"].write(case_cols, n)
 
