@@ -229,9 +229,20 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
     proc_file = _find(release_dir, "B_TblProceeding")
     if case_file is None or proc_file is None:
         raise FileNotFoundError(f"{release_dir}: A_TblCase and B_TblProceeding files are required")
-    ident_file = _find(release_dir, "A_TblCaseIdentifier")
-    sched_file = _find(release_dir, "tbl_schedule")
-    locs = ", ".join(f"'{c}'" for c in MPP_HEARING_LOCATIONS)
+    sql = _mpp_cases_sql(
+        case_file, proc_file, _find(release_dir, "A_TblCaseIdentifier"), _find(release_dir, "tbl_schedule")
+    )
+    con = duckdb.connect()
+    try:
+        rows = con.execute(sql, [MPP_INCEPTION]).fetchall()
+    finally:
+        con.close()
+    return [MppCase(int(i), n, h, d, left, last) for i, n, h, d, left, last in rows]
+
+
+def _mpp_flag_ctes(ident_file: Path | None, sched_file: Path | None, locs: str) -> tuple[str, str]:
+    """The ``ident`` CTE (cases with CASE_ID MP or RM) and the ``mpp_hearings`` CTE (each case's last
+    hearing at an MPP location, tbl_schedule); empty when the release lacks the file."""
     ident_cte = (
         f"""ident as (select distinct try_cast(trim(IDNCASE) as bigint) as idncase
                       from {_eoir_reader(ident_file)} where upper(trim(CASE_ID)) in ('MP', 'RM')),"""
@@ -245,7 +256,16 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
         if sched_file
         else "mpp_hearings as (select cast(null as bigint) as idncase, cast(null as date) as last_hearing where false),"
     )
-    sql = f"""
+    return ident_cte, sched_cte
+
+
+def _mpp_cases_sql(case_file: Path, proc_file: Path, ident_file: Path | None, sched_file: Path | None) -> str:
+    """DuckDB query of a release's MPP cases (rule: :func:`mpp_cases_from_eoir_release`), parameter: the
+    MPP inception date. Per case: NTA date, MPP (else first) hearing location, nationality, and the day it
+    left MPP hearing locations with its last MPP activity, when a later proceeding opened after both."""
+    locs = ", ".join(f"'{c}'" for c in MPP_HEARING_LOCATIONS)
+    ident_cte, sched_cte = _mpp_flag_ctes(ident_file, sched_file, locs)
+    return f"""
         with
         cases as (
             select try_cast(trim(IDNCASE) as bigint) as idncase, nullif(upper(trim(NAT)), '') as nat,
@@ -297,12 +317,6 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
           and p.nta_date >= ?
         order by p.nta_date, p.idncase
     """
-    con = duckdb.connect()
-    try:
-        rows = con.execute(sql, [MPP_INCEPTION]).fetchall()
-    finally:
-        con.close()
-    return [MppCase(int(i), n, h, d, left, last) for i, n, h, d, left, last in rows]
 
 
 def _weighted(rng: random.Random, items: Sequence, weights: Sequence[float]):
