@@ -199,7 +199,7 @@ class _TableWriter:
     def __init__(self, path: Path, spec: TableSpec, rng: np.random.Generator, corrupt_rate: float = 0.0):
         self.spec = spec
         self.corrupt_rate = corrupt_rate
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb")  # noqa: SIM115 - kept open across write() calls, closed by close()
         self.rng = rng
         self.cols = list(spec.published)
         self.upper = [c.upper() for c in self.cols]
@@ -375,7 +375,7 @@ def _mpp_enrollments(rng: np.random.Generator, factor: float) -> tuple[list[date
     nta: list[date] = []
     locs: list[str] = []
     for y, m, cnt in MPP_MONTHLY:
-        k = int(round(cnt * factor))
+        k = round(cnt * factor)
         if k == 0:
             continue
         first = 28 if (y, m) == (2019, 1) else 1
@@ -393,11 +393,11 @@ def _mpp_enrollments(rng: np.random.Generator, factor: float) -> tuple[list[date
     nta = [nta[i] for i in order]
     locs = [str(locs[i]) for i in order]
     kinds = ["mpp"] * len(nta)
-    for _ in range(max(1, int(round(60 * factor)))):
+    for _ in range(max(1, round(60 * factor))):
         nta.append(date(2019, 1, 28) - timedelta(days=int(rng.integers(1, 60))))
         locs.append("SYP")
         kinds.append("pre_inception")
-    for _ in range(max(1, int(round(40 * factor)))):
+    for _ in range(max(1, round(40 * factor))):
         nta.append(date(2019, 6, 1) + timedelta(days=int(rng.integers(0, 300))))
         locs.append("MPP")
         kinds.append("test_location")
@@ -1017,7 +1017,7 @@ def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as
                for spec, s in zip(REQUIRED_TABLES, s_tables, strict=True)}
     ids = {"proc": _Ids(1_000_000), "appl": _Ids(1_000_000), "caseid": _Ids(1_000_000), "sched": _Ids(1_000_000)}
     factor = min(1.0, scale / MPP_REFERENCE_SCALE)
-    total_cases = int(round(FULL_CASES * scale))
+    total_cases = round(FULL_CASES * scale)
     rng_bg = np.random.Generator(np.random.PCG64(s_bg))
     try:
         mpp_rng = np.random.Generator(np.random.PCG64(s_mpp))
