@@ -34,6 +34,7 @@ import json
 import shutil
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -198,7 +199,7 @@ class _TableWriter:
     def __init__(self, path: Path, spec: TableSpec, rng: np.random.Generator, corrupt_rate: float = 0.0):
         self.spec = spec
         self.corrupt_rate = corrupt_rate
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb")  # noqa: SIM115 - kept open across write() calls, closed by close()
         self.rng = rng
         self.cols = list(spec.published)
         self.upper = [c.upper() for c in self.cols]
@@ -362,12 +363,19 @@ class _Ids:
 
 
 # ---------------------------------------------------------------- MPP block (rich histories, per case)
-def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> dict:
-    """Generate the MPP population (plus decoys) and write it; return a summary."""
+_MPP_OUTCOMES = ("X", "V", "T", "REL", "H", "U", "AC", "OTH")
+_MPP_OUTCOME_P = np.array([0.770, 0.004, 0.150, 0.0135, 0.002, 0.035, 0.015, 0.0105])
+
+
+def _mpp_enrollments(rng: np.random.Generator, factor: float) -> tuple[list[date], list[str], list[str]]:
+    """NTA dates and first MPP hearing locations of the MPP enrollments, month by month (MPP_MONTHLY at
+    ``factor``; TRAC's 2019 location split, later LATER_LOC_MIX), sorted by NTA date, then the decoys:
+    MP-flagged NTAs before inception (2019-01-28) and cases at the test location ``MPP``.
+    Returns (NTA dates, locations, kinds: ``mpp`` / ``pre_inception`` / ``test_location``)."""
     nta: list[date] = []
     locs: list[str] = []
     for y, m, cnt in MPP_MONTHLY:
-        k = int(round(cnt * factor))
+        k = round(cnt * factor)
         if k == 0:
             continue
         first = 28 if (y, m) == (2019, 1) else 1
@@ -385,190 +393,246 @@ def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWrite
     nta = [nta[i] for i in order]
     locs = [str(locs[i]) for i in order]
     kinds = ["mpp"] * len(nta)
-    # decoys: MP-flagged NTAs before inception; test-location cases without identifier
-    n_pre = max(1, int(round(60 * factor)))
-    n_test = max(1, int(round(40 * factor)))
-    for _ in range(n_pre):
+    for _ in range(max(1, round(60 * factor))):
         nta.append(date(2019, 1, 28) - timedelta(days=int(rng.integers(1, 60))))
         locs.append("SYP")
         kinds.append("pre_inception")
-    for _ in range(n_test):
+    for _ in range(max(1, round(40 * factor))):
         nta.append(date(2019, 6, 1) + timedelta(days=int(rng.integers(0, 300))))
         locs.append("MPP")
         kinds.append("test_location")
+    return nta, locs, kinds
 
+
+@dataclass
+class _MppRows:
+    """The MPP block's rows of the five tables (column -> values), filled case by case, and its id counters."""
+
+    ids: dict[str, _Ids]
+    case: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    proc: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    appl: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    ident: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    sched: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    summary: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def write(self, w: dict[str, _TableWriter], n_cases: int) -> None:
+        """Write the rows to the release's tables."""
+        w["A_TblCase"].write(self.case, n_cases)
+        w["A_TblCaseIdentifier"].write(self.ident, len(self.ident["IDNCASE"]))
+        w["B_TblProceeding"].write(self.proc, len(self.proc["IDNCASE"]))
+        w["tbl_Court_Appln"].write(self.appl, len(self.appl["IDNCASE"]))
+        w["tbl_schedule"].write(self.sched, len(self.sched["IDNCASE"]))
+
+
+@dataclass
+class _MppCase:
+    """One MPP case being built: its IDNCASE, NTA date, nationality, language and proceedings (dicts of
+    B_TblProceeding fields plus ``apps`` (code, decision, received) and ``sched_loc`` hearing locations)."""
+
+    idncase: int
+    nta: date
+    nat: str
+    lang: str
+    procs: list[dict] = field(default_factory=list)
+
+    def new_proc(self, rows: _MppRows, start: date, hloc: str) -> dict:
+        """Open the case's next proceeding (next IDNPROCEEDING) at hearing location ``hloc``."""
+        p = {"IDNPROCEEDING": rows.ids["proc"].take(), "INPUT_DATE": start, "HEARING_LOC_CODE": hloc, "apps": [],
+             "sched_loc": [], "COMP_DATE": None}
+        self.procs.append(p)
+        return p
+
+
+def _mpp_case_row(rows: _MppRows, c: _MppCase, ui: np.ndarray) -> None:
+    """A_TblCase row of an MPP case (Mexican city of residence, mostly non-detained, RMV); the latest
+    hearing columns are added once its hearings are written."""
+    r = rows.case
+    r["IDNCASE"].append(str(c.idncase))
+    r["ALIEN_CITY"].append(MX_CITIES[int(ui[1] * len(MX_CITIES))])
+    r["ALIEN_STATE"].append("")
+    r["NAT"].append(c.nat)
+    r["LANG"].append(c.lang)
+    r["CUSTODY"].append("N" if ui[2] < 0.8 else ("R" if ui[2] < 0.95 else "D"))
+    r["CASE_TYPE"].append("RMV")
+    r["DATE_OF_ENTRY"].append(_d(c.nta - timedelta(days=int(ui[3] * 6))))
+    r["Sex"].append("" if ui[4] < 0.1 else ("M" if ui[4] < 0.6 else "F"))
+    r["SITE_TYPE"].append("")
+    r["C_ASY_TYPE"].append("I" if ui[5] < 0.3 else "")
+
+
+def _mpp_identifiers(rows: _MppRows, idncase: int, fk: str, ui: np.ndarray) -> None:
+    """A_TblCaseIdentifier rows: the MPP identifier (``MP``, else ``RM``) when the case is flagged by
+    identifier, sometimes with a second, unrelated identifier (``FA``)."""
+    if fk not in ("both", "id_only"):
+        return
+    r = rows.ident
+    r["IDNCASEID"].append(str(rows.ids["caseid"].take()))
+    r["IDNCASE"].append(str(idncase))
+    r["CASE_ID"].append("MP" if ui[6] < 0.85 else "RM")
+    if ui[7] < 0.2:
+        r["IDNCASEID"].append(str(rows.ids["caseid"].take()))
+        r["IDNCASE"].append(str(idncase))
+        r["CASE_ID"].append("FA")
+
+
+def _mpp_initial_completion(rng: np.random.Generator, kind: str, n0: date, ui: np.ndarray) -> date | None:
+    """Date of the initial completion: by AS_OF at the enrollment month's share (COMPLETION_BY_ASOF),
+    else sometimes after AS_OF (up to ~18 months), else none (pending)."""
+    if kind == "test_location":
+        pc = 0.5
+    elif n0.year == 2019 or n0 < date(2019, 1, 28):
+        pc = COMPLETION_BY_ASOF[2019]
+    else:
+        pc = COMPLETION_BY_ASOF.get((n0.year, n0.month), COMPLETION_LATE_2020)
+        if n0.year == 2021:
+            pc = 0.0
+    span = (AS_OF - n0).days
+    if ui[9] < pc and span > 50:
+        lag = int(45 + rng.gamma(2.0, 70.0))
+        if lag > span:
+            lag = int(45 + ui[10] * (span - 45))
+        return n0 + timedelta(days=lag)
+    if ui[10] < 0.3:
+        return AS_OF + timedelta(days=int(1 + ui[11] * 540))
+    return None
+
+
+def _mpp_change_of_venue(rows: _MppRows, c: _MppCase, p: dict, comp: date | None, ui: np.ndarray) -> dict:
+    """Sometimes (5%) a change of venue before the decision: the first proceeding completes with
+    OTHER_COMP C and a new proceeding opens at an interior court; return the proceeding to be decided."""
+    if ui[12] < 0.05 and (comp is None or (comp - p["INPUT_DATE"]).days > 40):
+        cv = p["INPUT_DATE"] + timedelta(days=int(10 + ui[13] * 25))
+        new_court = INTERIOR_COURTS[int(ui[14] * len(INTERIOR_COURTS))]
+        p.update(COMP_DATE=cv, OTHER_COMP="C", VENUE_CHG_GRANTED=cv, TRANSFER_TO=COURT_HLOC[new_court][1])
+        p = c.new_proc(rows, cv + timedelta(days=int(1 + ui[15] * 5)), new_court)
+        rows.summary["change_of_venue"] += 1
+    return p
+
+
+def _mpp_decide(rng: np.random.Generator, decided: dict, comp: date | None, oc: str, relief: str) -> None:
+    """Initial decision ``oc`` on ``comp`` (never before the proceeding's input date); a pending
+    proceeding sometimes carries the undecided I-589 triple (ASYL, ASYW, WCAT)."""
+    if comp is not None:
+        decided["COMP_DATE"] = max(comp, decided["INPUT_DATE"] + timedelta(days=1))
+        _set_outcome(decided, oc, relief, rng)
+    elif rng.random() < 0.35:
+        decided["apps"] = [("ASYL", "", decided["INPUT_DATE"] + timedelta(days=60)),
+                           ("ASYW", "", decided["INPUT_DATE"] + timedelta(days=60)),
+                           ("WCAT", "", decided["INPUT_DATE"] + timedelta(days=60))]
+
+
+def _mpp_later_proceedings(rng: np.random.Generator, rows: _MppRows, c: _MppCase, decided: dict, oc: str) -> None:
+    """Proceedings after the initial completion: an in-absentia removal reopened (then terminated or
+    relief), a BIA remand of an attended removal order, an administrative closure recalendared."""
+    done = decided["COMP_DATE"]
+    if done is None:
+        return
+    if oc == "X" and decided.get("ABSENTIA") == "Y" and rng.random() < 0.04:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(30, 300))), decided["HEARING_LOC_CODE"])
+        r = rng.random()
+        q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(30, 200)))
+        if r < 0.5:
+            q.update(COMP_DATE=q_comp, DEC_CODE="T", DEC_TYPE="O")
+        elif r < 0.6:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "REL", "R", rng)
+        rows.summary["reopened_after_absentia"] += 1
+    elif oc == "X" and decided.get("ABSENTIA") == "N" and rng.random() < 0.03:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(120, 400))), decided["HEARING_LOC_CODE"])
+        r = rng.random()
+        q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
+        if r < 0.4:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "X", "R", rng, absentia=False)
+        elif r < 0.6:
+            q["COMP_DATE"] = q_comp
+            _set_outcome(q, "REL", "E", rng)
+        rows.summary["bia_remand"] += 1
+    elif oc == "AC" and rng.random() < 0.4:
+        q = c.new_proc(rows, done + timedelta(days=int(rng.integers(90, 400))), decided["HEARING_LOC_CODE"])
+        if rng.random() < 0.5:
+            q["COMP_DATE"] = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
+            _set_outcome(q, "X", "R", rng)
+        rows.summary["recalendared"] += 1
+
+
+def _mpp_write_proceedings(rng: np.random.Generator, rows: _MppRows, c: _MppCase) -> None:
+    """B_TblProceeding, tbl_Court_Appln and tbl_schedule rows of the case's proceedings (1 + Poisson(1.5)
+    master hearings each, the first ones at the ``sched_loc`` locations), then its latest hearing."""
+    last_hearing = None
+    for q in c.procs:
+        pid = q["IDNPROCEEDING"]
+        base = (MPP_HLOC.get(q["HEARING_LOC_CODE"]) or COURT_HLOC[q["HEARING_LOC_CODE"]])[1]
+        row = {
+            "IDNPROCEEDING": str(pid), "IDNCASE": str(c.idncase), "OSC_DATE": _d(c.nta),
+            "INPUT_DATE": _d(q["INPUT_DATE"]), "BASE_CITY_CODE": base, "HEARING_LOC_CODE": q["HEARING_LOC_CODE"],
+            "IJ_CODE": f"{base[:2]}{int(rng.integers(1, 9))}", "DEC_TYPE": q.get("DEC_TYPE", ""),
+            "DEC_CODE": q.get("DEC_CODE", ""), "OTHER_COMP": q.get("OTHER_COMP", ""),
+            "COMP_DATE": _d(q["COMP_DATE"]), "ABSENTIA": q.get("ABSENTIA", "N" if q["COMP_DATE"] else ""),
+            "VENUE_CHG_GRANTED": _d(q.get("VENUE_CHG_GRANTED")), "TRANSFER_TO": q.get("TRANSFER_TO", ""),
+            "CUSTODY": "N", "CASE_TYPE": "RMV", "NAT": c.nat, "LANG": c.lang, "CRIM_IND": "N",
+            "AGGRAVATE_FELON": "0", "HEARING_DATE": "", "TRANS_IN_DATE": "",
+        }
+        for k, v in row.items():
+            rows.proc[k].append(v)
+        for code, dec, recd in q["apps"]:
+            rows.appl["IDNPROCEEDINGAPPLN"].append(str(rows.ids["appl"].take()))
+            rows.appl["IDNPROCEEDING"].append(str(pid))
+            rows.appl["IDNCASE"].append(str(c.idncase))
+            rows.appl["APPL_CODE"].append(code)
+            rows.appl["APPL_RECD_DATE"].append(_d(recd))
+            rows.appl["APPL_DEC"].append(dec)
+        start = q["INPUT_DATE"]
+        end = q["COMP_DATE"] or (start + timedelta(days=int(rng.integers(200, 2400))))
+        nh = 1 + int(rng.poisson(1.5))
+        span_h = max(1, (end - start).days)
+        offs = sorted(int(x) for x in rng.integers(1, span_h + 1, size=nh))
+        for h, off in enumerate(offs):
+            adj = start + timedelta(days=off)
+            hl = q["sched_loc"][h] if h < len(q["sched_loc"]) else q["HEARING_LOC_CODE"]
+            _sched(rows.sched, rows.ids, pid, c.idncase, c.nta, hl, base, c.lang, start, adj, h == nh - 1, rng)
+            last_hearing = adj
+    rows.case["LATEST_HEARING"].append(_d(last_hearing))
+    rows.case["LATEST_CAL_TYPE"].append("M" if last_hearing else "")
+
+
+def _mpp_block(rng: np.random.Generator, factor: float, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> dict:
+    """Generate the MPP population (plus decoys) and write it; return a summary.
+
+    Per case: the case row, identifiers, the first proceeding (at the MPP location, or at the nearby
+    regular court when the case is flagged by identifier or schedule only), the initial completion, a
+    change of venue, the decision, later proceedings, then the rows of every proceeding."""
+    nta, locs, kinds = _mpp_enrollments(rng, factor)
     n = len(nta)
     flag_kind = rng.choice(["both", "id_only", "loc_only", "sched_only"], size=n, p=[0.55, 0.15, 0.22, 0.08])
     nat = rng.choice(list(MPP_NAT), size=n, p=np.array(list(MPP_NAT.values())) / sum(MPP_NAT.values()))
     u = rng.random((n, 16))
-    case_rows: dict[str, list[str]] = defaultdict(list)
-    proc_rows: dict[str, list[str]] = defaultdict(list)
-    appl_rows: dict[str, list[str]] = defaultdict(list)
-    id_rows: dict[str, list[str]] = defaultdict(list)
-    sched_rows: dict[str, list[str]] = defaultdict(list)
-    summary = defaultdict(int)
-    outcomes = ("X", "V", "T", "REL", "H", "U", "AC", "OTH")
-    outcome_p = np.array([0.770, 0.004, 0.150, 0.0135, 0.002, 0.035, 0.015, 0.0105])
-    outcome = rng.choice(outcomes, size=n, p=outcome_p / outcome_p.sum())
+    outcome = rng.choice(_MPP_OUTCOMES, size=n, p=_MPP_OUTCOME_P / _MPP_OUTCOME_P.sum())
     relief_kind = rng.choice(["R", "E", "Z"], size=n, p=[0.55, 0.30, 0.15])
-
+    rows = _MppRows(ids)
     for i in range(n):
-        idncase = MPP_IDNCASE0 + i + 1
-        kind = kinds[i]
-        loc = locs[i]
+        kind, loc, ui, nat_i = kinds[i], locs[i], u[i], str(nat[i])
         fk = "loc_only" if kind == "test_location" else ("id_only" if kind == "pre_inception" else str(flag_kind[i]))
-        ui = u[i]
-        nat_i = str(nat[i])
         lang = LANG_BY_NAT.get(nat_i, "SP")
         if nat_i == "GT" and ui[0] < 0.15:
             lang = "MAM" if ui[0] < 0.08 else "QUI"
-        n0 = nta[i]
-        # ---- case row
-        city = MX_CITIES[int(ui[1] * len(MX_CITIES))]
-        case_rows["IDNCASE"].append(str(idncase))
-        case_rows["ALIEN_CITY"].append(city)
-        case_rows["ALIEN_STATE"].append("")
-        case_rows["NAT"].append(nat_i)
-        case_rows["LANG"].append(lang)
-        case_rows["CUSTODY"].append("N" if ui[2] < 0.8 else ("R" if ui[2] < 0.95 else "D"))
-        case_rows["CASE_TYPE"].append("RMV")
-        case_rows["DATE_OF_ENTRY"].append(_d(n0 - timedelta(days=int(ui[3] * 6))))
-        case_rows["Sex"].append("" if ui[4] < 0.1 else ("M" if ui[4] < 0.6 else "F"))
-        case_rows["SITE_TYPE"].append("")
-        case_rows["C_ASY_TYPE"].append("I" if ui[5] < 0.3 else "")
-        # ---- identifiers
-        if fk in ("both", "id_only"):
-            id_rows["IDNCASEID"].append(str(ids["caseid"].take()))
-            id_rows["IDNCASE"].append(str(idncase))
-            id_rows["CASE_ID"].append("MP" if ui[6] < 0.85 else "RM")
-            if ui[7] < 0.2:
-                id_rows["IDNCASEID"].append(str(ids["caseid"].take()))
-                id_rows["IDNCASE"].append(str(idncase))
-                id_rows["CASE_ID"].append("FA")
-        # ---- proceedings: list of dicts
-        mpp_loc = loc
-        reg_loc = NEAR_COURT.get(loc, "ELP")
-        first_loc = mpp_loc if fk in ("both", "loc_only") else reg_loc
-        procs: list[dict] = []
-
-        def new_proc(start: date, hloc: str) -> dict:
-            p = {"IDNPROCEEDING": ids["proc"].take(), "INPUT_DATE": start, "HEARING_LOC_CODE": hloc, "apps": [],
-                 "sched_loc": [], "COMP_DATE": None}
-            procs.append(p)
-            return p
-
-        p = new_proc(n0 + timedelta(days=int(1 + ui[8] * 20)), first_loc)
+        c = _MppCase(MPP_IDNCASE0 + i + 1, nta[i], nat_i, lang)
+        _mpp_case_row(rows, c, ui)
+        _mpp_identifiers(rows, c.idncase, fk, ui)
+        first_loc = loc if fk in ("both", "loc_only") else NEAR_COURT.get(loc, "ELP")
+        p = c.new_proc(rows, c.nta + timedelta(days=int(1 + ui[8] * 20)), first_loc)
         if fk == "sched_only":
-            p["sched_loc"] = [mpp_loc]
-        # completion timing of the initial decision
-        if kind == "test_location":
-            pc = 0.5
-        elif n0.year == 2019 or n0 < date(2019, 1, 28):
-            pc = COMPLETION_BY_ASOF[2019]
-        else:
-            pc = COMPLETION_BY_ASOF.get((n0.year, n0.month), COMPLETION_LATE_2020)
-            if n0.year == 2021:
-                pc = 0.0
-        span = (AS_OF - n0).days
-        if ui[9] < pc and span > 50:
-            lag = int(45 + rng.gamma(2.0, 70.0))
-            if lag > span:
-                lag = int(45 + ui[10] * (span - 45))
-            comp = n0 + timedelta(days=lag)
-        elif ui[10] < 0.3:
-            comp = AS_OF + timedelta(days=int(1 + ui[11] * 540))
-        else:
-            comp = None
-        # change of venue before the decision
-        if ui[12] < 0.05 and (comp is None or (comp - p["INPUT_DATE"]).days > 40):
-            cv = p["INPUT_DATE"] + timedelta(days=int(10 + ui[13] * 25))
-            new_court = INTERIOR_COURTS[int(ui[14] * len(INTERIOR_COURTS))]
-            p.update(COMP_DATE=cv, OTHER_COMP="C", VENUE_CHG_GRANTED=cv, TRANSFER_TO=COURT_HLOC[new_court][1])
-            p = new_proc(cv + timedelta(days=int(1 + ui[15] * 5)), new_court)
-            summary["change_of_venue"] += 1
+            p["sched_loc"] = [loc]
+        comp = _mpp_initial_completion(rng, kind, c.nta, ui)
+        decided = _mpp_change_of_venue(rows, c, p, comp, ui)
         oc = str(outcome[i])
-        decided = p
-        if comp is not None:
-            decided["COMP_DATE"] = max(comp, decided["INPUT_DATE"] + timedelta(days=1))
-            _set_outcome(decided, oc, str(relief_kind[i]), rng)
-        else:
-            if rng.random() < 0.35:
-                decided["apps"] = [("ASYL", "", decided["INPUT_DATE"] + timedelta(days=60)),
-                                   ("ASYW", "", decided["INPUT_DATE"] + timedelta(days=60)),
-                                   ("WCAT", "", decided["INPUT_DATE"] + timedelta(days=60))]
-        # subsequent proceedings
-        c = decided["COMP_DATE"]
-        if c is not None:
-            if oc == "X" and decided.get("ABSENTIA") == "Y" and rng.random() < 0.04:
-                q = new_proc(c + timedelta(days=int(rng.integers(30, 300))), decided["HEARING_LOC_CODE"])
-                r = rng.random()
-                q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(30, 200)))
-                if r < 0.5:
-                    q.update(COMP_DATE=q_comp, DEC_CODE="T", DEC_TYPE="O")
-                elif r < 0.6:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "REL", "R", rng)
-                summary["reopened_after_absentia"] += 1
-            elif oc == "X" and decided.get("ABSENTIA") == "N" and rng.random() < 0.03:
-                q = new_proc(c + timedelta(days=int(rng.integers(120, 400))), decided["HEARING_LOC_CODE"])
-                r = rng.random()
-                q_comp = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
-                if r < 0.4:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "X", "R", rng, absentia=False)
-                elif r < 0.6:
-                    q["COMP_DATE"] = q_comp
-                    _set_outcome(q, "REL", "E", rng)
-                summary["bia_remand"] += 1
-            elif oc == "AC" and rng.random() < 0.4:
-                q = new_proc(c + timedelta(days=int(rng.integers(90, 400))), decided["HEARING_LOC_CODE"])
-                if rng.random() < 0.5:
-                    q["COMP_DATE"] = q["INPUT_DATE"] + timedelta(days=int(rng.integers(60, 300)))
-                    _set_outcome(q, "X", "R", rng)
-                summary["recalendared"] += 1
-        summary[f"kind_{kind}"] += 1
-        # ---- write proceedings, applications, schedule
-        last_hearing = None
-        for q in procs:
-            pid = q["IDNPROCEEDING"]
-            base = (MPP_HLOC.get(q["HEARING_LOC_CODE"]) or COURT_HLOC[q["HEARING_LOC_CODE"]])[1]
-            row = {
-                "IDNPROCEEDING": str(pid), "IDNCASE": str(idncase), "OSC_DATE": _d(n0), "INPUT_DATE": _d(q["INPUT_DATE"]),
-                "BASE_CITY_CODE": base, "HEARING_LOC_CODE": q["HEARING_LOC_CODE"],
-                "IJ_CODE": f"{base[:2]}{int(rng.integers(1, 9))}", "DEC_TYPE": q.get("DEC_TYPE", ""),
-                "DEC_CODE": q.get("DEC_CODE", ""), "OTHER_COMP": q.get("OTHER_COMP", ""),
-                "COMP_DATE": _d(q["COMP_DATE"]), "ABSENTIA": q.get("ABSENTIA", "N" if q["COMP_DATE"] else ""),
-                "VENUE_CHG_GRANTED": _d(q.get("VENUE_CHG_GRANTED")), "TRANSFER_TO": q.get("TRANSFER_TO", ""),
-                "CUSTODY": "N", "CASE_TYPE": "RMV", "NAT": nat_i, "LANG": lang, "CRIM_IND": "N",
-                "AGGRAVATE_FELON": "0", "HEARING_DATE": "", "TRANS_IN_DATE": "",
-            }
-            for k, v in row.items():
-                proc_rows[k].append(v)
-            for code, dec, recd in q["apps"]:
-                appl_rows["IDNPROCEEDINGAPPLN"].append(str(ids["appl"].take()))
-                appl_rows["IDNPROCEEDING"].append(str(pid))
-                appl_rows["IDNCASE"].append(str(idncase))
-                appl_rows["APPL_CODE"].append(code)
-                appl_rows["APPL_RECD_DATE"].append(_d(recd))
-                appl_rows["APPL_DEC"].append(dec)
-            # hearings
-            start = q["INPUT_DATE"]
-            end = q["COMP_DATE"] or (start + timedelta(days=int(rng.integers(200, 2400))))
-            nh = 1 + int(rng.poisson(1.5))
-            span_h = max(1, (end - start).days)
-            offs = sorted(int(x) for x in rng.integers(1, span_h + 1, size=nh))
-            for h, off in enumerate(offs):
-                adj = start + timedelta(days=off)
-                hl = q["sched_loc"][h] if h < len(q["sched_loc"]) else q["HEARING_LOC_CODE"]
-                _sched(sched_rows, ids, pid, idncase, n0, hl, base, lang, start, adj, h == nh - 1, rng)
-                last_hearing = adj
-        case_rows["LATEST_HEARING"].append(_d(last_hearing))
-        case_rows["LATEST_CAL_TYPE"].append("M" if last_hearing else "")
-    w["A_TblCase"].write(case_rows, n)
-    w["A_TblCaseIdentifier"].write(id_rows, len(id_rows["IDNCASE"]))
-    w["B_TblProceeding"].write(proc_rows, len(proc_rows["IDNCASE"]))
-    w["tbl_Court_Appln"].write(appl_rows, len(appl_rows["IDNCASE"]))
-    w["tbl_schedule"].write(sched_rows, len(sched_rows["IDNCASE"]))
+        _mpp_decide(rng, decided, comp, oc, str(relief_kind[i]))
+        _mpp_later_proceedings(rng, rows, c, decided, oc)
+        rows.summary[f"kind_{kind}"] += 1
+        _mpp_write_proceedings(rng, rows, c)
+    rows.write(w, n)
+    summary = rows.summary
     summary["cases"] = n
     summary["idncase_first"] = MPP_IDNCASE0 + 1
     summary["idncase_last"] = MPP_IDNCASE0 + n
@@ -669,8 +733,40 @@ def _choice(rng, mapping: dict, size: int) -> np.ndarray:
     return keys[rng.choice(len(keys), size=size, p=p / p.sum())]
 
 
-def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
-    idncase = np.arange(idn0, idn0 + n, dtype=np.int64)
+@dataclass
+class _BgCases:
+    """One chunk of background cases, as arrays over the chunk's cases (NTA dates as days since 1970)."""
+
+    idncase: np.ndarray
+    ctype: np.ndarray
+    nat: np.ndarray
+    lang: np.ndarray
+    nta: np.ndarray
+    court: np.ndarray
+    court_base: np.ndarray
+    city: np.ndarray
+    custody: np.ndarray
+    sex: np.ndarray
+    entry: np.ndarray
+    n_proc: np.ndarray
+
+
+@dataclass
+class _BgProceedings:
+    """The proceedings of a chunk of background cases, as arrays over the proceedings."""
+
+    case_of: np.ndarray  # index of the proceeding's case in the chunk
+    pid: np.ndarray
+    inp: np.ndarray  # INPUT_DATE (days)
+    comp: np.ndarray  # COMP_DATE (days), -1 while pending
+    court: np.ndarray
+    base: np.ndarray
+
+
+def _bg_cases(rng: np.random.Generator, n: int, idn0: int) -> _BgCases:
+    """Draw ``n`` background cases from IDNCASE ``idn0``: case type and nationality at real shares, NTA
+    1996-2020 (more in later years), a regular court, US residence, custody, sex, entry date (35% unknown,
+    never before 1950-01-02) and 1-4 proceedings."""
     ctype = _choice(rng, BG_CASE_TYPES, n)
     nat = _choice(rng, BG_NAT, n)
     lang = np.array([LANG_BY_NAT.get(x, "SP") if x in LANG_BY_NAT or x in ("MX", "GT", "HO", "ES", "CU", "EC", "CO",
@@ -680,20 +776,26 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     nta = np.array([_days(date(int(y), 1, 1)) for y in range(1996, 2021)], dtype=np.int64)[years - 1996]
     nta = nta + rng.integers(0, 365, size=n)
     court = np.array(BG_COURTS, dtype=object)[rng.integers(0, len(BG_COURTS), size=n)]
-    base = np.array([COURT_HLOC[c][1] for c in BG_COURTS], dtype=object)
-    base_of = dict(zip(BG_COURTS, base, strict=True))
+    base_of = dict(zip(BG_COURTS, (COURT_HLOC[c][1] for c in BG_COURTS), strict=True))
     court_base = np.array([base_of[c] for c in court], dtype=object)
-    cities = np.array(US_CITIES, dtype=object)
-    states = np.array(US_STATES, dtype=object)
-    ci = rng.integers(0, len(cities), size=n)
+    ci = rng.integers(0, len(US_CITIES), size=n)
     custody = _choice(rng, {"N": 0.6, "D": 0.25, "R": 0.15}, n)
     sex = _choice(rng, {"M": 0.33, "F": 0.2, "": 0.47}, n)
     entry = np.where(rng.random(n) < 0.35, -1, nta - rng.integers(0, 3000, size=n))
     entry = np.where((entry >= 0) & (entry < _days(date(1950, 1, 2))), _days(date(1950, 1, 2)), entry)
     n_proc = rng.choice([1, 2, 3, 4], size=n, p=[0.75, 0.18, 0.05, 0.02])
-    # ---- proceedings
+    return _BgCases(np.arange(idn0, idn0 + n, dtype=np.int64), ctype, nat, lang, nta, court, court_base, ci,
+                    custody, sex, entry, n_proc)
+
+
+def _bg_proceedings(rng: np.random.Generator, c: _BgCases, w: dict[str, _TableWriter], ids: dict[str, _Ids]
+                    ) -> _BgProceedings:
+    """Draw and write the cases' proceedings (B_TblProceeding): each opens 60-700 days after the previous
+    one; all but the last complete with a change of venue, transfer or administrative closure; the last
+    is decided (DEC_CODE at real shares) or otherwise completed, or pending (32%)."""
+    n_proc = c.n_proc
     P = int(n_proc.sum())
-    case_of = np.repeat(np.arange(n), n_proc)
+    case_of = np.repeat(np.arange(len(n_proc)), n_proc)
     first_of_case = np.concatenate([[0], np.cumsum(n_proc)[:-1]])
     k_in_case = np.arange(P) - np.repeat(first_of_case, n_proc)
     is_last = k_in_case == (n_proc[case_of] - 1)
@@ -701,7 +803,7 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     step = rng.integers(60, 700, size=P)
     # input dates accumulate along the case: offset of proceeding k = sum of the steps of proceedings < k
     excl = np.cumsum(step) - step
-    inp = nta[case_of] + 5 + excl - np.repeat(excl[first_of_case], n_proc)
+    inp = c.nta[case_of] + 5 + excl - np.repeat(excl[first_of_case], n_proc)
     comp = inp + rng.integers(30, 900, size=P)
     done = (~is_last) | (rng.random(P) < 0.68)
     comp = np.where(done, comp, -1)
@@ -713,20 +815,25 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     other = np.where(~is_last, mid_oc, np.where(done & other_last, last_oc, ""))
     absentia = np.where(dec_code == "X", np.where(rng.random(P) < 0.4, "Y", "N"), np.where(done, "N", ""))
     dec_type = np.where(dec_code != "", np.where(rng.random(P) < 0.5, "O", "W"), "")
-    p_court = court[case_of]
-    p_base = court_base[case_of]
-    p_ctype = ctype[case_of]
+    p = _BgProceedings(case_of, pid, inp, comp, c.court[case_of], c.court_base[case_of])
     proc_cols = {
-        "IDNPROCEEDING": pid.astype(str).astype(object), "IDNCASE": idncase[case_of].astype(str).astype(object),
-        "OSC_DATE": _fmt_dates(nta[case_of]), "INPUT_DATE": _fmt_dates(inp), "BASE_CITY_CODE": p_base,
-        "HEARING_LOC_CODE": p_court, "IJ_CODE": np.char.add(p_base.astype(str).astype("<U3"), "1").astype(object),
+        "IDNPROCEEDING": pid.astype(str).astype(object), "IDNCASE": c.idncase[case_of].astype(str).astype(object),
+        "OSC_DATE": _fmt_dates(c.nta[case_of]), "INPUT_DATE": _fmt_dates(inp), "BASE_CITY_CODE": p.base,
+        "HEARING_LOC_CODE": p.court, "IJ_CODE": np.char.add(p.base.astype(str).astype("<U3"), "1").astype(object),
         "DEC_TYPE": dec_type.astype(object), "DEC_CODE": dec_code.astype(object), "OTHER_COMP": other.astype(object),
         "COMP_DATE": _fmt_dates(comp), "ABSENTIA": absentia.astype(object),
-        "CUSTODY": custody[case_of], "CASE_TYPE": p_ctype, "NAT": nat[case_of], "LANG": lang[case_of],
+        "CUSTODY": c.custody[case_of], "CASE_TYPE": c.ctype[case_of], "NAT": c.nat[case_of], "LANG": c.lang[case_of],
         "CRIM_IND": np.where(rng.random(P) < 0.08, "Y", "N").astype(object),
     }
     w["B_TblProceeding"].write(proc_cols, P)
-    # ---- applications: 0, 1 (non-relief or asylum) or the I-589 triple per proceeding
+    return p
+
+
+def _bg_applications(rng: np.random.Generator, c: _BgCases, p: _BgProceedings, w: dict[str, _TableWriter],
+                     ids: dict[str, _Ids]) -> None:
+    """Draw and write tbl_Court_Appln: per proceeding none, one (non-relief or asylum) or the I-589 triple
+    (ASYL, ASYW, WCAT), received 30 days after the proceeding's input; decisions only once completed."""
+    P = len(p.pid)
     n_app = rng.choice([0, 1, 3], size=P, p=[0.55, 0.20, 0.25])
     A = int(n_app.sum())
     a_proc = np.repeat(np.arange(P), n_app)
@@ -736,55 +843,79 @@ def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWr
     triple = np.array(["ASYL", "ASYW", "WCAT"], dtype=object)
     code = np.where(n_app[a_proc] == 3, triple[np.minimum(a_k, 2)], single)
     adec = _choice(rng, {"": 0.40, "D": 0.25, "G": 0.08, "A": 0.1, "W": 0.1, "M": 0.04, "O": 0.03}, A)
-    adec = np.where(comp[a_proc] >= 0, adec, "")
+    adec = np.where(p.comp[a_proc] >= 0, adec, "")
     aid = np.arange(ids["appl"].take(A), ids["appl"].next, dtype=np.int64)
     appl_cols = {
-        "IDNPROCEEDINGAPPLN": aid.astype(str).astype(object), "IDNPROCEEDING": pid[a_proc].astype(str).astype(object),
-        "IDNCASE": idncase[case_of[a_proc]].astype(str).astype(object), "APPL_CODE": code.astype(object),
-        "APPL_RECD_DATE": _fmt_dates(inp[a_proc] + 30), "APPL_DEC": adec.astype(object),
+        "IDNPROCEEDINGAPPLN": aid.astype(str).astype(object), "IDNPROCEEDING": p.pid[a_proc].astype(str).astype(object),
+        "IDNCASE": c.idncase[p.case_of[a_proc]].astype(str).astype(object), "APPL_CODE": code.astype(object),
+        "APPL_RECD_DATE": _fmt_dates(p.inp[a_proc] + 30), "APPL_DEC": adec.astype(object),
     }
     w["tbl_Court_Appln"].write(appl_cols, A)
-    # ---- case identifiers (~0.21 per case)
+
+
+def _bg_identifiers(rng: np.random.Generator, c: _BgCases, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
+    """Draw and write A_TblCaseIdentifier: 18% of the cases have one or (15% of those) two non-MPP
+    identifiers (~0.21 rows per case)."""
+    n = len(c.idncase)
     has_id = rng.random(n) < 0.18
     n_id = np.where(has_id, np.where(rng.random(n) < 0.15, 2, 1), 0)
     Ii = int(n_id.sum())
     i_case = np.repeat(np.arange(n), n_id)
     iid = np.arange(ids["caseid"].take(Ii), ids["caseid"].next, dtype=np.int64)
-    id_cols = {"IDNCASEID": iid.astype(str).astype(object), "IDNCASE": idncase[i_case].astype(str).astype(object),
+    id_cols = {"IDNCASEID": iid.astype(str).astype(object), "IDNCASE": c.idncase[i_case].astype(str).astype(object),
                "CASE_ID": np.array(BG_IDENTIFIERS, dtype=object)[rng.integers(0, len(BG_IDENTIFIERS), size=Ii)]}
     w["A_TblCaseIdentifier"].write(id_cols, Ii)
-    # ---- schedule: 1 + Poisson(2) hearings per proceeding
+
+
+def _bg_schedule(rng: np.random.Generator, c: _BgCases, p: _BgProceedings, w: dict[str, _TableWriter],
+                 ids: dict[str, _Ids]) -> np.ndarray:
+    """Draw and write tbl_schedule: 1 + Poisson(2) hearings per proceeding, evenly spread up to its
+    completion (or a future end while pending), 76% master calendar; return each case's latest hearing
+    (days, -1 without one)."""
+    P = len(p.pid)
     n_h = 1 + rng.poisson(2.0, size=P)
     H = int(n_h.sum())
     h_proc = np.repeat(np.arange(P), n_h)
     h_first = np.concatenate([[0], np.cumsum(n_h)[:-1]])
     h_k = np.arange(H) - np.repeat(h_first, n_h)
     h_last = h_k == (n_h[h_proc] - 1)
-    end = np.where(comp >= 0, comp, inp + rng.integers(200, 2500, size=P))
-    span = np.maximum(end - inp, 1)
-    adj = inp[h_proc] + ((h_k + 1) * span[h_proc]) // n_h[h_proc]
+    end = np.where(p.comp >= 0, p.comp, p.inp + rng.integers(200, 2500, size=P))
+    span = np.maximum(end - p.inp, 1)
+    adj = p.inp[h_proc] + ((h_k + 1) * span[h_proc]) // n_h[h_proc]
     sid = np.arange(ids["sched"].take(H), ids["sched"].next, dtype=np.int64)
     upd = np.minimum(adj, _days(AS_OF) + 45)
+    h_case = p.case_of[h_proc]
     sched_cols = {
-        "IDNSCHEDULE": sid.astype(str).astype(object), "IDNPROCEEDING": pid[h_proc].astype(str).astype(object),
-        "IDNCASE": idncase[case_of[h_proc]].astype(str).astype(object), "OSC_DATE": _fmt_dates(nta[case_of[h_proc]]),
+        "IDNSCHEDULE": sid.astype(str).astype(object), "IDNPROCEEDING": p.pid[h_proc].astype(str).astype(object),
+        "IDNCASE": c.idncase[h_case].astype(str).astype(object), "OSC_DATE": _fmt_dates(c.nta[h_case]),
         "GENERATION": np.where(h_last, "99", "98").astype(object), "REC_TYPE": np.full(H, "O", dtype=object),
-        "LANG": lang[case_of[h_proc]], "HEARING_LOC_CODE": p_court[h_proc], "BASE_CITY_CODE": p_base[h_proc],
-        "INPUT_DATE": _fmt_dates(inp[h_proc]), "INPUT_TIME": np.full(H, "0900", dtype=object),
+        "LANG": c.lang[h_case], "HEARING_LOC_CODE": p.court[h_proc], "BASE_CITY_CODE": p.base[h_proc],
+        "INPUT_DATE": _fmt_dates(p.inp[h_proc]), "INPUT_TIME": np.full(H, "0900", dtype=object),
         "UPDATE_DATE": _fmt_dates(upd), "UPDATE_TIME": np.full(H, "1015", dtype=object),
         "CAL_TYPE": np.where(rng.random(H) < 0.76, "M", "I").astype(object), "ADJ_DATE": _fmt_dates(adj),
         "ADJ_TIME_START": np.full(H, "0830", dtype=object), "ADJ_MEDIUM": np.full(H, "P", dtype=object),
         "SCHEDULE_TYPE": np.full(H, "MA", dtype=object), "BLNCLOCKOVERRIDE": np.full(H, "0", dtype=object),
     }
     w["tbl_schedule"].write(sched_cols, H)
-    # ---- cases
-    latest = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(latest, case_of[h_proc], adj)
+    latest = np.full(len(c.idncase), -1, dtype=np.int64)
+    np.maximum.at(latest, h_case, adj)
+    return latest
+
+
+def _bg_chunk(rng: np.random.Generator, n: int, idn0: int, w: dict[str, _TableWriter], ids: dict[str, _Ids]) -> None:
+    """Generate and write ``n`` background cases from IDNCASE ``idn0``, vectorised: cases, proceedings,
+    applications, identifiers, hearings, then the case rows (which carry the latest hearing)."""
+    c = _bg_cases(rng, n, idn0)
+    p = _bg_proceedings(rng, c, w, ids)
+    _bg_applications(rng, c, p, w, ids)
+    _bg_identifiers(rng, c, w, ids)
+    latest = _bg_schedule(rng, c, p, w, ids)
     case_cols = {
-        "IDNCASE": idncase.astype(str).astype(object), "ALIEN_CITY": cities[ci], "ALIEN_STATE": states[ci],
-        "NAT": nat, "LANG": lang, "CUSTODY": custody, "CASE_TYPE": ctype, "Sex": sex,
-        "DATE_OF_ENTRY": _fmt_dates(entry), "LATEST_HEARING": _fmt_dates(latest),
-        "LATEST_CAL_TYPE": np.full(n, "M", dtype=object), "UPDATE_SITE": court,
+        "IDNCASE": c.idncase.astype(str).astype(object), "ALIEN_CITY": np.array(US_CITIES, dtype=object)[c.city],
+        "ALIEN_STATE": np.array(US_STATES, dtype=object)[c.city], "NAT": c.nat, "LANG": c.lang,
+        "CUSTODY": c.custody, "CASE_TYPE": c.ctype, "Sex": c.sex,
+        "DATE_OF_ENTRY": _fmt_dates(c.entry), "LATEST_HEARING": _fmt_dates(latest),
+        "LATEST_CAL_TYPE": np.full(n, "M", dtype=object), "UPDATE_SITE": c.court,
     }
     w["A_TblCase"].write(case_cols, n)
 
@@ -886,7 +1017,7 @@ def generate_release(out: Path, *, seed: int = 20201231, scale: float = 0.01, as
                for spec, s in zip(REQUIRED_TABLES, s_tables, strict=True)}
     ids = {"proc": _Ids(1_000_000), "appl": _Ids(1_000_000), "caseid": _Ids(1_000_000), "sched": _Ids(1_000_000)}
     factor = min(1.0, scale / MPP_REFERENCE_SCALE)
-    total_cases = int(round(FULL_CASES * scale))
+    total_cases = round(FULL_CASES * scale)
     rng_bg = np.random.Generator(np.random.PCG64(s_bg))
     try:
         mpp_rng = np.random.Generator(np.random.PCG64(s_mpp))

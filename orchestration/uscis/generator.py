@@ -229,9 +229,20 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
     proc_file = _find(release_dir, "B_TblProceeding")
     if case_file is None or proc_file is None:
         raise FileNotFoundError(f"{release_dir}: A_TblCase and B_TblProceeding files are required")
-    ident_file = _find(release_dir, "A_TblCaseIdentifier")
-    sched_file = _find(release_dir, "tbl_schedule")
-    locs = ", ".join(f"'{c}'" for c in MPP_HEARING_LOCATIONS)
+    sql = _mpp_cases_sql(
+        case_file, proc_file, _find(release_dir, "A_TblCaseIdentifier"), _find(release_dir, "tbl_schedule")
+    )
+    con = duckdb.connect()
+    try:
+        rows = con.execute(sql, [MPP_INCEPTION]).fetchall()
+    finally:
+        con.close()
+    return [MppCase(int(i), n, h, d, left, last) for i, n, h, d, left, last in rows]
+
+
+def _mpp_flag_ctes(ident_file: Path | None, sched_file: Path | None, locs: str) -> tuple[str, str]:
+    """The ``ident`` CTE (cases with CASE_ID MP or RM) and the ``mpp_hearings`` CTE (each case's last
+    hearing at an MPP location, tbl_schedule); empty when the release lacks the file."""
     ident_cte = (
         f"""ident as (select distinct try_cast(trim(IDNCASE) as bigint) as idncase
                       from {_eoir_reader(ident_file)} where upper(trim(CASE_ID)) in ('MP', 'RM')),"""
@@ -245,7 +256,16 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
         if sched_file
         else "mpp_hearings as (select cast(null as bigint) as idncase, cast(null as date) as last_hearing where false),"
     )
-    sql = f"""
+    return ident_cte, sched_cte
+
+
+def _mpp_cases_sql(case_file: Path, proc_file: Path, ident_file: Path | None, sched_file: Path | None) -> str:
+    """DuckDB query of a release's MPP cases (rule: :func:`mpp_cases_from_eoir_release`), parameter: the
+    MPP inception date. Per case: NTA date, MPP (else first) hearing location, nationality, and the day it
+    left MPP hearing locations with its last MPP activity, when a later proceeding opened after both."""
+    locs = ", ".join(f"'{c}'" for c in MPP_HEARING_LOCATIONS)
+    ident_cte, sched_cte = _mpp_flag_ctes(ident_file, sched_file, locs)
+    return f"""
         with
         cases as (
             select try_cast(trim(IDNCASE) as bigint) as idncase, nullif(upper(trim(NAT)), '') as nat,
@@ -297,16 +317,195 @@ def mpp_cases_from_eoir_release(release_dir: Path | str) -> list[MppCase]:
           and p.nta_date >= ?
         order by p.nta_date, p.idncase
     """
-    con = duckdb.connect()
-    try:
-        rows = con.execute(sql, [MPP_INCEPTION]).fetchall()
-    finally:
-        con.close()
-    return [MppCase(int(i), n, h, d, left, last) for i, n, h, d, left, last in rows]
 
 
 def _weighted(rng: random.Random, items: Sequence, weights: Sequence[float]):
     return rng.choices(items, weights=weights, k=1)[0]
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """The extract's random source and the weighted choices every referral draws from."""
+
+    rng: random.Random
+    loc_items: list[tuple[str, str]]  # (component, port_or_sector)
+    loc_w: list[int]
+    nats: list[str]
+    nat_w: list[float]
+
+    @classmethod
+    def make(cls, seed: int, locations: list[tuple[str, str, int]]) -> _Draws:
+        """Seeded draws; locations weighted by CBP's published MPP enrollments, nationalities synthetic."""
+        return cls(random.Random(seed), [(c, loc) for c, loc, _ in locations], [w for *_, w in locations],
+                   list(NATIONALITY_WEIGHTS), list(NATIONALITY_WEIGHTS.values()))
+
+    def location(self, only: str | None = None) -> tuple[str, str] | None:
+        """A (component, port_or_sector) at its weight, among the ``only`` port/sector when given (None if
+        the published table has none of that name)."""
+        if only is None:
+            return _weighted(self.rng, self.loc_items, self.loc_w)
+        options = [(i, w) for i, w in zip(self.loc_items, self.loc_w, strict=True) if i[1] == only]
+        if not options:
+            return None
+        return _weighted(self.rng, [o[0] for o in options], [o[1] for o in options])
+
+
+def _linked_cases(eoir_release: Path | str | Sequence[MppCase] | None) -> list[MppCase]:
+    """The MPP cases to link to, by NTA date then IDNCASE: read from a release folder, or given."""
+    if eoir_release is None:
+        return []
+    if isinstance(eoir_release, (str, Path)):
+        return mpp_cases_from_eoir_release(eoir_release)
+    return sorted(eoir_release, key=lambda c: (c.nta_date, c.idncase))
+
+
+def _draw_referrals(d: _Draws, plan: list[dict], positive_share: float, admin_closed_share: float) -> list[dict]:
+    """The month plan's referrals, each on a random day of its month (from the day after inception), with
+    an outcome at the given shares, an interview 1-14 days later, a location and a nationality; sorted by
+    referral date (stable: generation order within a day). Not linked yet (idncase empty)."""
+    rng = d.rng
+    referrals: list[dict[str, str]] = []
+    for p in plan:
+        start = max(p["month"], MPP_INCEPTION + timedelta(days=1))
+        span = (_next_month(p["month"]) - start).days
+        for _ in range(p["referrals"]):
+            referral = start + timedelta(days=rng.randrange(span))
+            u = rng.random()
+            outcome = (
+                "positive"
+                if u < positive_share
+                else "administratively_closed"
+                if u < positive_share + admin_closed_share
+                else "negative"
+            )
+            component, location = d.location()
+            referrals.append(
+                {
+                    "referral_date": referral.isoformat(),
+                    "interview_date": (
+                        referral + timedelta(days=_weighted(rng, _LAG_DAYS, _LAG_WEIGHTS))
+                    ).isoformat(),
+                    "outcome": outcome,
+                    "component": component,
+                    "port_or_sector": location,
+                    "nationality": _weighted(rng, d.nats, d.nat_w),
+                    "count_basis": p["count_basis"],
+                    "idncase": "",
+                }
+            )
+    referrals.sort(key=lambda r: r["referral_date"])
+    return referrals
+
+
+def _pick_positive(rng: random.Random, r: dict, rdate: date, leaving: list[MppCase]) -> int | None:
+    """Index in ``leaving`` of the case a positive referral disenrolls, or None: the interview (within 14
+    days of the referral) falls after the case's last MPP activity and no later than the day it left MPP
+    locations; the referral's interview date is moved into that window."""
+    eligible = [
+        k for k, c in enumerate(leaving)
+        if c.last_mpp_activity - timedelta(days=13) <= rdate < c.left_mpp_date
+    ]
+    if not eligible:
+        return None
+    k = eligible[rng.randrange(len(eligible))]
+    chosen = leaving[k]
+    interview = max(date.fromisoformat(r["interview_date"]), chosen.last_mpp_activity + timedelta(days=1))
+    r["interview_date"] = min(interview, chosen.left_mpp_date, rdate + timedelta(days=14)).isoformat()
+    return k
+
+
+def _take_case(d: _Draws, r: dict, case: MppCase) -> None:
+    """A linked referral takes the case's IDNCASE, nationality and the port/sector of its MPP hearing
+    location (a USBP sector of that name when CBP's table has no such location)."""
+    r["idncase"] = str(case.idncase)
+    if case.nationality:
+        r["nationality"] = case.nationality
+    mapped = HEARING_LOC_TO_LOCATION.get(case.hearing_loc_code)
+    if mapped:
+        r["component"], r["port_or_sector"] = d.location(mapped) or ("USBP", mapped)
+
+
+def _link_referrals(d: _Draws, referrals: list[dict], cases: list[MppCase]) -> int:
+    """Link referrals, in date order, to distinct cases with NTA before the referral date; return how many.
+
+    A positive NRI disenrolls, so a positive referral links only to a case that later left MPP hearing
+    locations (left_mpp_date), with its interview before that date; other outcomes link to cases that
+    stayed. A referral with no eligible case stays unlinked (idncase empty: "EOIR case id where known")."""
+    staying: list[MppCase] = []
+    leaving: list[MppCase] = []
+    next_case = 0
+    linked = 0
+    for r in referrals:
+        rdate = date.fromisoformat(r["referral_date"])
+        while next_case < len(cases) and cases[next_case].nta_date < rdate:
+            case = cases[next_case]
+            (leaving if case.left_mpp_date is not None else staying).append(case)
+            next_case += 1
+        if r["outcome"] == "positive":
+            pool, k = leaving, _pick_positive(d.rng, r, rdate, leaving)
+            if k is None:
+                continue
+        else:
+            if not staying:
+                continue
+            pool, k = staying, d.rng.randrange(len(staying))
+        case = pool[k]
+        pool[k] = pool[-1]
+        pool.pop()
+        linked += 1
+        _take_case(d, r, case)
+    return linked
+
+
+def _identify(referrals: list[dict], seed: int) -> None:
+    """Referral ids ``NRI-S<seed>-<n>`` in date order, a pseudonymous subject id (from the linked case,
+    else from the referral) and data_origin SYNTHETIC."""
+    for i, r in enumerate(referrals, 1):
+        r["referral_id"] = f"NRI-S{seed}-{i:06d}"
+        key = r["idncase"] or f"{seed}:{i}"
+        r["subject_id"] = "SUBJ-" + hashlib.sha256(f"synthetic-subject:{key}".encode()).hexdigest()[:16]
+        r["data_origin"] = "SYNTHETIC"
+
+
+def _write_months(months_path: Path, plan: list[dict]) -> None:
+    """``<stem>.months.csv``: the month plan (referrals, count basis and the published figures it used)."""
+    with open(months_path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            ["month", "referrals", "count_basis", "published_referrals", "cbp_enrollments", "data_origin"]
+        )
+        for p in plan:
+            w.writerow(
+                [
+                    p["month"].strftime("%Y-%m"),
+                    p["referrals"],
+                    p["count_basis"],
+                    p["published_referrals"] if p["published_referrals"] is not None else "",
+                    p["cbp_enrollments"] if p["cbp_enrollments"] is not None else "",
+                    "SYNTHETIC",
+                ]
+            )
+
+
+def _write_disenrollments(dis_path: Path, referrals: list[dict]) -> list[dict]:
+    """``<stem>.disenrollments.csv``: the linked positive referrals (the cases they disenrolled); returned."""
+    disenrolled = [
+        {
+            "idncase": int(r["idncase"]),
+            "subject_id": r["subject_id"],
+            "referral_id": r["referral_id"],
+            "disenrollment_date": r["interview_date"],
+        }
+        for r in referrals
+        if r["outcome"] == "positive" and r["idncase"]
+    ]
+    with open(dis_path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(
+            fh, fieldnames=["idncase", "subject_id", "referral_id", "disenrollment_date"], lineterminator="\n"
+        )
+        w.writeheader()
+        w.writerows(disenrolled)
+    return disenrolled
 
 
 def generate_nri_extract(
@@ -331,145 +530,20 @@ def generate_nri_extract(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tables = Path(published_tables) if published_tables else _default_published_tables()
     plan = monthly_plan(tables)
-    locations = location_weights(tables)
-    if eoir_release is None:
-        cases: list[MppCase] = []
-    elif isinstance(eoir_release, (str, Path)):
-        cases = mpp_cases_from_eoir_release(eoir_release)
-    else:
-        cases = sorted(eoir_release, key=lambda c: (c.nta_date, c.idncase))
-
-    rng = random.Random(seed)
-    nats, nat_w = list(NATIONALITY_WEIGHTS), list(NATIONALITY_WEIGHTS.values())
-    loc_items, loc_w = [(c, loc) for c, loc, _ in locations], [w for *_, w in locations]
-
-    referrals: list[dict[str, str]] = []
-    for p in plan:
-        start = max(p["month"], MPP_INCEPTION + timedelta(days=1))
-        span = (_next_month(p["month"]) - start).days
-        for _ in range(p["referrals"]):
-            referral = start + timedelta(days=rng.randrange(span))
-            u = rng.random()
-            outcome = (
-                "positive"
-                if u < positive_share
-                else "administratively_closed"
-                if u < positive_share + admin_closed_share
-                else "negative"
-            )
-            component, location = _weighted(rng, loc_items, loc_w)
-            referrals.append(
-                {
-                    "referral_date": referral.isoformat(),
-                    "interview_date": (
-                        referral + timedelta(days=_weighted(rng, _LAG_DAYS, _LAG_WEIGHTS))
-                    ).isoformat(),
-                    "outcome": outcome,
-                    "component": component,
-                    "port_or_sector": location,
-                    "nationality": _weighted(rng, nats, nat_w),
-                    "count_basis": p["count_basis"],
-                    "idncase": "",
-                }
-            )
-    referrals.sort(key=lambda r: r["referral_date"])  # stable: generation order within a day
-
-    # Link to MPP cases: distinct cases with NTA before the referral date. A positive NRI disenrolls, so
-    # a positive referral links only to a case that later left MPP hearing locations (left_mpp_date), with
-    # its interview before that date; other outcomes link to cases that stayed. A referral with no
-    # eligible case stays unlinked (idncase empty: "EOIR case id where known").
-    staying: list[MppCase] = []
-    leaving: list[MppCase] = []
-    next_case = 0
-    linked = 0
-    for r in referrals:
-        rdate = date.fromisoformat(r["referral_date"])
-        while next_case < len(cases) and cases[next_case].nta_date < rdate:
-            case = cases[next_case]
-            (leaving if case.left_mpp_date is not None else staying).append(case)
-            next_case += 1
-        if r["outcome"] == "positive":
-            # the interview (within 14 days of the referral) falls after the case's last MPP activity and
-            # no later than the day it left MPP locations
-            eligible = [
-                k for k, c in enumerate(leaving)
-                if c.last_mpp_activity - timedelta(days=13) <= rdate < c.left_mpp_date
-            ]
-            if not eligible:
-                continue
-            pool, k = leaving, eligible[rng.randrange(len(eligible))]
-            chosen = leaving[k]
-            interview = max(date.fromisoformat(r["interview_date"]), chosen.last_mpp_activity + timedelta(days=1))
-            r["interview_date"] = min(interview, chosen.left_mpp_date, rdate + timedelta(days=14)).isoformat()
-        else:
-            if not staying:
-                continue
-            pool, k = staying, rng.randrange(len(staying))
-        case = pool[k]
-        pool[k] = pool[-1]
-        pool.pop()
-        linked += 1
-        r["idncase"] = str(case.idncase)
-        if case.nationality:
-            r["nationality"] = case.nationality
-        mapped = HEARING_LOC_TO_LOCATION.get(case.hearing_loc_code)
-        if mapped:
-            options = [(i, w) for i, w in zip(loc_items, loc_w, strict=True) if i[1] == mapped]
-            if options:
-                r["component"], r["port_or_sector"] = _weighted(
-                    rng, [o[0] for o in options], [o[1] for o in options]
-                )
-            else:
-                r["component"], r["port_or_sector"] = "USBP", mapped
-
-    for i, r in enumerate(referrals, 1):
-        r["referral_id"] = f"NRI-S{seed}-{i:06d}"
-        key = r["idncase"] or f"{seed}:{i}"
-        r["subject_id"] = "SUBJ-" + hashlib.sha256(f"synthetic-subject:{key}".encode()).hexdigest()[:16]
-        r["data_origin"] = "SYNTHETIC"
-
+    draws = _Draws.make(seed, location_weights(tables))
+    cases = _linked_cases(eoir_release)
+    referrals = _draw_referrals(draws, plan, positive_share, admin_closed_share)
+    linked = _link_referrals(draws, referrals, cases)
+    _identify(referrals, seed)
     with open(out_path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
         w.writeheader()
         w.writerows({c: r[c] for c in COLUMNS} for r in referrals)
-
     stem = out_path.with_suffix("")
     months_path = Path(f"{stem}.months.csv")
-    with open(months_path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(
-            ["month", "referrals", "count_basis", "published_referrals", "cbp_enrollments", "data_origin"]
-        )
-        for p in plan:
-            w.writerow(
-                [
-                    p["month"].strftime("%Y-%m"),
-                    p["referrals"],
-                    p["count_basis"],
-                    p["published_referrals"] if p["published_referrals"] is not None else "",
-                    p["cbp_enrollments"] if p["cbp_enrollments"] is not None else "",
-                    "SYNTHETIC",
-                ]
-            )
-
-    disenrolled = [
-        {
-            "idncase": int(r["idncase"]),
-            "subject_id": r["subject_id"],
-            "referral_id": r["referral_id"],
-            "disenrollment_date": r["interview_date"],
-        }
-        for r in referrals
-        if r["outcome"] == "positive" and r["idncase"]
-    ]
+    _write_months(months_path, plan)
     dis_path = Path(f"{stem}.disenrollments.csv")
-    with open(dis_path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(
-            fh, fieldnames=["idncase", "subject_id", "referral_id", "disenrollment_date"], lineterminator="\n"
-        )
-        w.writeheader()
-        w.writerows(disenrolled)
-
+    disenrolled = _write_disenrollments(dis_path, referrals)
     marker = Path(f"{stem}.SYNTHETIC.txt")
     marker.write_text(
         "SYNTHETIC DATA - not a USCIS record.\n"

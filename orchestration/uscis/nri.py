@@ -302,6 +302,66 @@ def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _replace_raw_table(con: duckdb.DuckDBPyConnection, parsed: _Parsed, result: LoadResult) -> None:
+    """Replace ``raw.uscis_nri_referrals`` with the extract's loadable rows: every contract column as
+    VARCHAR (blank -> NULL), then the load columns (load id, file, sha256, vintage, input kind, time)."""
+    import pandas as pd  # only when an extract is loaded (keeps Dagster's code location quick to load)
+
+    frame = pd.DataFrame(
+        {c: [r[c] if r[c] != "" else None for r in parsed.good] for c in COLUMNS}, dtype=object
+    )
+    # duckdb 2.0: a result left half-fetched by an earlier fetchone() blocks register(); drain it
+    con.execute("select 1").fetchall()
+    con.register("_nri_frame", frame)
+    try:
+        cols = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in COLUMNS)
+        con.execute(
+            f"""
+            create or replace table raw.{TABLE} as
+            select {cols},
+                   ?::varchar as _load_id, ?::varchar as _source_file, ?::varchar as _source_sha256,
+                   ?::date as _vintage, ?::varchar as _input_kind, ?::timestamp as _loaded_at
+            from _nri_frame
+            """,
+            [result.load_id, result.source_file, result.sha256, result.vintage, result.input_kind,
+             result.loaded_at],
+        )
+    finally:
+        con.unregister("_nri_frame")
+
+
+def _quarantine_rejects(con: duckdb.DuckDBPyConnection, parsed: _Parsed, result: LoadResult) -> None:
+    """Send each rejected line to ``raw._rejects`` (load id, table, file, line, raw text) with the reasons
+    of all its problems joined by ``; ``."""
+    by_line: dict[int, list[RowProblem]] = {}
+    for pr in parsed.problems:
+        by_line.setdefault(pr.line_number, []).append(pr)
+    for line, raw_text in sorted(parsed.rejected_lines.items()):
+        reason = "; ".join(pr.reject_reason() for pr in by_line.get(line, []))
+        con.execute(
+            "insert into raw._rejects values (?, ?, ?, ?, ?, ?)",
+            [result.load_id, TABLE, result.source_file, line, raw_text, reason],
+        )
+
+
+def _read_checked(path: Path, input_kind: InputKind, on_error: ErrorMode) -> tuple[str, _Parsed]:
+    """Check the arguments and the file, hash it (sha256) and parse it: raise on any problem in ``raise``
+    mode, and when no row is loadable in either mode."""
+    if input_kind not in ("real", "synthetic"):
+        raise ValueError(f"input_kind must be 'real' or 'synthetic', got {input_kind!r}")
+    if on_error not in ("raise", "quarantine"):
+        raise ValueError(f"on_error must be 'raise' or 'quarantine', got {on_error!r}")
+    if not path.is_file():
+        raise NriExtractError(f"{path}: no such file")
+    sha256 = file_sha256(path)
+    parsed = _parse(path)
+    if parsed.problems and on_error == "raise":
+        raise NriExtractError(_format_problems(path, parsed.problems))
+    if not parsed.good:
+        raise NriExtractError(f"{path}: no loadable data rows ({parsed.rows_read} read)")
+    return sha256, parsed
+
+
 def load_nri_extract(
     con: duckdb.DuckDBPyConnection,
     path: Path | str,
@@ -319,19 +379,7 @@ def load_nri_extract(
     described in the module docstring; nothing is written then.
     """
     path = Path(path)
-    if input_kind not in ("real", "synthetic"):
-        raise ValueError(f"input_kind must be 'real' or 'synthetic', got {input_kind!r}")
-    if on_error not in ("raise", "quarantine"):
-        raise ValueError(f"on_error must be 'raise' or 'quarantine', got {on_error!r}")
-    if not path.is_file():
-        raise NriExtractError(f"{path}: no such file")
-    sha256 = file_sha256(path)
-    parsed = _parse(path)
-    if parsed.problems and on_error == "raise":
-        raise NriExtractError(_format_problems(path, parsed.problems))
-    if not parsed.good:
-        raise NriExtractError(f"{path}: no loadable data rows ({parsed.rows_read} read)")
-
+    sha256, parsed = _read_checked(path, input_kind, on_error)
     own = _begin(con)
     try:
         ensure_ledger(con)
@@ -352,37 +400,8 @@ def load_nri_extract(
             rows_quarantined=len(parsed.rejected_lines),
             duplicates_collapsed=parsed.duplicates,
         )
-        import pandas as pd  # only when an extract is loaded (keeps Dagster's code location quick to load)
-
-        frame = pd.DataFrame(
-            {c: [r[c] if r[c] != "" else None for r in parsed.good] for c in COLUMNS}, dtype=object
-        )
-        # duckdb 2.0: a result left half-fetched by an earlier fetchone() blocks register(); drain it
-        con.execute("select 1").fetchall()
-        con.register("_nri_frame", frame)
-        try:
-            cols = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in COLUMNS)
-            con.execute(
-                f"""
-                create or replace table raw.{TABLE} as
-                select {cols},
-                       ?::varchar as _load_id, ?::varchar as _source_file, ?::varchar as _source_sha256,
-                       ?::date as _vintage, ?::varchar as _input_kind, ?::timestamp as _loaded_at
-                from _nri_frame
-                """,
-                [result.load_id, result.source_file, sha256, vintage, input_kind, result.loaded_at],
-            )
-        finally:
-            con.unregister("_nri_frame")
-        by_line: dict[int, list[RowProblem]] = {}
-        for pr in parsed.problems:
-            by_line.setdefault(pr.line_number, []).append(pr)
-        for line, raw_text in sorted(parsed.rejected_lines.items()):
-            reason = "; ".join(pr.reject_reason() for pr in by_line.get(line, []))
-            con.execute(
-                "insert into raw._rejects values (?, ?, ?, ?, ?, ?)",
-                [result.load_id, TABLE, path.name, line, raw_text, reason],
-            )
+        _replace_raw_table(con, parsed, result)
+        _quarantine_rejects(con, parsed, result)
         record_load(con, result)
         if own:
             con.execute("commit")
