@@ -56,7 +56,7 @@ bench: setup ## Benchmark at release size (SCALE=1.0; SCALE=0.002 for a quick lo
 	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(if $(WORK_DIR),--work-dir $(WORK_DIR))
 
 lint: setup ## Static checks
-	$(BIN)/ruff check orchestration expectations tests
+	$(BIN)/ruff check orchestration expectations tests benchmarks
 
 clean: ## Remove everything generated (warehouse, outputs, Dagster home, dbt target)
 	rm -rf var target

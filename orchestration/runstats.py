@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Self
 
 import psutil
 
@@ -47,7 +48,7 @@ class RunStatsRecorder:
         self._t0 = 0.0
         self._t1 = 0.0
 
-    def __enter__(self) -> RunStatsRecorder:
+    def __enter__(self) -> Self:
         self._t0 = time.perf_counter()
         self._thread.start()
         return self

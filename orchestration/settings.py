@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     eoir_landing_settle_seconds: float = 60.0
     eoir_release_url: str = ""
 
-    def model_post_init(self, __context: object) -> None:
+    def model_post_init(self, context: object, /) -> None:
         var = self.var_dir
         if self.warehouse is None:
             self.warehouse = var / "warehouse" / "build.duckdb"

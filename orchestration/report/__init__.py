@@ -13,8 +13,6 @@ Every printed number is a value of a published table, tagged with data attribute
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path

@@ -157,10 +157,10 @@ class Baseline:
         return self
 
     def _land_unmutated(self, warehouse: Path) -> None:
+        from orchestration.bundled import SYNTHETIC_SEED, SYNTHETIC_VINTAGE
         from orchestration.raw.landing import create_empty
         from orchestration.raw.user_files import AOR
         from orchestration.raw.workbook import ingest_sheet, load_workbook_registry
-        from orchestration.bundled import SYNTHETIC_SEED, SYNTHETIC_VINTAGE
         from orchestration.uscis.generator import generate_nri_extract
         from orchestration.uscis.nri import load_nri_extract
 

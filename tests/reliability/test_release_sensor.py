@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-from orchestration.definitions import MAIN_JOB_NAME, defs, new_eoir_release
 from orchestration.assets.eoir_release_sensor import (
     DOWNLOAD_JOB_NAME,
     normalise_etag,
     release_content_id,
 )
+from orchestration.definitions import MAIN_JOB_NAME, defs, new_eoir_release
 from orchestration.settings import get_settings
 from tests.eoir.conftest import APPLN_HDR, make_release
 
