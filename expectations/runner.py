@@ -7,7 +7,8 @@ ephemeral context. :func:`record_outcome` writes the result as ``<docs_dir>/resu
 renders the static Data Docs site from every suite's latest result (:mod:`expectations.data_docs`).
 
 The outcome (:class:`SuiteOutcome`) lists every expectation with its success, counts and a sample of the
-failing rows (the suite's id columns plus the columns the expectation reads), and can be written as JSON.
+failing rows (the suite's id columns plus the columns the expectation reads), and can be written as JSON
+and read back whole (:meth:`SuiteOutcome.to_dict` / :meth:`SuiteOutcome.from_dict`, ``to_json`` / ``from_json``).
 """
 
 from __future__ import annotations
@@ -68,8 +69,26 @@ class SuiteOutcome:
     def passed(self, severity: str) -> bool:
         return not self.failed(severity)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able form (every field; expectation values are JSON values already, see ``_jsonable``)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SuiteOutcome:
+        """The outcome :meth:`to_dict` (or :meth:`to_json`) described: ``from_dict(o.to_dict()) == o``.
+        Raises KeyError / TypeError on a malformed dict (a caller treats that as "no outcome")."""
+        fields = dict(data)
+        fields["expectations"] = [ExpectationOutcome(**e) for e in fields["expectations"]]
+        fields["asset_key"] = list(fields["asset_key"])
+        return cls(**fields)
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), default=str, indent=2)
+        return json.dumps(self.to_dict(), default=str, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> SuiteOutcome:
+        """The outcome written by :meth:`to_json` (e.g. ``<docs>/results/<suite>.json``)."""
+        return cls.from_dict(json.loads(text))
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -92,13 +111,18 @@ def read_frame(warehouse: Path | str, sql: str, params: dict[str, Any] | None = 
 
 
 def _jsonable(value: Any) -> Any:
+    """A JSON value (None, bool, int, float, str or a list of them) for a value GE or pandas gives: numpy
+    scalars by their Python value, NaN as None, anything else (a timestamp, a dict) as its text. So an outcome
+    read back from JSON equals the one written (SuiteOutcome.from_dict)."""
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "item"):
+    if hasattr(value, "item") and not isinstance(value, (bool, int, float, str)):
         try:
-            return value.item()
-        except (ValueError, AttributeError):
-            pass
+            item = value.item()
+        except (ValueError, AttributeError, TypeError):
+            item = value
+        if item is not value:
+            return _jsonable(item)
     if value is None or isinstance(value, (bool, int, float, str)):
         return None if isinstance(value, float) and math.isnan(value) else value
     return str(value)

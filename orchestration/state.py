@@ -15,6 +15,10 @@ object with a section per kind of memory:
     ``{output folder: record}``: the last successful ``mpp-metrics run`` per output folder, with the
     fingerprint of everything that decides its figures and what it left behind
     (orchestration/unchanged_run.py: the check that answers an unchanged run before Dagster starts).
+``ge_outcomes``
+    ``{suite name: {"key": fingerprint, "outcome": SuiteOutcome.to_dict()}}``: the last outcome of each
+    Great Expectations suite whose input is fully identified (suites on raw loads and on a dbt build),
+    reused while its key (inputs, suite code, parameters) is unchanged (orchestration/assets/ge_checks.py).
 
 Every write goes through :func:`update` (the one writer): under a file lock (``run_state.json.lock``,
 released by the OS if its holder dies) it re-reads the store, applies the change to one section and
@@ -23,8 +27,8 @@ other's sections and a killed writer never leaves half a file. A missing or unre
 it only costs a re-hash or a rebuild, never a wrong skip (nothing is ever skipped on a missing record).
 
 Also here: :func:`fingerprint` (stable sha256 of a JSON-able value) and :func:`sha256_of_stream`.
-The Great Expectations outcome cache keeps its pickled outcomes beside the store
-(``var/state/ge_outcomes/``, orchestration/assets/ge_checks.py): binary objects, keyed by a fingerprint.
+Nothing else is kept under ``var/state/``: the folder of pickled outcomes that older versions kept beside
+the store (``var/state/ge_outcomes/``) is never read, and is removed by the first write of the store.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -42,7 +47,9 @@ from filelock import FileLock
 from orchestration.files import write_atomically
 from orchestration.settings import get_settings
 
-SECTIONS = ("file_hashes", "dbt_builds", "runs")
+SECTIONS = ("file_hashes", "dbt_builds", "runs", "ge_outcomes")
+#: Stores of older versions, beside the store: never read, removed by the next write (see module docstring).
+_RETIRED = ("ge_outcomes",)
 _LOCK = threading.Lock()
 
 
@@ -78,6 +85,9 @@ def update(section: str, change: Callable[[dict[str, Any]], None]) -> None:
         change(current)
         data[section] = current
         write_atomically(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        for name in _RETIRED:
+            if (path.parent / name).is_dir():
+                shutil.rmtree(path.parent / name, ignore_errors=True)
 
 
 def sha256_of_stream(stream: IO[bytes], chunk_size: int = 4 << 20) -> str:

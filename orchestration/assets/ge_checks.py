@@ -13,9 +13,11 @@
   ``marts.headline_metrics`` or ``outputs.metrics_json``) waits for this blocking gate, so a failed ERROR
   expectation anywhere means nothing is published in that run.
 
-Suites on raw extracts reuse their last outcome while the validated loads are unchanged (same load ids,
-same suite code, same parameters; cache under ``var/state/ge_outcomes/``), so a no-change run does not
-validate its inputs twice.
+A suite reuses its last outcome while what it validates is unchanged: a suite on raw extracts while the
+validated loads are (same load ids), a suite on a dbt model while the warehouse's last dbt build is (same
+build fingerprint); in both cases with the same suite code and parameters. The outcomes are kept in the run
+state (section ``ge_outcomes`` of var/state/run_state.json, orchestration/state.py, as JSON), so a no-change
+run validates nothing twice.
 
 Every check reads the warehouse read-only (pool ``warehouse``), closes the connection, validates, writes
 ``<data_docs_dir>/results/<suite>.json`` and the static, offline Data Docs (``validations/<suite>.html`` per
@@ -25,8 +27,6 @@ expectations with counts and a sample of failing rows, and links the pages.
 
 
 import hashlib
-import os
-import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -47,7 +47,7 @@ import expectations as expectations_package
 from expectations.registry import GATE_SUITE, SUITES, ledger_suite
 from expectations.runner import ExpectationOutcome, SuiteOutcome, read_frame, record_outcome, run_suite
 from expectations.spec import Suite
-from orchestration import build_state
+from orchestration import build_state, state
 from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
@@ -111,49 +111,68 @@ def _expectations_digest() -> str:
 
 
 def _cache_key(suite: Suite, pipeline: PipelineConfig) -> str | None:
-    """Cache key of a raw-extract suite on the current loads of its tables; None = do not cache.
+    """Key of the suite's outcome in the run state (section ``ge_outcomes``); None = do not reuse it.
 
-    Only suites on raw tables (and the ledger suite) are cached: their input is fully identified by the
-    load ids of the ledger, which change with every load, so an unchanged input in a no-change run is not
-    validated twice. Marts are validated only when dbt rebuilt them.
+    A suite on raw tables (and the ledger suite) is keyed on the current loads of its tables: their input is
+    fully identified by the load ids of the ledger, which change with every load. A suite on a dbt model is
+    keyed on the warehouse's last successful dbt build (orchestration/build_state.py: its fingerprint covers
+    the raw loads, the dbt vars and the dbt project), so a build that is reported unchanged is not validated
+    again. Both keys also hold the suite's name, its parameters and the code of the expectations package.
     """
-    loads = build_state.current_loads(get_settings().warehouse)
-    if suite.name == ledger_suite([]).name:
-        tables = sorted(loads)
-    elif suite.asset_key[0] == "raw" and suite.asset_key[-1] in loads:
-        tables = [suite.asset_key[-1]]
+    warehouse = get_settings().warehouse
+    if suite.asset_key[0] == "raw":
+        loads = build_state.current_loads(warehouse)
+        if suite.name == ledger_suite([]).name:
+            tables = sorted(loads)
+        elif suite.asset_key[-1] in loads:
+            tables = [suite.asset_key[-1]]
+        else:
+            return None
+        if not tables:
+            return None
+        input_: object = {"loads": {t: loads[t] for t in tables}}
     else:
-        return None
-    if not tables:
-        return None
+        build = build_state.last_build(warehouse)
+        if build is None:
+            return None
+        input_ = {"build": build}
     return fingerprint({
         "suite": suite.name, "params": _params(pipeline), "code": _expectations_digest(),
-        "warehouse": str(get_settings().warehouse.resolve()), "loads": {t: loads[t] for t in tables},
+        "warehouse": str(warehouse.resolve()), **input_,
     })
 
 
+def _cached(suite: Suite, key: str) -> SuiteOutcome | None:
+    """The outcome stored under ``key`` for this suite, or None (none, another key, or unreadable)."""
+    entry = state.read("ge_outcomes").get(suite.name)
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    try:
+        return SuiteOutcome.from_dict(entry["outcome"])
+    except (KeyError, TypeError, ValueError):  # unreadable (e.g. another version's shape): validate again
+        return None
+
+
+def _remember(suite: Suite, key: str, outcome: SuiteOutcome) -> None:
+    """Store the outcome under ``key`` (the run state's one writer: locked, atomic)."""
+    entry = {"key": key, "outcome": outcome.to_dict()}
+    state.update("ge_outcomes", lambda outcomes: outcomes.__setitem__(suite.name, entry))
+
+
 def _run(suite: Suite, pipeline: PipelineConfig) -> SuiteOutcome:
+    """The suite's outcome: the stored one while its key is unchanged, else a new validation (then stored).
+    Either way its result and Data Docs page are written (the site may be new)."""
     settings = get_settings()
     docs = settings.data_docs_dir
     key = _cache_key(suite, pipeline)
-    cache_file = settings.var_dir / "state" / "ge_outcomes" / f"{suite.name}.pkl"
-    if key is not None and cache_file.is_file():
-        try:
-            with open(cache_file, "rb") as fh:
-                cached_key, cached = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError):  # unreadable: validate again
-            cached_key = None
-        if cached_key == key:  # its result and Data Docs page are written again (the site may be new)
-            record_outcome(cached, docs, html=settings.build_data_docs)
-            return cached
+    cached = _cached(suite, key) if key is not None else None
+    if cached is not None:
+        record_outcome(cached, docs, html=settings.build_data_docs)
+        return cached
     outcome = run_suite(suite, settings.warehouse, _params(pipeline))
     record_outcome(outcome, docs, html=settings.build_data_docs)
-    if key is not None:  # written beside and renamed into place: a killed run never leaves half a file
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((key, outcome), fh)
-        os.replace(tmp, cache_file)
+    if key is not None:
+        _remember(suite, key, outcome)
     return outcome
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from orchestration.raw.ledger import LOAD_COLUMNS, table_exists
+from orchestration.raw.ledger import LOAD_COLUMNS, LoadResult, load_results, table_exists, unchanged_loads
 from orchestration.raw.sql import quote_ident, relation_columns
 
 SOURCE_LINE = "_source_line"
@@ -49,6 +49,23 @@ def sha_in_history(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> s
         f"select any_value(_load_id) from raw.{quote_ident(history_table(table))} where _source_sha256 = ?", [sha256]
     ).fetchone()
     return row[0] if row else None
+
+
+def load_of_same_file(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> LoadResult | None:
+    """"Same sha256, skip" for a table with a load history (bundled extracts, workbook sheets): the ledger
+    entry of the load that already brought exactly this file into ``table``, marked ``skipped=True`` (the
+    current load, through :func:`orchestration.raw.ledger.unchanged_loads`, else the earlier load in the
+    history: the same file delivered again, even after another vintage, is never counted twice); None when
+    the file is new to the table."""
+    same = unchanged_loads(con, {table: sha256})
+    if same:
+        return same[0]
+    earlier = sha_in_history(con, table, sha256)
+    previous = [r for r in load_results(con, earlier) if r.table_name == table] if earlier is not None else []
+    if not previous:
+        return None
+    previous[0].skipped = True
+    return previous[0]
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, incoming: str) -> None:

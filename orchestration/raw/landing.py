@@ -32,10 +32,8 @@ from orchestration.raw.ledger import (
     LOAD_COLUMNS,
     LoadResult,
     file_sha256,
-    load_results,
     load_transaction,
     record_load,
-    unchanged_loads,
 )
 from orchestration.raw.registry import ExtractSpec, ProvenanceError
 from orchestration.raw.sql import quote_ident
@@ -299,16 +297,7 @@ def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: boo
             "update the provenance entry (origin, vintage, hash) when an extract changes"
         )
     with load_transaction(warehouse) as con:
-        same = unchanged_loads(con, {spec.table: sha256})
-        if same:
-            return same[0]
-        earlier = history.sha_in_history(con, spec.table, sha256)
-        if earlier is not None:
-            [previous] = [r for r in load_results(con, earlier) if r.table_name == spec.table] or [None]
-            if previous is not None:
-                previous.skipped = True
-                return previous
-        return land_extract(con, spec, sha256)
+        return history.load_of_same_file(con, spec.table, sha256) or land_extract(con, spec, sha256)
 
 
 def create_empty(warehouse: Path, table: str, columns: tuple[str, ...]) -> None:

@@ -44,7 +44,6 @@ from orchestration.raw.ledger import (
     InputKind,
     LoadResult,
     file_sha256,
-    load_results,
     load_transaction,
     record_load,
 )
@@ -358,12 +357,5 @@ def ingest_sheet(warehouse: Path, files: tuple[WorkbookFile, ...] | list[Workboo
     results = []
     with load_transaction(warehouse) as con:
         for f, sha in sorted(zip(files, hashes, strict=True), key=lambda p: p[0].vintage):
-            earlier = history.sha_in_history(con, spec.table, sha)
-            if earlier is not None:
-                previous = [r for r in load_results(con, earlier) if r.table_name == spec.table]
-                if previous:
-                    previous[0].skipped = True
-                    results.append(previous[0])
-                    continue
-            results.append(land_sheet(con, f, spec, sha))
+            results.append(history.load_of_same_file(con, spec.table, sha) or land_sheet(con, f, spec, sha))
     return results

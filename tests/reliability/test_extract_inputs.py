@@ -152,3 +152,26 @@ def test_ledger_identity_and_history_counts_match_each_file(tmp_path):
                         from raw._load_ledger l left join raw.t_monthly__history h on h._load_id = l.load_id
                         group by all order by 1""")
     assert rows == [("a.csv", 2, 2, 2), ("b.csv", 1, 1, 1)]
+
+
+def test_same_sha256_skip_is_one_helper_for_current_and_earlier_loads(tmp_path):
+    """history.load_of_same_file decides "same sha256, skip" for every table with a history (bundled extracts,
+    workbook sheets): the current load's entry, the earlier load's entry, or None for a new file."""
+    import duckdb
+
+    from orchestration.raw.ledger import file_sha256
+
+    wh = tmp_path / "w.duckdb"
+    first = land(tmp_path, "a.csv", "2020,OCT,5\n", vintage=date(2020, 12, 1))
+    second = land(tmp_path, "b.csv", "2020,NOV,6\n", vintage=date(2021, 1, 1))
+    new = write(tmp_path / "c.csv", HDR + "2020,DEC,7\n")
+    con = duckdb.connect(str(wh))
+    try:
+        current_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "b.csv"))
+        earlier_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "a.csv"))
+        assert history.load_of_same_file(con, "t_monthly", file_sha256(new)) is None
+        assert history.load_of_same_file(con, "other_table", file_sha256(tmp_path / "a.csv")) is None
+    finally:
+        con.close()
+    assert (current_entry.load_id, current_entry.skipped) == (second.load_id, True)
+    assert (earlier_entry.load_id, earlier_entry.skipped, earlier_entry.source_file) == (first.load_id, True, "a.csv")
