@@ -1,8 +1,11 @@
 """``mpp-metrics``: the command line of the pipeline (Typer).
 
 Commands:
-- ``run``: materialize the whole graph in-process (job ``mpp_main``), print the headline numbers per goal
-  and write DIR/metrics.json. Exit code 1 when the run fails (the failing step and error are printed).
+- ``run``: materialize the whole graph in-process (job ``mpp_main``) and print the headline numbers per goal
+  from the DIR/metrics.json its assets wrote (the CLI writes no output itself: the assets
+  ``outputs/metrics_json`` and ``outputs/report`` do, also when the dbt build was unchanged, so a run from
+  the UI or the schedule leaves the same outputs). Exit code 1 when the run fails (the failing step and
+  error are printed).
 - ``cases``: the case ids behind one figure of the published copy.
 - ``generate eoir`` / ``generate nri``: SYNTHETIC inputs in the real formats; ``generate bundled``: the
   bundled synthetic inputs of a default run (``make setup`` runs it, so a first run does not generate them).
@@ -287,8 +290,6 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
         )
         stats = {"success": result.success, **recorder.as_dict(), "materialized": materialized}
         finish_run(log_files, stats, output_dir)  # + run.log and run_stats.json in OUTPUT after a success
-        if result.success and "outputs/metrics_json" not in materialized:
-            _write_outputs_of_unchanged_build(pipeline)
         unchanged_run.finish_run(output_dir, run_id, result.success, fingerprint, target.database)
     if result.success:
         print_release_notes(settings.warehouse, started)
@@ -340,19 +341,6 @@ def _print_outputs(output_dir: Path, target, published_dir: Path, log: Path) -> 
         console.print(f"copy:         {target.describe()}")
         console.print(f"published:    {published_dir / 'mpp_metrics.duckdb'} (unchanged)")
     console.print(f"log:          {log}", soft_wrap=True)
-
-
-def _write_outputs_of_unchanged_build(pipeline) -> None:
-    """Nothing was rebuilt: the inputs, settings and dbt project are those of the build already checked and
-    published into this run's copy (the dbt step checked it). Write metrics.json and, unless the output
-    folder already shows that publication, the report, both from that copy."""
-    from orchestration.assets.outputs import write_metrics_json
-    from orchestration.assets.report import report_is_current, write_report
-
-    _, doc = write_metrics_json(pipeline)
-    if not report_is_current(pipeline, doc["publication"]["id"]):
-        write_report(pipeline)
-    console.print("[dim]inputs, settings and models unchanged since the last published build: nothing rebuilt[/dim]")
 
 
 @app.command(short_help="List the EOIR cases behind a court headline figure.")

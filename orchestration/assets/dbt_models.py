@@ -14,16 +14,18 @@ saying what it asserts (:func:`test_description`). The run's settings reach dbt 
 import os
 import re
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from expectations.registry import SUITES
 from orchestration import build_state, partial_parse
 from orchestration.assets import groups
 from orchestration.assets.common import WAREHOUSE_POOL
+from orchestration.assets.published import EXTRA_UPSTREAM, PUBLISHED_LAYERS
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
 from orchestration.project import dbt_project
@@ -117,9 +119,8 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
 
     Incremental: when the build's fingerprint (current raw loads, dbt vars, dbt project files, selection)
     equals that of the last successful build AND of the copy this run publishes to (so the build was
-    checked and published, build_state.published_build), nothing is rebuilt and no asset is materialized
-    (they are skippable), so downstream steps of this run are skipped too; the CLI then writes
-    metrics.json and the report from that copy.
+    checked and published, build_state.published_build), nothing is rebuilt: the step reports the build
+    unchanged (:func:`unchanged_build_results`), so the steps that write this run's outputs still run.
     """
     warehouse = get_settings().warehouse
     # profiles.yml reads the warehouse path from MPP_WAREHOUSE; the dbt subprocess inherits it.
@@ -133,6 +134,7 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
             warehouse, pipeline.dbt_vars()
         ):
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
+            yield from unchanged_build_results(context, build_fingerprint)
             return
         args = ["build", "--vars", pipeline.dbt_vars_json()]
         invocation = dbt.cli(args, context=context)
@@ -151,6 +153,32 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
         partial_parse.keep(invocation.target_path, args)
         checkpoint("after_dbt_build")
     prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
+
+
+def outputs_stand_on(dbt_keys: Iterable[AssetKey]) -> set[AssetKey]:
+    """The dbt assets the run's outputs stand on: what the published copy is made of (every mart and seed,
+    the printed-total check models: published.published_upstream_keys) and every dbt asset a Great
+    Expectations suite validates (the publishing gate waits for their blocking checks)."""
+    keys = set(dbt_keys)
+    validated = {AssetKey(list(s.asset_key)) for s in SUITES}
+    return {k for k in keys if k.path[0] in PUBLISHED_LAYERS or k in EXTRA_UPSTREAM or k in validated}
+
+
+def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: str) -> Iterator[MaterializeResult]:
+    """An unchanged build, reported: one result per selected asset the outputs stand on (:func:`outputs_stand_on`),
+    metadata ``rebuilt = False`` and the build fingerprint as data version, so nothing downstream is stale.
+
+    Why report anything: a dbt asset the step does not yield counts as skipped, and Dagster skips every step
+    downstream of a skipped asset (conditional outputs); the run's metrics.json and report, downstream of the
+    publish step, would then not be written (a run into a new output folder, or from the UI). So the step
+    reports the assets publication stands on: their Great Expectations checks answer from the run state
+    (keyed on this build), the publish step keeps the copy already made from this build, and metrics.json and
+    the report are written from it. The other models (staging, most intermediates) are not reported, so
+    steps that need all of them (the dbt docs) are skipped as before, and no dbt test is evaluated again.
+    """
+    for key in sorted(outputs_stand_on(context.selected_asset_keys), key=lambda k: k.to_user_string()):
+        yield MaterializeResult(asset_key=key, data_version=DataVersion(build_fingerprint),
+                                metadata={"rebuilt": False, "build_fingerprint": build_fingerprint})
 
 
 #: dagster-dbt writes one target folder per invocation (target/<asset>-<id>); keep the newest few.

@@ -12,19 +12,26 @@ publication, or (an exploratory run not asked to publish) the run's own unpublis
 folder. meta.check_results gets the latest result of every check of the code location: this run's
 evaluations over the target's previous ones (a partial run keeps the other checks' results, with the run
 id and time of the run that evaluated them). meta.publication records the dbt build fingerprint it copies.
+
+When the target copy was already made from the warehouse's last dbt build (the dbt step reported the build
+unchanged: same fingerprint), it is kept as it is (metadata ``republished = False``, the same publication
+id): the run's metrics.json and report are then written from it.
 """
 
 
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 from dagster import (
     AssetCheckKey,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
     DagsterEventType,
+    DataVersion,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -40,6 +47,7 @@ from orchestration.publish import (
     latest_check_results,
     previous_check_results,
     publish_warehouse,
+    published_paths,
 )
 from orchestration.resources import PipelineConfig
 from orchestration.settings import get_settings
@@ -114,6 +122,21 @@ def latest_failed_blocking_checks(context: AssetExecutionContext, upstream: Sequ
     return sorted(failed)
 
 
+def _publication_of_this_build(database: Path, warehouse: Path) -> str | None:
+    """The publication id of the copy ``database`` when it was made from the warehouse's last successful dbt
+    build (same build fingerprint in meta.publication); None otherwise (nothing to keep: publish)."""
+    build = build_state.last_build(warehouse)
+    if build is None or build_state.published_build(database) != build:
+        return None
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute("select publication_id from meta.publication").fetchone()[0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefinition:
     """The publish asset, downstream of ``upstream`` (the real graph: every mart and seed)."""
     upstream = list(upstream)
@@ -140,6 +163,16 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
             raise PublishBlocked(
                 "latest evaluation of blocking check(s) failed, nothing published: " + ", ".join(stale_failures)
             )
+        kept = _publication_of_this_build(target.database, settings.warehouse)
+        if kept is not None:  # the dbt step reported its build unchanged: this copy was made from it
+            context.log.info(f"{target.describe()} already holds this build ({kept}): kept as it is")
+            db, parquet = published_paths(target.directory)
+            return MaterializeResult(
+                data_version=DataVersion(kept),
+                metadata={"path": MetadataValue.path(str(db)), "parquet": MetadataValue.path(str(parquet)),
+                          "publication_id": kept, "published": target.published, "as_of": pipeline.as_of,
+                          "republished": False, "checks_evaluated_in_run": len(checks)},
+            )
         latest = latest_check_results(previous_check_results(target.directory), checks, known_check_keys(context))
         result = publish_warehouse(
             settings.warehouse,
@@ -156,6 +189,7 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
         else:
             context.log.warning(f"{target.note}; {target.describe()}")
         return MaterializeResult(
+            data_version=DataVersion(result.publication_id),
             metadata={
                 "path": MetadataValue.path(str(result.database)),
                 "parquet": MetadataValue.path(str(result.parquet_dir)),
@@ -165,6 +199,7 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
                 "tables": len(result.tables),
                 "checks_evaluated_in_run": len(checks),
                 "checks_recorded": len(latest),
+                "republished": True,
             }
         )
 

@@ -8,6 +8,7 @@ report, and the report always shows exactly what analysts can query. Output: ``r
 """
 
 
+import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets import groups
@@ -23,9 +24,12 @@ def write_report(pipeline: PipelineConfig) -> ReportResult:
 
 
 def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
-    """True when OUTPUT/report.html already shows this publication (so a no-change run need not redraw it)."""
+    """True when OUTPUT/report.html already shows this publication and its charts are beside it (so a run
+    whose build was unchanged need not redraw it)."""
     path = pipeline.resolved_output_dir() / REPORT_NAME
-    return path.is_file() and f"publication <code>{publication_id}</code>" in path.read_text(encoding="utf-8")
+    charts = path.parent / "charts"
+    return (path.is_file() and f"publication <code>{publication_id}</code>" in path.read_text(encoding="utf-8")
+            and charts.is_dir() and any(charts.glob("*.png")))
 
 
 @asset(
@@ -40,7 +44,14 @@ def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
     ),
 )
 def report(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
-    """Render the report from the run's published (or own) copy."""
+    """Render the report from the run's published (or own) copy, unless the output folder already shows that
+    publication (a run whose build was unchanged, into the same folder: nothing to redraw)."""
+    publication_id = _publication_id(pipeline)
+    if publication_id is not None and report_is_current(pipeline, publication_id):
+        path = pipeline.resolved_output_dir() / REPORT_NAME
+        context.log.info(f"{path} already shows publication {publication_id}: kept")
+        return MaterializeResult(metadata={"path": MetadataValue.path(str(path)), "as_of": pipeline.as_of,
+                                           "publication_id": publication_id, "redrawn": False})
     result = write_report(pipeline)
     context.log.info(f"wrote {result.html} ({result.numbers} numbers, {len(result.charts)} charts)")
     return MaterializeResult(
@@ -50,5 +61,20 @@ def report(context: AssetExecutionContext, pipeline: PipelineConfig) -> Material
             "numbers": result.numbers,
             "synthetic_banners": result.synthetic_sections,
             "as_of": pipeline.as_of,
+            "publication_id": publication_id or "",
+            "redrawn": True,
         }
     )
+
+
+def _publication_id(pipeline: PipelineConfig) -> str | None:
+    """The publication id of the run's copy (None when it cannot be read: the report says why)."""
+    con = None
+    try:
+        con = duckdb.connect(str(pipeline.publication_target().database), read_only=True)
+        return con.execute("select publication_id from meta.publication").fetchone()[0]
+    except duckdb.Error:
+        return None
+    finally:
+        if con is not None:
+            con.close()

@@ -97,20 +97,74 @@ def test_second_run_on_unchanged_inputs_loads_nothing_again(first_run):
 
 
 def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_run, tmp_path: Path):
-    """Finding 6: nothing is rebuilt, and the new folder gets metrics.json AND the report (with its charts),
-    both of the current publication."""
+    """Finding 6 and issue 18 item 3: nothing is rebuilt nor published again, and the new folder gets
+    metrics.json (the same figures and publication as the first run's) AND the report (with its charts),
+    written by the output assets themselves (the CLI writes no output: see also
+    tests/foundation/test_definitions.py::test_the_cli_writes_no_output_itself)."""
     var, _ = first_run
+    published = var / "published" / "mpp_metrics.duckdb"
+    published_before = sha256(published)
     out = tmp_path / "new_output"
     proc = run_cli(var, "--output", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     stats = json.loads((out / "run_stats.json").read_text())
-    assert all(key.startswith("raw/") for key in stats["materialized"]), stats["materialized"]
+    assert {"outputs/metrics_json", "outputs/report", "outputs/published_warehouse"} <= set(stats["materialized"])
+    # the dbt build was reported unchanged, not rebuilt: no staging model, no dbt docs
+    assert not [k for k in stats["materialized"] if k.startswith("staging/") or k == "outputs/dbt_docs"], stats
+    assert sha256(published) == published_before  # not published again
+    first = json.loads((var / "output" / "metrics.json").read_text())
     doc = json.loads((out / "metrics.json").read_text())
+    assert doc["metrics"] == first["metrics"] and doc["publication"] == first["publication"]
+    assert doc["as_of"] == first["as_of"] and doc["inputs"] == first["inputs"]
     html = (out / "report.html").read_text()
     assert f"Data as of <strong>{doc['as_of']}</strong>" in html
     assert f"publication <code>{doc['publication']['id']}</code>" in html
     assert sorted(p.name for p in (out / "charts").glob("*.png")) == sorted(
         p.name for p in (var / "output" / "charts").glob("*.png"))
+
+
+JOB_IN_PROCESS = """
+import json, sys
+from dagster import DagsterInstance
+from orchestration.definitions import MAIN_JOB_NAME, defs
+config = {"resources": {"pipeline": {"config": {"output_dir": sys.argv[1]}}}}
+result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
+    run_config=config, instance=DagsterInstance.ephemeral(), raise_on_error=False)
+events = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
+meta = {e.asset_key.to_user_string(): {k: getattr(v, "value", v) for k, v in
+        e.event_specific_data.materialization.metadata.items()} for e in events}
+print(json.dumps({"success": result.success, "materialized": meta}, default=str))
+"""
+
+
+def test_the_job_without_the_cli_writes_the_outputs_of_an_unchanged_build(first_run, tmp_path: Path):
+    """Issue 18 item 3: the Dagster job itself (as the UI or the schedule runs it, no CLI), on unchanged inputs
+    into a new output folder, leaves a correct metrics.json and report there: the dbt step reports the build
+    unchanged, the publish step keeps the copy made from it, the output assets write from that copy."""
+    var, _ = first_run
+    published_before = sha256(var / "published" / "mpp_metrics.duckdb")
+    out = tmp_path / "ui_output"
+    env = {**os.environ, "MPP_VAR_DIR": str(var), "MPP_BUILD_DATA_DOCS": "false"}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("MPP_WAREHOUSE", None)
+    proc = subprocess.run([sys.executable, "-c", JOB_IN_PROCESS, str(out)], check=False, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert run["success"]
+    done = run["materialized"]
+    assert done["marts/headline_metrics"]["rebuilt"] is False
+    assert done["outputs/published_warehouse"]["republished"] is False
+    assert "outputs/metrics_json" in done and "outputs/report" in done
+    assert not [k for k in done if k.startswith("staging/")]
+    assert sha256(var / "published" / "mpp_metrics.duckdb") == published_before
+    first = json.loads((var / "output" / "metrics.json").read_text())
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["metrics"] == first["metrics"] and doc["publication"] == first["publication"]
+    assert done["outputs/metrics_json"]["publication_id"] == first["publication"]["id"]
+    html = (out / "report.html").read_text()
+    assert f"publication <code>{first['publication']['id']}</code>" in html
+    assert (out / "charts").is_dir() and any((out / "charts").glob("*.png"))
 
 
 def sha256(path: Path) -> str:

@@ -228,3 +228,44 @@ def test_dbt_resource_skips_dagster_dbts_in_process_dbt_start_up():
     assert str(resource._cli_version) == version("dbt-core")
     assert resource._cli_version.major == 1
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_the_cli_writes_no_output_itself():
+    """Issue 18 item 3: metrics.json and the report are written by their assets only (outputs/metrics_json,
+    outputs/report), also for an unchanged build; the CLI runs the job and reads what it wrote."""
+    import ast
+    from pathlib import Path
+
+    from orchestration import cli
+
+    tree = ast.parse(Path(cli.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not imported & {"write_metrics_json", "write_report", "build_metrics_document", "build_report",
+                           "write_json_atomically", "write_atomically"}, imported
+    assert not modules & {"orchestration.assets.outputs", "orchestration.assets.report", "orchestration.report",
+                          "orchestration.files"}, modules
+    # the asset writing metrics.json is the one function doing it
+    from orchestration.assets import outputs
+
+    assert "write_metrics_json" in Path(outputs.__file__).read_text(encoding="utf-8")
+
+
+def test_an_unchanged_build_reports_what_the_outputs_stand_on():
+    """The dbt step of an unchanged build reports the assets publication stands on (every mart and seed, the
+    printed-total check models, every dbt asset a GE suite validates), so the publish step and the output
+    assets run; no staging model (nothing is rebuilt, no dbt test runs again) and not every model, so the
+    dbt docs step (downstream of every model) is skipped as before."""
+    from orchestration.assets.dbt_docs import DBT_DOCS_KEY
+    from orchestration.assets.dbt_models import mpp_dbt_models, outputs_stand_on
+    from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
+
+    reported = outputs_stand_on(mpp_dbt_models.keys)
+    graph = defs.resolve_asset_graph()
+    publish_deps = set(graph.get(PUBLISHED_WAREHOUSE_KEY).parent_keys)
+    assert publish_deps <= reported
+    assert AssetKey(["intermediate", "int_initial_completions"]) in reported  # validated by a blocking GE suite
+    assert AssetKey(["marts", "headline_metrics"]) in reported
+    assert not [k for k in reported if k.path[0] == "staging"]
+    docs_deps = set(graph.get(DBT_DOCS_KEY).parent_keys)
+    assert docs_deps - reported  # the dbt docs wait for models that are not reported: skipped
