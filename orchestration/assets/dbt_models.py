@@ -11,6 +11,7 @@ saying what it asserts (:func:`test_description`). The run's settings reach dbt 
 """
 
 
+import graphlib
 import os
 import re
 import shutil
@@ -176,9 +177,23 @@ def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: s
     the report are written from it. The other models (staging, most intermediates) are not reported, so
     steps that need all of them (the dbt docs) are skipped as before, and no dbt test is evaluated again.
     """
-    for key in sorted(outputs_stand_on(context.selected_asset_keys), key=lambda k: k.to_user_string()):
+    reported = outputs_stand_on(context.selected_asset_keys)
+    for key in topological_order(context.assets_def.specs):  # Dagster wants upstream assets first
+        if key not in reported:
+            continue
         yield MaterializeResult(asset_key=key, data_version=DataVersion(build_fingerprint),
                                 metadata={"rebuilt": False, "build_fingerprint": build_fingerprint})
+
+
+def topological_order(specs: Iterable[AssetSpec]) -> list[AssetKey]:
+    """The keys of ``specs``, every asset after the assets of ``specs`` it depends on (directly or not); ties
+    by key, so the order is always the same."""
+    specs = sorted(specs, key=lambda spec: spec.key.to_user_string())
+    own = {spec.key for spec in specs}
+    sorter = graphlib.TopologicalSorter(
+        {spec.key: sorted((d.asset_key for d in spec.deps if d.asset_key in own), key=lambda k: k.to_user_string())
+         for spec in specs})
+    return list(sorter.static_order())
 
 
 #: dagster-dbt writes one target folder per invocation (target/<asset>-<id>); keep the newest few.
