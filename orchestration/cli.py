@@ -73,11 +73,13 @@ class _ProgressHandler(logging.Handler):
         if kind == "STEP_START":
             if recorder:
                 recorder.step_started(step)
-            console.print(f"[dim]…[/dim] {step}")
+            if console.is_terminal:  # a log file or CI gets one line per step, when it ends
+                console.print(f"[dim]…[/dim] {step}")
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and recorder:
             recorder.step_finished(step)
         if kind == "STEP_SUCCESS":
-            console.print(f"[green]✓[/green] {step}")
+            took = recorder.wall_seconds(step) if recorder else None
+            console.print(f"[green]✓[/green] {step}" + (f" [dim]{took:.1f} s[/dim]" if took is not None else ""))
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
         elif kind == "ASSET_CHECK_EVALUATION":
