@@ -76,11 +76,13 @@ class _ProgressHandler(logging.Handler):
         if kind == "STEP_START":
             if recorder:
                 recorder.step_started(step)
-            console.print(f"[dim]…[/dim] {step}")
+            if console.is_terminal:  # a log file or CI gets one line per step, when it ends
+                console.print(f"[dim]…[/dim] {step}")
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and recorder:
             recorder.step_finished(step)
         if kind == "STEP_SUCCESS":
-            console.print(f"[green]✓[/green] {step}")
+            took = recorder.wall_seconds(step) if recorder else None
+            console.print(f"[green]✓[/green] {step}" + (f" [dim]{took:.1f} s[/dim]" if took is not None else ""))
         elif kind == "STEP_FAILURE":
             console.print(f"[red]✗ {step}[/red]")
         elif kind == "ASSET_CHECK_EVALUATION":
@@ -160,12 +162,12 @@ def print_quarantine(rows: list[dict]) -> None:
 @app.command(short_help="Run the whole pipeline; write metrics.json and the report.")
 def run(
     as_of: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="As-of date of every figure; default: the configured publication's (dbt_project.yml vars).", callback=_validate_as_of)] = DEFAULTS.as_of,
-    output: Annotated[Path | None, typer.Option(file_okay=False, help="Folder for metrics.json and the report (default var/output).")] = None,
-    eoir_release: Annotated[Path | None, typer.Option(exists=True, help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
-    uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
+    output: Annotated[Path | None, typer.Option(file_okay=False, metavar="DIR", help="Folder for metrics.json and the report (default var/output).")] = None,
+    eoir_release: Annotated[Path | None, typer.Option(exists=True, metavar="PATH", help="EOIR FOIA release (folder or .zip); default: the bundled synthetic release.")] = None,
+    uscis_nri: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, metavar="FILE", help="Case-level USCIS NRI extract (CSV, docs/contracts/uscis_nri_referrals.md); default: synthetic.")] = None,
     cbp_encounters: Annotated[list[str] | None, typer.Option(callback=_validate_cbp_encounters, metavar="PATH[@YYYY-MM-DD]", help="CBP encounter file in CBP's official open-data layout (Southwest Land Border Encounters by AOR, or Nationwide Encounters by State), or a folder of them; PATH@YYYY-MM-DD gives its vintage. Repeatable.")] = None,
-    eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = DEFAULTS.eoir_diff_block_vanished,
-    eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, help="Refuse an EOIR release in which more than this fraction of rows changed.")] = DEFAULTS.eoir_diff_block_changed,
+    eoir_diff_block_vanished: Annotated[float, typer.Option(min=0.0, max=1.0, metavar="FRACTION", help="Refuse an EOIR release in which more than this fraction of the previous release's rows vanished.")] = DEFAULTS.eoir_diff_block_vanished,
+    eoir_diff_block_changed: Annotated[float, typer.Option(min=0.0, max=1.0, metavar="FRACTION", help="Refuse an EOIR release in which more than this fraction of rows changed.")] = DEFAULTS.eoir_diff_block_changed,
     eoir_all_columns: Annotated[bool, typer.Option(help="Land every column of the EOIR tables in raw.eoir_* (default: only the columns the models read).")] = DEFAULTS.eoir_all_columns,
     admin_closures_are_completions: Annotated[bool, typer.Option(help="Count administrative closures as completions.")] = DEFAULTS.admin_closures_are_completions,
     relief_after_reopening_counts: Annotated[bool, typer.Option(help="Count relief won only after a reopening.")] = DEFAULTS.relief_after_reopening_counts,
@@ -346,9 +348,9 @@ def _print_outputs(output_dir: Path, target, published_dir: Path, log: Path) -> 
 @app.command(short_help="List the EOIR cases behind a court headline figure.")
 def cases(
     metric_id: Annotated[str, typer.Argument(metavar="METRIC_ID", help="Court metric id, e.g. g2_removal_orders_in_absentia.")],
-    period: Annotated[str | None, typer.Option(help="'YYYY-MM' for a month; omit for the cumulative figure.")] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write all case ids to this CSV.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Case ids to print (all go to --csv).")] = 20,
+    period: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="'YYYY-MM' for a month; omit for the cumulative figure.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", dir_okay=False, metavar="FILE", help="Write all case ids to this CSV.")] = None,
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Case ids to print (all go to --csv).")] = 20,
 ) -> None:
     """List the EOIR cases behind a court headline figure (goals 1a, 2, 3), from the published copy."""
     import csv as csv_module
@@ -396,11 +398,11 @@ app.add_typer(generate_app, name="generate")
 
 @generate_app.command("eoir", short_help="Write a synthetic EOIR case-data release.")
 def generate_eoir(
-    out: Annotated[Path, typer.Option(help="Release folder (or .zip with --zip) to write.")],
-    seed: Annotated[int, typer.Option(help="Random seed (same seed and scale -> same bytes).")] = 20201231,
-    scale: Annotated[float, typer.Option(min=1e-6, max=1.0, help="Fraction of the full release (1.0 = ~12M cases).")] = 0.01,
+    out: Annotated[Path, typer.Option(metavar="PATH", help="Release folder (or .zip with --zip) to write.")],
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed and scale -> same bytes).")] = 20201231,
+    scale: Annotated[float, typer.Option(min=1e-6, max=1.0, metavar="FRACTION", help="Fraction of the full release (1.0 = ~12M cases).")] = 0.01,
     as_zip: Annotated[bool, typer.Option("--zip", help="Write the release as one zip, like EOIR publishes it.")] = False,
-    corrupt_rate: Annotated[float, typer.Option(min=0.0, max=0.5, help="Fraction of rows per file broken on purpose (quarantined on load), e.g. 0.01.")] = 0.0,
+    corrupt_rate: Annotated[float, typer.Option(min=0.0, max=0.5, metavar="FRACTION", help="Fraction of rows per file broken on purpose (quarantined on load), e.g. 0.01.")] = 0.0,
 ) -> None:
     """Write a SYNTHETIC EOIR case-data release in the published file format."""
     from orchestration.eoir.generator import generate_release
@@ -412,9 +414,9 @@ def generate_eoir(
 
 @generate_app.command("nri", short_help="Write a synthetic case-level USCIS NRI extract.")
 def generate_nri(
-    out: Annotated[Path, typer.Option(dir_okay=False, help="CSV file to write.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 20190128,
-    eoir_release: Annotated[Path | None, typer.Option(exists=True, help="Synthetic EOIR release to link referrals to.")] = None,
+    out: Annotated[Path, typer.Option(dir_okay=False, metavar="FILE", help="CSV file to write.")],
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed.")] = 20190128,
+    eoir_release: Annotated[Path | None, typer.Option(exists=True, metavar="PATH", help="Synthetic EOIR release to link referrals to.")] = None,
 ) -> None:
     """Write a SYNTHETIC case-level USCIS NRI referral extract (contract: docs/contracts/uscis_nri_referrals.md)."""
     from orchestration.uscis.generator import generate_nri_extract

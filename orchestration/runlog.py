@@ -77,10 +77,27 @@ def point_latest(files: RunFiles) -> None:
     _point(logs_dir() / f"latest{STATS_SUFFIX}", files.stats)
 
 
+def prune_run_logs(keep: int) -> list[Path]:
+    """Remove the log and stats files of all but the newest ``keep`` runs (by the UTC start time their names
+    begin with); return the files removed. ``latest.*`` and a run's copies in its output folder stay."""
+    folder = logs_dir()
+    stems = sorted({p.name.removesuffix(LOG_SUFFIX).removesuffix(STATS_SUFFIX)
+                    for p in folder.glob("*_*") if not p.name.startswith(("latest", "."))})
+    removed = []
+    for stem in stems[:-keep] if len(stems) > keep else []:
+        for path in (folder / f"{stem}{LOG_SUFFIX}", folder / f"{stem}{STATS_SUFFIX}"):
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def open_run_log(run_id: str):
-    """Create this run's log file (``latest.log`` points to it at once) and return (files, open file)."""
+    """Create this run's log file (``latest.log`` points to it at once) and return (files, open file).
+    Only the newest ``MPP_KEEP_RUN_LOGS`` runs' files are kept (:func:`prune_run_logs`)."""
     files = RunFiles.of(run_id, dt.datetime.now(dt.UTC))
     files.log.parent.mkdir(parents=True, exist_ok=True)
+    prune_run_logs(max(get_settings().keep_run_logs - 1, 0))  # this run's files are the newest
     handle = open(files.log, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - closed by the caller
     point_latest(files)
     return files, handle

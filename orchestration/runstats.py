@@ -74,6 +74,11 @@ class RunStatsRecorder:
             if self._current == step:
                 self._current = None
 
+    def wall_seconds(self, step: str) -> float | None:
+        """The wall time of a finished step, None before it finished."""
+        with self._lock:
+            return self._wall.get(step)
+
     def _record(self, rss: int) -> None:
         with self._lock:
             self._overall_peak = max(self._overall_peak, rss)

@@ -19,6 +19,8 @@ build_data_docs: write the Data Docs HTML (expectations/data_docs.py); results J
 eoir_landing_dir: landing folder watched by the sensor ``new_eoir_release`` (default ``var/landing/eoir``).
 eoir_landing_settle_seconds: a landed release is taken once no file of it changed for this long (default 60).
 eoir_release_url: the EOIR release download URL the sensor checks by HTTP HEAD (empty = off, the default).
+keep_run_logs: how many runs' log and stats files ``var/logs/`` keeps (default 100); older ones are removed
+               when a run starts (orchestration/runlog.py). A run's own copies beside its metrics.json stay.
 duckdb_memory_limit: DuckDB memory limit of the ingestion's warehouse connections (the raw loads), e.g.
                ``3GB``; DuckDB spills to disk beyond it.
 duckdb_build_memory_limit: DuckDB memory limit of every connection after ingestion: dbt (profiles.yml reads
@@ -32,6 +34,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +59,7 @@ class Settings(BaseSettings):
     eoir_landing_dir: Path | None = None
     eoir_landing_settle_seconds: float = 60.0
     eoir_release_url: str = ""
+    keep_run_logs: int = Field(default=100, ge=1)
 
     def model_post_init(self, context: object, /) -> None:
         var = self.var_dir

@@ -25,8 +25,10 @@ def isolated_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     get_settings.cache_clear()
 
 
-def run_dbt(args: list[str], warehouse: Path, target_dir: Path, dbt_vars: dict | None = None) -> None:
+def run_dbt(args: list[str], warehouse: Path, target_dir: Path, dbt_vars: dict | None = None) -> list:
     """Run one dbt command in-process against ``warehouse``; raise AssertionError with dbt's failures.
+
+    Returns dbt's node results (each with ``node.unique_id`` and ``status``).
 
     The target folder is private to the caller so tests never clobber the project's manifest.
     """
@@ -53,6 +55,7 @@ def run_dbt(args: list[str], warehouse: Path, target_dir: Path, dbt_vars: dict |
             if str(r.status) not in ("success", "pass"):
                 failures.append(f"{r.node.unique_id}: {r.status}: {r.message}")
         raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or ''}\n" + "\n".join(failures))
+    return list(getattr(result.result, "results", None) or [])
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

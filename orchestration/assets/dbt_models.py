@@ -74,8 +74,10 @@ class MppDbtTranslator(DagsterDbtTranslator):
         return spec._replace(description=test_description(manifest["nodes"][unique_id]))
 
 
-#: dbt's built-in generic tests: what each asserts, from its arguments
+#: dbt's built-in generic tests and the project's grain test (macros/tests/): what each asserts, from its arguments
 BUILT_IN_TESTS = {
+    "unique_combination_of_columns": "{columns} of {model} identify one row: no combination occurs twice "
+                                     "(NULL counting as a value).",
     "not_null": "`{column}` of {model} is never null.",
     "unique": "`{column}` of {model} identifies one row: no value occurs twice.",
     "accepted_values": "`{column}` of {model} takes only the values {values}.",
@@ -97,6 +99,7 @@ def test_description(test: Mapping[str, Any]) -> str | None:
         column=kwargs.get("column_name", ""), model=_relation_name(kwargs.get("model", "")),
         values=", ".join(repr(v) for v in kwargs.get("values", [])), field=kwargs.get("field", ""),
         to=_relation_name(kwargs.get("to", "")),
+        columns=" x ".join(f"`{c}`" for c in kwargs.get("combination_of_columns", [])),
     )
 
 
@@ -137,7 +140,9 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
             yield from unchanged_build_results(context, build_fingerprint)
             return
-        args = ["build", "--vars", pipeline.dbt_vars_json()]
+        # unit tests check the SQL on fixed fixtures, not the data: they run in the test suite
+        # (tests/e2e/test_dbt_unit_tests.py), as dbt advises, not in every production build
+        args = ["build", "--exclude-resource-type", "unit_test", "--vars", pipeline.dbt_vars_json()]
         invocation = dbt.cli(args, context=context)
         try:
             for i, event in enumerate(invocation.stream()):

@@ -70,3 +70,27 @@ def test_readme_documents_every_option_of_every_command():
     cli = {" ".join(path): options(cmd) for path, cmd in ALL if not hasattr(cmd, "commands")}
     assert set(cli) == {"run", "cases", "generate eoir", "generate nri", "generate bundled"}
     assert readme_options() == cli
+
+
+def readme_placeholders() -> dict[str, dict[str, str]]:
+    """``{command: {option: placeholder}}`` of README's "Command-line options" (``--limit N`` gives N)."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Command-line options", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    documented: dict[str, dict[str, str]] = {}
+    for block in re.split(r"^(?=`mpp-metrics )", section, flags=re.MULTILINE)[1:]:
+        command = re.match(r"^`mpp-metrics ([a-z ]+?)(?: [A-Z_]+)?`:", block).group(1)
+        documented[command] = dict(re.findall(r"^\| `(--[a-z][a-z0-9-]*) ([A-Z][^`]*)`", block, re.MULTILINE))
+    return documented
+
+
+def test_help_names_each_value_as_the_readme_does():
+    """``--help`` and README name an option's value alike (``--limit N``, not ``--limit <int range>``)."""
+    documented = readme_placeholders()
+    assert documented["cases"]["--limit"] == "N" and documented["generate nri"]["--out"] == "FILE"  # parsed
+    for path, cmd in ALL:
+        if hasattr(cmd, "commands"):
+            continue
+        for p in cmd.params:
+            if p.param_type_name != "option" or p.is_flag or p.opts == ["--help"]:
+                continue
+            assert p.metavar == documented[" ".join(path)][p.opts[0]], (" ".join(path), p.opts[0], p.metavar)

@@ -99,7 +99,7 @@ def test_each_goal_group_explains_its_goal():
 def test_every_dbt_test_has_a_description_in_the_ui():
     """Issue 18 item 5: 320 of 331 dbt tests had no description, so their asset checks showed none. Every
     test node of target/manifest.json is described: singular and custom generic tests by ``description:`` in
-    their YAML, dbt's four built-in generic tests by a sentence from their arguments; and the asset check of
+    their YAML, dbt's built-in generic tests and the project's grain test by a sentence from their arguments; and the asset check of
     every test carries that description."""
     import json
 

@@ -124,3 +124,23 @@ def test_the_code_location_records_every_finished_run():
 
     names = {s.name for s in defs.sensors}
     assert {"record_run_log_on_success", "record_run_log_on_failure", "record_run_log_on_canceled"} <= names
+
+
+def test_var_logs_keeps_the_newest_runs_only(var, monkeypatch):
+    """MPP_KEEP_RUN_LOGS=3: the 4th and 5th runs remove the oldest runs' log and stats; latest.* stays."""
+    monkeypatch.setenv("MPP_KEEP_RUN_LOGS", "3")
+    get_settings.cache_clear()
+    logs = var / "logs"
+    logs.mkdir(parents=True)
+    for day in (1, 2, 3, 4):  # four earlier runs, each with its log and stats
+        (logs / f"2026120{day}T000000Z_run{day}.log").write_text("x", encoding="utf-8")
+        (logs / f"2026120{day}T000000Z_run{day}.run_stats.json").write_text("{}", encoding="utf-8")
+    files, handle = open_run_log("run5")  # started now: the newest
+    handle.close()
+    kept = sorted(p.name for p in logs.iterdir())
+    assert kept == [
+        "20261203T000000Z_run3.log", "20261203T000000Z_run3.run_stats.json",
+        "20261204T000000Z_run4.log", "20261204T000000Z_run4.run_stats.json",
+        files.log.name, "latest.log", "latest.run_stats.json",
+    ]
+    assert (logs / "latest.log").resolve() == files.log.resolve()
