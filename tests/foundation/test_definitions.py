@@ -40,7 +40,7 @@ def expected_group(key: AssetKey, folder: str | None) -> str | None:
         return next(group for prefix, group in SOURCE_OF_TABLE if table.startswith(prefix))
     if layer == "seeds":
         return "definitions"
-    if layer == "outputs" or folder in ("metrics", "reconciliation", "history"):
+    if layer == "outputs" or folder in ("metrics", "reconciliation", "history", "_deprecated"):
         return "publication"
     return folder if layer == "marts" else None
 
