@@ -1,5 +1,5 @@
 {#
-  court_outcome_bucket_counts(): the goal 2 count columns of an aggregate over mpp_case_outcomes rows
+  court_outcome_bucket_counts(): the goal 2 count columns of an aggregate over case_outcomes rows
   (columns outcome_bucket, is_in_absentia): one count per outcome bucket of seed court_outcome_buckets,
   plus the in absentia subset of removal orders. Shared by the goal 2 marts so they stay alike.
 #}

@@ -9,6 +9,10 @@ Published layout (under ``Settings.published_dir``, default ``var/published/``):
 
     mpp_metrics.duckdb           one DuckDB file (open it with :func:`open_published`)
       marts.<table>              every table of the build's ``marts`` schema, as built
+      marts.<old name>           the deprecated alias views of renamed marts (models/marts/_deprecated/,
+                                 docs/architecture.md "Mart names"): recreated as views over the copied
+                                 table, so analysts' saved SQL keeps working for one release; not in
+                                 meta.tables and no Parquet file (:func:`_copy_mart_aliases`)
       seeds.<table>              every seed (definitions and code lists, to decode the marts)
       meta.publication           1 row: publication_id, published_at (UTC), as_of_date, variants, run_id,
                                  build_fingerprint (the dbt build it copies, orchestration/build_state.py),
@@ -75,9 +79,9 @@ PARQUET_LINK_NAME = "parquet"
 #: Tables that carry one row per EOIR case (pseudonymous case id IDNCASE), and why analysts need them.
 CASE_LEVEL_TABLES: dict[str, str] = {
     "marts.court_metric_cases": "drill-down: the EOIR case ids behind each court figure (metric_id, period)",
-    "marts.mpp_case_outcomes": "one row per MPP case: EOIR case id, nationality, dates, location and "
+    "marts.case_outcomes": "one row per MPP case: EOIR case id, nationality, dates, location and "
     "initial-completion outcome (goal 2/3 cohorts)",
-    "marts.mpp_relief_cases": "one row per MPP case granted relief: EOIR case id, form, dates, location, nationality",
+    "marts.relief_cases": "one row per MPP case granted relief: EOIR case id, form, dates, location, nationality",
 }
 
 #: Column names that must never reach the analysts' copy (free text or person-level identifiers).
@@ -432,6 +436,44 @@ def _copy_marts_and_seeds(con: duckdb.DuckDBPyConnection, build: Path) -> dict[s
     return counts
 
 
+#: A view of the build's marts that is a deprecated alias: ``select * from [<catalog>.]marts.<table>`` (dbt model
+#: ``select * from {{ ref('<table>') }}``, comments allowed before it).
+_ALIAS_VIEW = re.compile(
+    r'^\s*(?:--[^\n]*\n\s*)*select\s+\*\s+from\s+(?:"?\w+"?\.)?"?marts"?\."?(\w+)"?\s*\)?\s*;?\s*$',
+    re.IGNORECASE,
+)
+
+
+def mart_aliases(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, str]:
+    """The alias views of ``catalog``'s marts schema: old name -> the mart table it selects from.
+    Raises PublishError for a view of schema marts that is not a plain alias (review it before publishing)."""
+    rows = con.execute(
+        "select view_name, sql from duckdb_views() where database_name = ? and schema_name = ? and not internal "
+        "order by view_name", [catalog, _MART_SCHEMA]).fetchall()
+    aliases, problems = {}, []
+    for name, sql in rows:
+        body = re.sub(r"^\s*create\s+(?:or\s+replace\s+)?view\s+\S+\s+as\s*\(?", "", sql, flags=re.IGNORECASE)
+        match = _ALIAS_VIEW.match(body)
+        if match is None:
+            problems.append(f"marts.{name}: a view that is not a plain alias (select * from marts.<table>)")
+        else:
+            aliases[name] = match.group(1)
+    if problems:
+        raise PublishError("; ".join(problems))
+    return aliases
+
+
+def _copy_mart_aliases(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> dict[str, str]:
+    """Recreate the build's deprecated alias views of marts in the new file, over the copied tables."""
+    aliases = mart_aliases(con, "build")
+    for alias, table in aliases.items():
+        if f"{_MART_SCHEMA}.{table}" not in counts:
+            raise PublishError(f"marts.{alias} is an alias of marts.{table}, which is not a published table")
+        con.execute(f"create view {_ident(_MART_SCHEMA)}.{_ident(alias)} as "
+                    f"select * from {_ident(_MART_SCHEMA)}.{_ident(table)}")
+    return aliases
+
+
 def _write_tables_index(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
     """Add the meta tables' row counts to ``counts`` and write meta.tables (one row per published table)."""
     for table in _tables(con, _catalog_name(con), "meta"):
@@ -488,6 +530,7 @@ def publish_warehouse(
         try:
             con.execute(f"attach {duckdb_literal(str(build))} as build (read_only)")
             counts.update(_copy_marts_and_seeds(con, build))
+            _copy_mart_aliases(con, counts)
             about = {"build_fingerprint": build_fingerprint, "publication_name": publication_name,
                      "published": published}
             _write_metadata(con, publication_id, as_of_date, run_id, checks, about)

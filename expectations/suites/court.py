@@ -110,14 +110,14 @@ order by i.case_id, i.proceeding_id
 
 RELIEF_GRANTS = Suite(
     name="relief_grants",
-    asset_key=("marts", "mpp_relief_cases"),
+    asset_key=("marts", "relief_cases"),
     description=(
-        "Goal 1a relief cases (marts.mpp_relief_cases, one row per case) beside the applications and the "
+        "Goal 1a relief cases (marts.relief_cases, one row per case) beside the applications and the "
         "decision of the proceeding the reported grant is on (staging.stg_eoir__applications / proceedings)."
     ),
     sql=f"""
 with relief as (
-    select case_id, relief_form, relief_proceeding_id, relief_completion_date from marts.mpp_relief_cases
+    select case_id, relief_form, relief_proceeding_id, relief_completion_date from marts.relief_cases
 ),
 granted as (
     -- granted applications on the reported proceeding; the relief codes first, so a non-relief code is
@@ -178,9 +178,9 @@ order by r.case_id
 
 ENROLLED_CASES = Suite(
     name="enrolled_cases",
-    asset_key=("marts", "mpp_case_outcomes"),
+    asset_key=("marts", "case_outcomes"),
     description=(
-        "Goal 2/3 enrolled MPP cases (marts.mpp_case_outcomes, one row per case with NTA filed) beside the "
+        "Goal 2/3 enrolled MPP cases (marts.case_outcomes, one row per case with NTA filed) beside the "
         "case type of the case (else of its first proceeding) from staging."
     ),
     sql=f"""
@@ -198,7 +198,7 @@ select
     o.initial_completion_date,
     coalesce(o.via_identifier or o.via_proceeding_location or o.via_schedule_location, false) as has_mpp_marker,
     o.is_pending = (o.initial_completion_date is null) as pending_iff_no_completion
-from marts.mpp_case_outcomes as o
+from marts.case_outcomes as o
 left join (select case_id, any_value(case_type) as case_type from staging.stg_eoir__cases group by case_id) as c
     on c.case_id = o.case_id
 left join first_proceeding as fp on fp.case_id = o.case_id

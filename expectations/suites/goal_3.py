@@ -1,6 +1,6 @@
 """Goal 3 since inception (CBP side): g3_cbp_enrollments as DOMAIN.md and the seed goal_3_source_precedence
-define it, restated from marts.g3_cbp_enrollments_monthly beside every source's rows
-(marts.g3_cbp_enrollments_by_source_monthly)."""
+define it, restated from marts.enrollments_monthly beside every source's rows
+(marts.enrollments_by_source_monthly)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from expectations.spec import Suite, always_true, equal, non_negative_integers, 
 
 G3_CBP_ENROLLMENTS = Suite(
     name="g3_cbp_enrollments",
-    asset_key=("marts", "g3_cbp_enrollments_monthly"),
+    asset_key=("marts", "enrollments_monthly"),
     description=(
-        "Goal 3 CBP-side enrolments since inception (marts.g3_cbp_enrollments_monthly, one row per month and "
-        "agency) beside every published source's figure for the month (marts.g3_cbp_enrollments_by_source_monthly)."
+        "Goal 3 CBP-side enrolments since inception (marts.enrollments_monthly, one row per month and "
+        "agency) beside every published source's figure for the month (marts.enrollments_by_source_monthly)."
     ),
     sql="""
 with sources as (
     select month_start, agency, min(source_precedence) as preferred_precedence
-    from marts.g3_cbp_enrollments_by_source_monthly
+    from marts.enrollments_by_source_monthly
     group by all
 )
 select
@@ -30,8 +30,8 @@ select
     last_day(m.month_start) <= cast($as_of as date) as month_ended_by_as_of,
     m.in_enrollment_phase,
     m.period || '|' || m.agency as month_agency
-from marts.g3_cbp_enrollments_monthly as m
-left join marts.g3_cbp_enrollments_by_source_monthly as b
+from marts.enrollments_monthly as m
+left join marts.enrollments_by_source_monthly as b
     on b.month_start = m.month_start and b.agency = m.agency and b.source = m.source
 left join sources as s on s.month_start = m.month_start and s.agency = m.agency
 order by m.agency, m.period

@@ -77,15 +77,15 @@ order by m.month_start
 
 CBP_ENROLLMENTS = Suite(
     name="cbp_enrollments",
-    asset_key=("marts", "cbp_enrollments_monthly"),
+    asset_key=("marts", "cbp_page_enrollments_monthly"),
     description=(
-        "Goal 3 CBP enrollments (marts.cbp_enrollments_monthly, one row per month) beside the location rows "
-        "of marts.cbp_enrollments_by_location_monthly summed per month and component."
+        "Goal 3 CBP enrollments (marts.cbp_page_enrollments_monthly, one row per month) beside the location rows "
+        "of marts.cbp_page_enrollments_by_location_monthly summed per month and component."
     ),
     sql=f"""
 with locations as (
     select month_start, component, sum(enrollments) as location_rows_sum, min(enrollments) as min_location
-    from marts.cbp_enrollments_by_location_monthly
+    from marts.cbp_page_enrollments_by_location_monthly
     group by all
 )
 select
@@ -102,7 +102,7 @@ select
     m.usbp_enrollments + m.ofo_enrollments as usbp_plus_ofo_totals,
     {_GAP.replace('month_start', 'm.month_start')} as months_since_previous,
     m.printed_totals_agree
-from marts.cbp_enrollments_monthly as m
+from marts.cbp_page_enrollments_monthly as m
 left join locations as u on u.month_start = m.month_start and u.component = 'USBP'
 left join locations as o on o.month_start = m.month_start and o.component = 'OFO'
 order by m.month_start
@@ -115,7 +115,7 @@ order by m.month_start
         equal("cbp_usbp_location_rows_match_monthly_sector_sum", "usbp_location_rows_sum", "usbp_sector_sum",
               "Locations sum to the component totals: the USBP sector rows the pipeline publishes add up to "
               "the monthly mart's USBP sector sum (pipeline arithmetic, blocking).",
-              how="usbp_location_rows_sum = sum of marts.cbp_enrollments_by_location_monthly per month"),
+              how="usbp_location_rows_sum = sum of marts.cbp_page_enrollments_by_location_monthly per month"),
         equal("cbp_ofo_location_rows_match_monthly_field_office_sum", "ofo_location_rows_sum",
               "ofo_field_office_sum",
               "Locations sum to the component totals: the OFO field office rows add up to the monthly mart's "

@@ -64,6 +64,8 @@ FOLDER_GROUPS: dict[tuple[str, str], str] = {
     ("marts", "metrics"): PUBLICATION,
     ("marts", "reconciliation"): PUBLICATION,
     ("marts", "history"): PUBLICATION,
+    # the old mart names kept for one release (views over the renamed marts, published as views)
+    ("marts", "_deprecated"): PUBLICATION,
     ("intermediate", "metrics"): PUBLICATION,
     # the court rules (MPP case identification, completed proceedings, initial completions) are goal 2's
     ("intermediate", "court"): "goal_2_completions",

@@ -54,34 +54,34 @@ def _charts(data: ReportData) -> dict[str, tuple[str, bytes, bool]]:
     if data.g3_sources:
         out["g3_cbp_enrollments_by_source"] = (
             ("MPP enrollments by CBP since inception from both published sources, per month, MPP phases shaded "
-             "(marts.g3_cbp_enrollments_reconciliation; seed mpp_phases); a month a source does not print is a gap"),
+             "(marts.enrollments_source_reconciliation; seed mpp_phases); a month a source does not print is a gap"),
             charts.lines_with_phases(data.g3_sources, data.phases, "MPP enrollments by CBP: CBP pages and OHSS",
                                      ylabel="people enrolled / book-outs"),
             data.g3_sources.synthetic,
         )
     if data.enrollments_by_location:
         out["cbp_enrollments_by_location"] = (
-            "CBP MPP enrollments per month by USBP sector / OFO field office (marts.cbp_enrollments_by_location_monthly)",
+            "CBP MPP enrollments per month by USBP sector / OFO field office (marts.cbp_page_enrollments_by_location_monthly)",
             charts.stacked_bars(data.enrollments_by_location, "CBP MPP enrollments by location"),
             data.enrollments_by_location.synthetic,
         )
     if data.enrollments_vs_court:
         out["enrollments_vs_court_nta"] = (
             ("CBP enrollments beside court-side MPP cases with NTA filed, per month "
-             "(marts.cbp_enrollments_vs_court_nta_monthly)"),
+             "(marts.enrollments_vs_court_ntas_monthly)"),
             charts.lines(data.enrollments_vs_court, "CBP enrollments vs court-side NTAs filed"),
             data.enrollments_vs_court.synthetic,
         )
     if data.completions_by_outcome:
         out["initial_completions_by_outcome"] = (
-            ("Initial completions per month by outcome (marts.goal_2_initial_completions_monthly, summed over "
+            ("Initial completions per month by outcome (marts.initial_completions_monthly, summed over "
              "location and nationality)"),
             charts.stacked_bars(data.completions_by_outcome, "Initial completions by outcome"),
             data.completions_by_outcome.synthetic,
         )
     if data.relief_by_form:
         out["relief_grants_by_form"] = (
-            "Cases granted relief per month of first grant, by most protective form (marts.goal_1a_relief_monthly)",
+            "Cases granted relief per month of first grant, by most protective form (marts.relief_cases_monthly)",
             charts.stacked_bars(data.relief_by_form, "Relief grants by form"),
             data.relief_by_form.synthetic,
         )

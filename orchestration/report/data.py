@@ -10,10 +10,10 @@ formats.
 Sources (published tables):
 - marts.headline_metrics          the headline figures per goal (cumulative, months, fiscal years)
 - marts.swb_encounters_monthly    goal 4 monthly series by component; seeds.mpp_timeline / mpp_phases
-- marts.cbp_enrollments_by_location_monthly, marts.cbp_enrollments_vs_court_nta_monthly   goal 3
-- marts.g3_cbp_enrollments_reconciliation   goal 3: CBP pages and OHSS book-outs since inception
-- marts.goal_2_initial_completions_monthly   initial completions by outcome bucket per month
-- marts.goal_1a_relief_monthly    relief grants by most protective form per month
+- marts.cbp_page_enrollments_by_location_monthly, marts.enrollments_vs_court_ntas_monthly   goal 3
+- marts.enrollments_source_reconciliation   goal 3: CBP pages and OHSS book-outs since inception
+- marts.initial_completions_monthly   initial completions by outcome bucket per month
+- marts.relief_cases_monthly    relief grants by most protective form per month
 - marts.nri_referrals_monthly     NRI referrals by outcome per referral month
 - marts.court_metrics_history     court headline figures as of each month-end
 - marts.published_figures_reconciliation    published control figures beside the pipeline's values
@@ -311,21 +311,21 @@ def _load_enrollments(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     by_location = _dicts(con, """
         select period, location_type || ': ' || location as series, sum(enrollments) as value,
                max(input_kind) as input_kind
-        from marts.cbp_enrollments_by_location_monthly group by all""")
+        from marts.cbp_page_enrollments_by_location_monthly group by all""")
     data.enrollments_by_location = _pivot(by_location, "period", "series", "value")
     rows = _dicts(con, """
         select period, cbp_enrollments, court_nta_filed_cases, cbp_minus_court, cbp_input_kind,
                court_input_kind, explanation
-        from marts.cbp_enrollments_vs_court_nta_monthly order by month_start""")
+        from marts.enrollments_vs_court_ntas_monthly order by month_start""")
     data.enrollments_vs_court = Series(
         [r["period"] for r in rows],
         {"CBP enrollments": [_point(r["cbp_enrollments"]) for r in rows],
          "Court: MPP cases with NTA filed": [_point(r["court_nta_filed_cases"]) for r in rows]},
         any("synthetic" in (r["cbp_input_kind"], r["court_input_kind"]) for r in rows),
     )
-    data.enrollments_table = _cells(rows, "marts.cbp_enrollments_vs_court_nta_monthly", ["period"],
+    data.enrollments_table = _cells(rows, "marts.enrollments_vs_court_ntas_monthly", ["period"],
                                     ["cbp_enrollments", "court_nta_filed_cases", "cbp_minus_court"])
-    if _has_table(con, "marts", "g3_cbp_enrollments_reconciliation"):
+    if _has_table(con, "marts", "enrollments_source_reconciliation"):
         _load_g3_sources(con, data)
 
 
@@ -346,11 +346,11 @@ def _months_between(first: str, last: str) -> list[str]:
 
 def _load_g3_sources(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     """Goal 3's two CBP-side series since inception (CBP pages, OHSS book-outs), CBP total, from
-    marts.g3_cbp_enrollments_reconciliation: a month a source does not print is a gap, never 0."""
+    marts.enrollments_source_reconciliation: a month a source does not print is a gap, never 0."""
     rows = _dicts(con, """
         select period, agency, cbp_pages_enrollments, ohss_book_outs, difference, served_source, mpp_phase,
                explanation
-        from marts.g3_cbp_enrollments_reconciliation where agency = 'CBP' order by month_start""")
+        from marts.enrollments_source_reconciliation where agency = 'CBP' order by month_start""")
     if not rows:
         return
     by_period = {r["period"]: r for r in rows}
@@ -359,13 +359,13 @@ def _load_g3_sources(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         "CBP MPP pages: enrollments (exact)": [_point(by_period.get(p, {}).get("cbp_pages_enrollments")) for p in months],
         "OHSS: MPP book-outs (rounded to 10)": [_point(by_period.get(p, {}).get("ohss_book_outs")) for p in months],
     })
-    data.g3_reconciliation = _cells(rows, "marts.g3_cbp_enrollments_reconciliation", ["period", "agency"],
+    data.g3_reconciliation = _cells(rows, "marts.enrollments_source_reconciliation", ["period", "agency"],
                                     ["cbp_pages_enrollments", "ohss_book_outs", "difference"])
 
 
 def _load_court(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     order = [r[0] for r in con.execute("select outcome_bucket from seeds.court_outcome_buckets order by sort_order").fetchall()]
-    # outcome bucket (seed court_outcome_buckets) -> its column in goal_2_initial_completions_monthly
+    # outcome bucket (seed court_outcome_buckets) -> its column in initial_completions_monthly
     buckets = {"removal_order": "removal_orders", "voluntary_departure": "voluntary_departures",
                "termination": "terminations", "relief_granted": "relief_granted", "dismissal": "dismissals",
                "administrative_closure": "administrative_closures", "other": "other_completions"}
@@ -373,7 +373,7 @@ def _load_court(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     for bucket, column in buckets.items():
         long += _dicts(con, f"""
             select completion_month as month, '{bucket}' as series, sum({column}) as value, 'synthetic' as input_kind
-            from marts.goal_2_initial_completions_monthly group by all""")
+            from marts.initial_completions_monthly group by all""")
     kind = con.execute("select max(input_kind) from marts.court_headline_metrics").fetchone()[0]
     for r in long:
         r["input_kind"] = kind
@@ -381,7 +381,7 @@ def _load_court(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     relief = _dicts(con, """
         select first_relief_month as month, sum(asylum) as asylum, sum(statutory_withholding) as statutory_withholding,
                sum(cat_withholding) as cat_withholding
-        from marts.goal_1a_relief_monthly group by all order by 1""")
+        from marts.relief_cases_monthly group by all order by 1""")
     data.relief_by_form = Series(
         [r["month"] for r in relief],
         {"asylum": [float(r["asylum"]) for r in relief],

@@ -25,10 +25,10 @@ from orchestration.settings import PROJECT_DIR
 RAW_DATA = PROJECT_DIR / "data" / "raw"
 #: Models this work package builds (plus everything upstream of them).
 OUR_MODELS = (
-    "+cbp_uscis_headline_metrics",
+    "+nri_headline_metrics",
     "+published_figures_reconciliation",
-    "+cbp_enrollments_vs_court_nta_monthly",
-    "+cbp_enrollments_by_location_monthly",
+    "+enrollments_vs_court_ntas_monthly",
+    "+cbp_page_enrollments_by_location_monthly",
     "+int_cbp_mpp_printed_total_discrepancies",
 )
 

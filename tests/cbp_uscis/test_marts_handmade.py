@@ -1,7 +1,7 @@
 """Every mart of this work package on small hand-made inputs, with hand-worked expected values.
 
 One dbt build in a copy of the project where the other goals' headline models are replaced by stubs with
-the same contract: court_headline_metrics (goals 1a/2/3 court side) and g4_headline_metrics (goal 4), so
+the same contract: court_headline_metrics (goals 1a/2/3 court side) and encounter_headline_metrics (goal 4), so
 the comparison and reconciliation marts are tested on values worked out here.
 """
 
@@ -97,7 +97,7 @@ STUB_G3 = """-- test stub of the goal-3 CBP-side headline model: the hand-made C
 select cast('g3_cbp_enrollments' as varchar) as metric_id, cast(period as varchar) as period,
        cast(cbp_enrollments as bigint) as value, cast(input_kind as varchar) as input_kind,
        cast('cbp_mpp_pages' as varchar) as source
-from {{ ref('cbp_enrollments_monthly') }}
+from {{ ref('cbp_page_enrollments_monthly') }}
 where cbp_enrollments is not null
 """
 
@@ -108,8 +108,8 @@ def built(tmp_path_factory, copy_project):
     project = copy_project(
         {
             "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
-            "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
-            "models/marts/goal_3_enrollments/g3_headline_metrics.sql": STUB_G3,
+            "models/marts/goal_4_encounters/encounter_headline_metrics.sql": STUB_G4,
+            "models/marts/goal_3_enrollments/enrollment_headline_metrics.sql": STUB_G3,
         }
     )
     wh = tmp / "w.duckdb"
@@ -120,10 +120,10 @@ def built(tmp_path_factory, copy_project):
     load_nri_extract(con, tmp / "nri.csv", input_kind="synthetic", vintage=date(2020, 6, 1))
     con.close()
     select = [
-        "+cbp_uscis_headline_metrics",
+        "+nri_headline_metrics",
         "+published_figures_reconciliation",
-        "+cbp_enrollments_vs_court_nta_monthly",
-        "+cbp_enrollments_by_location_monthly",
+        "+enrollments_vs_court_ntas_monthly",
+        "+cbp_page_enrollments_by_location_monthly",
         "+int_cbp_mpp_printed_total_discrepancies",
     ]
     # dbt unit tests run in the real-project build (their fixtures do not list the stubbed court model)
@@ -143,7 +143,7 @@ def test_cbp_enrollments_monthly(built):
         built,
         """select period, cbp_enrollments, usbp_enrollments, ofo_enrollments, usbp_sector_sum,
                                   ofo_field_office_sum, printed_totals_agree, page_versions
-                           from marts.cbp_enrollments_monthly order by period""",
+                           from marts.cbp_page_enrollments_monthly order by period""",
     )
     # 2020-03 (OFO total printed without its parts) ended after the as-of date 2020-02-29: not in the mart
     # (it is still checked in int_cbp_mpp_printed_totals_checked, which is not cut at the as-of date)
@@ -160,7 +160,7 @@ def test_cbp_enrollments_by_location(built):
     rows = query(
         built,
         """select period, component, location_type, location, enrollments
-                           from marts.cbp_enrollments_by_location_monthly order by period, component, location""",
+                           from marts.cbp_page_enrollments_by_location_monthly order by period, component, location""",
     )
     assert rows[:3] == [
         ("2020-01", "OFO", "ofo_field_office", "Laredo", 1),
@@ -214,7 +214,7 @@ def test_nri_monthly(built):
 def test_nri_by_month_outcome_and_cumulative(built):
     rows = query(
         built,
-        "select period, outcome_as_of, referrals from marts.nri_referrals_by_month_outcome "
+        "select period, outcome_as_of, referrals from marts.nri_referrals_by_outcome_monthly "
         "order by period, outcome_as_of",
     )
     assert rows == [
@@ -240,7 +240,7 @@ def test_headline(built):
     rows = query(
         built,
         "select metric_id, coalesce(period, 'cum'), value, input_kind, source "
-        "from marts.cbp_uscis_headline_metrics order by 1, 2",
+        "from marts.nri_headline_metrics order by 1, 2",
     )
     extract, published = "uscis_nri_extract", "uscis_published_referrals"
     assert rows == [
@@ -271,7 +271,7 @@ def test_comparison_with_stubbed_court_side(built):
             """
         select period, cbp_enrollments, court_nta_filed_cases, cbp_minus_court, trac_new_court_cases,
                court_side_available, court_input_kind, explanation
-        from marts.cbp_enrollments_vs_court_nta_monthly""",
+        from marts.enrollments_vs_court_ntas_monthly""",
         )
     }
     assert rows["2020-01"][:6] == (6, 1500, -1494, None, True, "synthetic")
@@ -296,7 +296,7 @@ def test_reconciliation_with_stubbed_court_and_goal_4(built):
         6,
         -1968,
         "real",
-        "g3_headline_metrics",
+        "enrollment_headline_metrics",
         "differs",
     )
     assert rows["cbp_mpp_enrollments_2020-03"][1:] == (None, None, None, None, "not_computed")  # after as-of
@@ -305,11 +305,11 @@ def test_reconciliation_with_stubbed_court_and_goal_4(built):
         3,
         -71,
         "real",  # the hand-made page's published count, not the extract
-        "cbp_uscis_headline_metrics",
+        "nri_headline_metrics",
         "differs",
     )
-    assert rows["cbp_swb_encounters_2020-10"] == (71929, 71929, 0, "real", "g4_headline_metrics", "match")
-    assert rows["cbp_swb_encounters_fy2020"][2:] == (-88, "real", "g4_headline_metrics", "differs")
+    assert rows["cbp_swb_encounters_2020-10"] == (71929, 71929, 0, "real", "encounter_headline_metrics", "match")
+    assert rows["cbp_swb_encounters_fy2020"][2:] == (-88, "real", "encounter_headline_metrics", "differs")
     # cumulative court figures are compared only at their own as-of date (2020-12-31 != 2020-02-29)
     assert rows["aic_2020_12_completed"][1:] == (None, None, None, None, "as_of_differs")
     assert rows["dhs_2021_12_mpp2_nri"][-1] == "no_pipeline_definition"
@@ -321,8 +321,8 @@ def test_reconciliation_cumulative_court_figure_at_its_own_as_of(tmp_path_factor
     project = copy_project(
         {
             "models/marts/metrics/court_headline_metrics.sql": STUB_COURT,
-            "models/marts/goal_4_encounters/g4_headline_metrics.sql": STUB_G4,
-            "models/marts/goal_3_enrollments/g3_headline_metrics.sql": STUB_G3,
+            "models/marts/goal_4_encounters/encounter_headline_metrics.sql": STUB_G4,
+            "models/marts/goal_3_enrollments/enrollment_headline_metrics.sql": STUB_G3,
         }
     )
     res = run_dbt(

@@ -66,7 +66,7 @@ def test_cbp_monthly_enrollments_match_the_published_figures(built):
         wh,
         """select period, cbp_enrollments, usbp_enrollments + ofo_enrollments,
                                usbp_sector_sum + ofo_field_office_sum
-                        from marts.cbp_enrollments_monthly order by month_start""",
+                        from marts.cbp_page_enrollments_monthly order by month_start""",
     )
     expected = [1974, 1829, 2255, 215, 124, 208, 382, 768, 1167, 648, 887, 1092, 662]
     assert [r[0] for r in rows] == [f"2020-{m:02d}" for m in range(1, 13)] + ["2021-01"]
@@ -75,13 +75,13 @@ def test_cbp_monthly_enrollments_match_the_published_figures(built):
     assert [r[3] for r in rows] == expected  # sectors + field offices
     by_loc = query(
         wh,
-        "select period, sum(enrollments) from marts.cbp_enrollments_by_location_monthly "
+        "select period, sum(enrollments) from marts.cbp_page_enrollments_by_location_monthly "
         "group by period order by period",
     )
     assert [r[1] for r in by_loc] == expected
     headline = query(
         wh,
-        "select period, value, input_kind from marts.g3_headline_metrics "
+        "select period, value, input_kind from marts.enrollment_headline_metrics "
         "where source = 'cbp_mpp_pages' order by period",
     )
     assert [r[1] for r in headline] == expected and {r[2] for r in headline} == {"real"}
@@ -134,7 +134,7 @@ def test_calendar_2019_uscis_referrals_sum_to_13337_from_the_bundled_file(built)
     assert published == [(13337, 12)]
     extract = query(
         wh,
-        "select sum(value) from marts.cbp_uscis_headline_metrics "
+        "select sum(value) from marts.nri_headline_metrics "
         "where metric_id = 'g1b_nri_referrals' and period like '2019-%'",
     )
     assert extract == [(13337,)]
@@ -143,7 +143,7 @@ def test_calendar_2019_uscis_referrals_sum_to_13337_from_the_bundled_file(built)
 
 def test_headline_ids_periods_and_input_kind(built):
     wh, _, _ = built
-    rows = query(wh, "select metric_id, period, value, input_kind from marts.cbp_uscis_headline_metrics")
+    rows = query(wh, "select metric_id, period, value, input_kind from marts.nri_headline_metrics")
     assert {r[0] for r in rows} == METRICS_MD_IDS
     cumulative = {r[0]: r[2] for r in rows if r[1] is None}
     assert set(cumulative) == METRICS_MD_IDS
@@ -162,7 +162,7 @@ def test_headline_ids_periods_and_input_kind(built):
     assert max(r[1] for r in rows if r[1]) <= AS_OF[:7]
     months = query(
         wh,
-        "select sum(value) from marts.cbp_uscis_headline_metrics "
+        "select sum(value) from marts.nri_headline_metrics "
         "where metric_id = 'g1b_nri_referrals' and period is not null",
     )
     assert months[0][0] == cumulative["g1b_nri_referrals"]
@@ -194,7 +194,7 @@ def test_comparison_puts_cbp_enrollments_beside_court_side_and_trac(built):
         wh,
         """select period, cbp_enrollments, court_nta_filed_cases, trac_new_court_cases,
                                court_side_available, explanation
-                        from marts.cbp_enrollments_vs_court_nta_monthly order by month_start""",
+                        from marts.enrollments_vs_court_ntas_monthly order by month_start""",
     )
     assert rows[0][0] == "2019-01" and rows[0][1] is None and rows[0][3] == 15
     assert [r[3] for r in rows if r[3] is not None] == [15, 164, 339, 2629, 5161, 5883, 11804]

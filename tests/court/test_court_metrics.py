@@ -139,20 +139,20 @@ def test_goal_3_breakdown_by_location_and_cbp_area(builds):
     build = builds[MAIN]
     by_loc = dict(
         build.query(
-            "select mpp_hearing_loc_code, sum(enrolled_nta_filed) from marts.goal_3_court_enrollments_monthly group by 1"
+            "select mpp_hearing_loc_code, sum(enrolled_nta_filed) from marts.court_enrollments_monthly group by 1"
         )
     )
     assert by_loc == {"SYP": 10, "OPP": 4, "CIX": 2, "ENP": 6, "MPL": 3, "MPB": 3, "TUM": 1, "UNKNOWN": 1}
     by_office = dict(
         build.query(
             "select coalesce(ofo_field_office, '-'), sum(enrolled_nta_filed) "
-            "from marts.goal_3_court_enrollments_monthly group by 1"
+            "from marts.court_enrollments_monthly group by 1"
         )
     )
     assert by_office == {"San Diego": 16, "El Paso": 6, "Laredo": 6, "Tucson": 1, "-": 1}
     via = build.query(
         "select sum(via_identifier), sum(via_proceeding_location), sum(via_schedule_location) "
-        "from marts.goal_3_court_enrollments_monthly"
+        "from marts.court_enrollments_monthly"
     )
     assert via == [(2, 28, 2)]
 
@@ -161,21 +161,21 @@ def test_goal_2_breakdowns(builds):
     build = builds[MAIN]
     rows = dict(
         build.query(
-            "select case_id, initial_completion_proceeding_id from marts.mpp_case_outcomes where case_id in (1008, 1011)"
+            "select case_id, initial_completion_proceeding_id from marts.case_outcomes where case_id in (1008, 1011)"
         )
     )
     assert rows == {1008: 10082, 1011: 10111}
     los = build.query(
-        "select sum(removal_orders) from marts.goal_2_initial_completions_monthly where completion_hearing_loc_code = 'LOS'"
+        "select sum(removal_orders) from marts.initial_completions_monthly where completion_hearing_loc_code = 'LOS'"
     )
     assert los == [(1,)]
     totals = build.query(
         "select sum(enrolled_nta_filed), sum(initial_completions), sum(pending), sum(removal_orders_in_absentia), "
-        "sum(administrative_closures) from marts.goal_2_case_status_by_cohort"
+        "sum(administrative_closures) from marts.case_status_by_cohort"
     )
     assert totals == [(30, 26, 4, 6, 3)]
     no_admin = builds[BuildKey(AS_OF_MAIN, False, True)].query(
-        "select outcome_bucket, initial_completion_month from marts.mpp_case_outcomes where case_id = 1018"
+        "select outcome_bucket, initial_completion_month from marts.case_outcomes where case_id = 1018"
     )
     assert no_admin == [("removal_order", "2020-08")]
 
@@ -184,17 +184,17 @@ def test_goal_1a_breakdowns(builds):
     build = builds[MAIN]
     case_1023 = build.query(
         "select relief_form, relief_form_source, is_relief_after_reopening, first_relief_month "
-        "from marts.mpp_relief_cases where case_id = 1023"
+        "from marts.relief_cases where case_id = 1023"
     )
     assert case_1023 == [("asylum", "subsequent", False, "2019-11")]
     by_nat = dict(
         build.query(
-            "select nationality_code, sum(relief_granted_cases) from marts.goal_1a_relief_monthly group by 1"
+            "select nationality_code, sum(relief_granted_cases) from marts.relief_cases_monthly group by 1"
         )
     )
     assert by_nat == {"VE": 3, "NU": 2, "CU": 2, "HO": 1}
     no_reopening = builds[BuildKey(AS_OF_MAIN, True, False)].query(
-        "select relief_form from marts.mpp_relief_cases where case_id = 1023"
+        "select relief_form from marts.relief_cases where case_id = 1023"
     )
     assert no_reopening == [("cat_withholding",)]
 
@@ -208,14 +208,14 @@ def test_a_bond_proceeding_never_completes_a_removal_case(builds, ac, rr):
     build = builds[BuildKey(AS_OF_MAIN, ac, rr)]
     outcome = build.query(
         "select initial_completion_proceeding_id, outcome_bucket, is_in_absentia, initial_completion_month "
-        "from marts.mpp_case_outcomes where case_id = 1036"
+        "from marts.case_outcomes where case_id = 1036"
     )
     assert outcome == [(10361, "removal_order", True, "2019-11")]
-    assert build.query("select count(*) from marts.mpp_relief_cases where case_id = 1036") == [(0,)]
+    assert build.query("select count(*) from marts.relief_cases where case_id = 1036") == [(0,)]
     assert build.query("select count(*) from intermediate.int_proceedings_completed where proceeding_id = 10362") == [(0,)]
     by_type = build.query(
         "select case_case_type, proceeding_case_type, completes_removal_case, is_case_type_mismatch, cases, "
-        "proceedings, completed_proceedings from marts.mpp_proceedings_by_case_type order by proceeding_case_type"
+        "proceedings, completed_proceedings from marts.proceedings_by_case_type order by proceeding_case_type"
     )
     assert by_type[0] == ("RMV", "BND", False, True, 1, 1, 1)
     assert by_type[1][:6] == ("RMV", "RMV", True, False, 30, 39)
@@ -232,7 +232,7 @@ def test_proceeding_codes_decode_with_the_releases_own_lookup_and_unknown_codes_
     build = builds[MAIN]
     decoded = build.query(
         "select case_type, code_field, code, release_description, in_definitions, is_decoded, cases "
-        "from marts.mpp_proceeding_codes where (case_type, code) in (('RMV', 'X'), ('RMV', 'Y'), ('BND', 'X')) "
+        "from marts.proceeding_completion_codes where (case_type, code) in (('RMV', 'X'), ('RMV', 'Y'), ('BND', 'X')) "
         "order by case_type, code"
     )
     assert decoded == [
@@ -240,7 +240,7 @@ def test_proceeding_codes_decode_with_the_releases_own_lookup_and_unknown_codes_
         ("RMV", "DEC_CODE", "X", "Removal", True, True, 11),
         ("RMV", "OTHER_COMP", "Y", "Prosecutorial Discretion - Admin Close", True, True, 1),
     ]
-    assert build.query("select count(*) from marts.mpp_proceeding_codes where not is_decoded") == [(1,)]
+    assert build.query("select count(*) from marts.proceeding_completion_codes where not is_decoded") == [(1,)]
     keys = build.query("select key_rows from staging.stg_eoir__court_decisions where case_type = 'RMV' and code = 'X'")
     assert keys == [(2,)]
     assert re.search(r"WARN 1 warn_mpp_proceeding_codes_unknown", build.log), build.log[-3000:]

@@ -373,17 +373,17 @@ def test_dbt_test_warnings_are_printed_recorded_and_reported(first_run):
     published meta.check_results and shows in the report, like every GE warning. Before, the multi-model
     singular test eoir_completion_codes_cover_mpp_proceedings was logged as a bare observation: nowhere."""
     var, proc = first_run
-    for asset, check in [("marts/mpp_proceeding_codes", "eoir_completion_codes_cover_mpp_proceedings"),
-                         ("marts/mpp_proceeding_codes", "warn_mpp_proceeding_codes_unknown")]:
+    for asset, check in [("marts/proceeding_completion_codes", "eoir_completion_codes_cover_mpp_proceedings"),
+                         ("marts/proceeding_completion_codes", "warn_mpp_proceeding_codes_unknown")]:
         assert f"warning: {asset} {check}" in proc.stdout, proc.stdout[-3000:]
     con = duckdb.connect(str(var / "published" / "mpp_metrics.duckdb"), read_only=True)
     try:
         rows = con.execute(
-            "select check_name, passed, severity from meta.check_results where asset_key = 'marts/mpp_proceeding_codes' "
+            "select check_name, passed, severity from meta.check_results where asset_key = 'marts/proceeding_completion_codes' "
             "order by check_name"
         ).fetchall()
         unknown = con.execute(
-            "select case_type, code_field, code, proceeding_codes from marts.mpp_proceeding_codes where not is_decoded"
+            "select case_type, code_field, code, proceeding_codes from marts.proceeding_completion_codes where not is_decoded"
         ).fetchall()
     finally:
         con.close()

@@ -30,7 +30,7 @@ from tests.expectations.conftest import make_warehouse
 
 INITIAL = AssetKey(["intermediate", "int_initial_completions"])
 HEADLINE = AssetKey(["marts", "headline_metrics"])
-CBP = AssetKey(["marts", "cbp_enrollments_monthly"])
+CBP = AssetKey(["marts", "cbp_page_enrollments_monthly"])
 PUBLISHED = AssetKey(["outputs", "metrics_json"])
 
 HEADLINE_ROWS = ("select * from (values ('g2_initial_completions', null, 2::bigint, 'synthetic', date '2020-12-31')) "
@@ -121,8 +121,8 @@ def test_warning_does_not_block(var_dir):
     @asset(key=CBP)
     def cbp_monthly():
         make_warehouse(get_settings().warehouse, {
-            "marts.cbp_enrollments_monthly": fx.cbp_monthly(monthly),
-            "marts.cbp_enrollments_by_location_monthly": fx.cbp_locations(fx.CBP_LOCATIONS_OK),
+            "marts.cbp_page_enrollments_monthly": fx.cbp_monthly(monthly),
+            "marts.cbp_page_enrollments_by_location_monthly": fx.cbp_locations(fx.CBP_LOCATIONS_OK),
         })
 
     @asset(key=PUBLISHED, deps=[CBP])

@@ -23,7 +23,7 @@ def court_warehouse(path: Path, initial_rows: str, relief_rows: str = fx.CORRECT
         "staging.stg_eoir__applications": fx.APPLICATIONS,
         "intermediate.int_proceedings_completed": fx.COMPLETED,
         "intermediate.int_initial_completions": fx.initial_completions(initial_rows),
-        "marts.mpp_relief_cases": fx.relief_cases(relief_rows),
+        "marts.relief_cases": fx.relief_cases(relief_rows),
     })
 
 
@@ -76,7 +76,7 @@ def test_cancellation_counted_as_relief(tmp_path: Path):
         "staging.stg_eoir__applications": "select * from (values (200, 31, 4, '42B', 'G')) "
                                           "t(application_id, proceeding_id, case_id, application_code, "
                                           "application_decision_code)",
-        "marts.mpp_relief_cases": fx.relief_cases(fx.CORRECT_RELIEF),
+        "marts.relief_cases": fx.relief_cases(fx.CORRECT_RELIEF),
     })
     outcome = run_suite(BY_NAME["relief_grants"], wh, PARAMS)
     assert {"relief_never_cancellation_or_adjustment", "relief_only_asyl_asyw_wcat"} <= failed_ids(outcome, "error")
@@ -111,8 +111,8 @@ def test_encounters_total_not_title_8_plus_title_42(tmp_path: Path):
 
 
 def cbp_warehouse(path: Path, monthly: str, locations: str) -> Path:
-    return make_warehouse(path, {"marts.cbp_enrollments_monthly": fx.cbp_monthly(monthly),
-                                 "marts.cbp_enrollments_by_location_monthly": fx.cbp_locations(locations)})
+    return make_warehouse(path, {"marts.cbp_page_enrollments_monthly": fx.cbp_monthly(monthly),
+                                 "marts.cbp_page_enrollments_by_location_monthly": fx.cbp_locations(locations)})
 
 
 def test_location_rows_that_do_not_add_up_are_blocking(tmp_path: Path):

@@ -40,7 +40,7 @@ def expected_group(key: AssetKey, folder: str | None) -> str | None:
         return next(group for prefix, group in SOURCE_OF_TABLE if table.startswith(prefix))
     if layer == "seeds":
         return "definitions"
-    if layer == "outputs" or folder in ("metrics", "reconciliation", "history"):
+    if layer == "outputs" or folder in ("metrics", "reconciliation", "history", "_deprecated"):
         return "publication"
     return folder if layer == "marts" else None
 
@@ -176,10 +176,10 @@ def test_great_expectations_checks_are_in_the_main_job_with_their_severities():
     specs = {(s.asset_key, s.name): s for c in ge_checks for s in c.check_specs}
     # blocking (ERROR) and warning (WARN, non-blocking) checks of the definitional suites
     assert specs[(AssetKey(["intermediate", "int_initial_completions"]), "ge_initial_completions")].blocking
-    assert specs[(AssetKey(["marts", "mpp_relief_cases"]), "ge_relief_grants")].blocking
-    assert specs[(AssetKey(["marts", "mpp_case_outcomes"]), "ge_enrolled_cases")].blocking
+    assert specs[(AssetKey(["marts", "relief_cases"]), "ge_relief_grants")].blocking
+    assert specs[(AssetKey(["marts", "case_outcomes"]), "ge_enrolled_cases")].blocking
     assert specs[(AssetKey(["marts", "swb_encounters_monthly"]), "ge_swb_encounters_monthly")].blocking
-    assert specs[(AssetKey(["marts", "cbp_enrollments_monthly"]), "ge_cbp_enrollments")].blocking
+    assert specs[(AssetKey(["marts", "cbp_page_enrollments_monthly"]), "ge_cbp_enrollments")].blocking
     assert specs[(AssetKey(["marts", "nri_referrals_monthly"]), "ge_nri_referrals_monthly")].blocking
     assert specs[(AssetKey(["raw", "eoir_b_tblproceeding"]), "ge_raw_load_ledger")].blocking
     assert not specs[(AssetKey(["marts", "court_headline_metrics"]), "ge_court_headline_warnings")].blocking

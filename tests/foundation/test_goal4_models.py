@@ -114,7 +114,7 @@ def goal4_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ingest_extract(warehouse, spec)
     create_empty(warehouse, AOR.table, AOR.columns)  # no user file of the by-AOR layout
     run_dbt(
-        ["build", "--select", "+g4_headline_metrics +swb_encounters_source_reconciliation +fct_swb_encounters_by_location"],
+        ["build", "--select", "+encounter_headline_metrics +swb_encounters_source_reconciliation +swb_encounters_by_location_monthly"],
         warehouse, root / "target", {"as_of_date": "2021-12-31"},
     )
     yield warehouse
@@ -141,11 +141,11 @@ def test_fiscal_year_2019_maps_october_to_the_previous_calendar_year(goal4_wareh
 
 
 def test_headline_has_months_and_only_complete_fiscal_years(goal4_warehouse: Path):
-    fy = query(goal4_warehouse, "select period, value from marts.g4_headline_metrics where period like 'FY%' order by 1")
+    fy = query(goal4_warehouse, "select period, value from marts.encounter_headline_metrics where period like 'FY%' order by 1")
     assert fy == [("FY2019", 780)]
     incomplete = query(goal4_warehouse, "select period, months_reported, is_complete from marts.swb_encounters_fiscal_year order by 1")
     assert incomplete == [("FY2019", 12, True), ("FY2020", 2, False), ("FY2021", 1, False), ("FY2022", 2, False)]
-    months = query(goal4_warehouse, "select count(*), sum(value) from marts.g4_headline_metrics where period not like 'FY%'")
+    months = query(goal4_warehouse, "select count(*), sum(value) from marts.encounter_headline_metrics where period not like 'FY%'")
     assert months == [(17, 780 + 120 + 54 + 105 + 9 + 12)]
 
 
@@ -170,9 +170,9 @@ def test_reconciliation_shows_revisions_with_both_vintages(goal4_warehouse: Path
 def test_location_fact_keeps_every_source_and_page_version(goal4_warehouse: Path):
     rows = query(goal4_warehouse, """
         select source_table, coalesce(page_version, '-'), component, location_code, encounter_count, is_rounded
-        from marts.fct_swb_encounters_by_location where encounter_count > 0 order by all""")
+        from marts.swb_encounters_by_location_monthly where encounter_count > 0 order by all""")
     # the CBP PDF transcription also lists the 7 other SW sectors with a published 0 that month
-    assert query(goal4_warehouse, """select count(*) from marts.fct_swb_encounters_by_location
+    assert query(goal4_warehouse, """select count(*) from marts.swb_encounters_by_location_monthly
         where source_table = 'cbp_usbp_monthly_encounters_sector' and encounter_count = 0""") == [(7,)]
     assert rows == [
         ("cbp_mpp_published_tables", "fy2021_page_early_snapshot", "OFO", "ELP", 5, False),

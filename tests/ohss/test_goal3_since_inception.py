@@ -14,17 +14,17 @@ from orchestration.raw.workbook import ingest_sheet, load_workbook_registry
 from tests.cbp_uscis.conftest import RAW_DATA, failures, land_registry_tables, query, run_dbt, statuses
 
 GOAL_3_MARTS = (
-    "g3_cbp_enrollments_by_source_monthly",
-    "g3_cbp_enrollments_monthly",
-    "g3_cbp_enrollments_reconciliation",
-    "g3_headline_metrics",
-    "cbp_enrollments_monthly",
-    "cbp_enrollments_by_location_monthly",
-    "cbp_enrollments_vs_court_nta_monthly",
-    "goal_3_court_enrollments_monthly",
+    "enrollments_by_source_monthly",
+    "enrollments_monthly",
+    "enrollments_source_reconciliation",
+    "enrollment_headline_metrics",
+    "cbp_page_enrollments_monthly",
+    "cbp_page_enrollments_by_location_monthly",
+    "enrollments_vs_court_ntas_monthly",
+    "court_enrollments_monthly",
 )
 #: the month column of each goal-3 mart ('period' = 'YYYY-MM' text)
-MONTH_COLUMN = {"goal_3_court_enrollments_monthly": "enrollment_month", "g3_headline_metrics": "period"}
+MONTH_COLUMN = {"court_enrollments_monthly": "enrollment_month", "enrollment_headline_metrics": "period"}
 
 
 GOAL_4_RAW = ("cbp_sw_encounters_dashboard", "cbp_nationwide_encounters_state", "cbp_usbp_monthly_encounters_sector",
@@ -64,7 +64,7 @@ def as_of_2022(tmp_path_factory, project_dir):
 
 def headline(wh) -> dict:
     return {r[0]: r[1:] for r in query(wh, "select coalesce(period, 'cumulative'), value, input_kind, source "
-                                           "from marts.g3_headline_metrics")}
+                                           "from marts.enrollment_headline_metrics")}
 
 
 def test_cumulative_as_of_2020_12_31_follows_the_source_precedence(as_of_2020):
@@ -92,21 +92,21 @@ def test_cumulative_as_of_2020_12_31_follows_the_source_precedence(as_of_2020):
     assert got["2020-12"] == (1_092, "real", "cbp_mpp_pages")
     assert "2019-01" not in got and "2019-02" not in got  # printed X: absent, never 0
     assert max(p for p in got if p != "cumulative") == "2020-12"
-    ohss_only = query(wh, "select sum(enrollments) from marts.g3_cbp_enrollments_by_source_monthly "
+    ohss_only = query(wh, "select sum(enrollments) from marts.enrollments_by_source_monthly "
                           "where agency = 'CBP' and source = 'ohss_monthly_tables'")
     assert ohss_only == [(67_010,)]
 
 
 def test_by_agency_cumulative_and_the_usbp_ofo_split(as_of_2020):
     wh, _ = as_of_2020
-    rows = dict(query(wh, "select agency, cumulative_enrollments from marts.g3_cbp_enrollments_monthly "
+    rows = dict(query(wh, "select agency, cumulative_enrollments from marts.enrollments_monthly "
                           "where period = '2020-12'"))
-    usbp = query(wh, "select sum(enrollments) from marts.g3_cbp_enrollments_monthly where agency = 'USBP'")
-    ofo = query(wh, "select sum(enrollments) from marts.g3_cbp_enrollments_monthly where agency = 'OFO'")
+    usbp = query(wh, "select sum(enrollments) from marts.enrollments_monthly where agency = 'USBP'")
+    ofo = query(wh, "select sum(enrollments) from marts.enrollments_monthly where agency = 'OFO'")
     assert rows["CBP"] == 67_229
     assert (rows["USBP"], rows["OFO"]) == (usbp[0][0], ofo[0][0])
     # OHSS Mar-2019 USBP 370 (O76) + OFO 220 (W76) = 590 (F76)
-    mar = dict(query(wh, "select agency, enrollments from marts.g3_cbp_enrollments_monthly where period = '2019-03'"))
+    mar = dict(query(wh, "select agency, enrollments from marts.enrollments_monthly where period = '2019-03'"))
     assert mar == {"CBP": 590, "USBP": 370, "OFO": 220}
 
 
@@ -125,7 +125,7 @@ def test_reconciliation_keeps_both_series_and_explains_the_difference(as_of_2020
     wh, _ = as_of_2020
     rows = {r[0]: r[1:] for r in query(wh, """
         select period, cbp_pages_enrollments, ohss_book_outs, difference, within_rounding, served_source, explanation
-        from marts.g3_cbp_enrollments_reconciliation where agency = 'CBP'""")}
+        from marts.enrollments_source_reconciliation where agency = 'CBP'""")}
     # Jan-2020: CBP pages 1,974 enrolments, OHSS 1,960 book-outs (F87): 14 apart, beyond rounding (5)
     assert rows["2020-01"][:5] == (1_974, 1_960, 14, False, "cbp_mpp_pages")
     assert "book-outs" in rows["2020-01"][5] and "encounter date" in rows["2020-01"][5]
@@ -135,7 +135,7 @@ def test_reconciliation_keeps_both_series_and_explains_the_difference(as_of_2020
 
 def test_mpp_2_0_months_carry_their_phase_and_november_2021_warns(as_of_2022):
     wh, res = as_of_2022
-    phases = dict(query(wh, "select period, mpp_phase from marts.g3_cbp_enrollments_monthly where agency = 'CBP'"))
+    phases = dict(query(wh, "select period, mpp_phase from marts.enrollments_monthly where agency = 'CBP'"))
     assert {phases[f"2021-{m}"] for m in ("12",)} | {phases[f"2022-{m:02d}"] for m in range(1, 9)} == {"mpp_2_0"}
     assert phases["2021-01"] == "active" and phases["2021-11"] == "terminated"
     got = headline(wh)
@@ -155,7 +155,7 @@ def test_no_goal_3_mart_holds_a_month_after_the_as_of_date(tmp_path_factory, pro
         [(latest,)] = query(wh, f"select max({col}) from marts.{mart}")
         assert latest is None or latest <= "2019-06", (mart, latest)
     assert headline(wh)["cumulative"] == (13_240, "real", "ohss_monthly_tables")
-    assert query(wh, "select count(*) from marts.cbp_enrollments_monthly") == [(0,)]
+    assert query(wh, "select count(*) from marts.cbp_page_enrollments_monthly") == [(0,)]
 
 
 def test_as_of_mid_month_excludes_the_unfinished_month(tmp_path_factory, project_dir):
@@ -163,7 +163,7 @@ def test_as_of_mid_month_excludes_the_unfinished_month(tmp_path_factory, project
     got = headline(wh)
     assert max(p for p in got if p != "cumulative") == "2020-11"
     assert got["cumulative"][0] == 67_229 - 1_092
-    assert date(2020, 12, 1) not in {r[0] for r in query(wh, "select month_start from marts.cbp_enrollments_monthly")}
+    assert date(2020, 12, 1) not in {r[0] for r in query(wh, "select month_start from marts.cbp_page_enrollments_monthly")}
 
 
 def test_goal_4_beside_ohss_rounded_encounters(as_of_2020):

@@ -11,7 +11,7 @@ import duckdb
 from expectations.runner import run_suite
 from expectations.suites.goal_3 import G3_CBP_ENROLLMENTS
 
-BY_SOURCE = """create table marts.g3_cbp_enrollments_by_source_monthly as select * from (values
+BY_SOURCE = """create table marts.enrollments_by_source_monthly as select * from (values
     (date '2019-03-01', 'CBP', 'ohss_monthly_tables', 2, 590),
     (date '2020-01-01', 'CBP', 'cbp_mpp_pages', 1, 1974),
     (date '2020-01-01', 'CBP', 'ohss_monthly_tables', 2, 1960)
@@ -23,7 +23,7 @@ def warehouse(tmp_path: Path, monthly_rows: str) -> Path:
     con = duckdb.connect(str(wh))
     con.execute("create schema marts")
     con.execute(BY_SOURCE)
-    con.execute(f"""create table marts.g3_cbp_enrollments_monthly as select * from (values {monthly_rows})
+    con.execute(f"""create table marts.enrollments_monthly as select * from (values {monthly_rows})
         t(month_start, period, agency, enrollments, cumulative_enrollments, source, in_enrollment_phase)""")
     con.close()
     return wh

@@ -15,14 +15,14 @@ from orchestration.report.data import ReportData, _load_enrollments
 def small_warehouse() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create schema marts")
-    con.execute("""create table marts.cbp_enrollments_by_location_monthly as select * from (values
+    con.execute("""create table marts.cbp_page_enrollments_by_location_monthly as select * from (values
         ('2020-01', 'usbp_sector', 'El Paso', 5, 'real')) t(period, location_type, location, enrollments, input_kind)""")
-    con.execute("""create table marts.cbp_enrollments_vs_court_nta_monthly as select * from (values
+    con.execute("""create table marts.enrollments_vs_court_ntas_monthly as select * from (values
         (date '2019-03-01', '2019-03', null, 7, null, null, 'synthetic', 'x'),
         (date '2020-01-01', '2020-01', 1974, null, null, 'real', null, 'y')
         ) t(month_start, period, cbp_enrollments, court_nta_filed_cases, cbp_minus_court, cbp_input_kind,
             court_input_kind, explanation)""")
-    con.execute("""create table marts.g3_cbp_enrollments_reconciliation as select * from (values
+    con.execute("""create table marts.enrollments_source_reconciliation as select * from (values
         (date '2019-03-01', '2019-03', 'CBP', null, 590, null, 'ohss_monthly_tables', 'active', 'a'),
         (date '2019-05-01', '2019-05', 'CBP', null, 5310, null, 'ohss_monthly_tables', 'active', 'b'),
         (date '2020-01-01', '2020-01', 'CBP', 1974, 1960, 14, 'cbp_mpp_pages', 'active', 'c'),

@@ -146,7 +146,8 @@ class Baseline:
         con = duckdb.connect(str(self.warehouse), read_only=True)
         try:
             self.marts = [r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+                " and table_type = 'BASE TABLE' order by 1").fetchall()]  # not the deprecated alias views
             leaked = con.execute(
                 "select table_name || '.' || column_name from information_schema.columns where table_schema = 'marts'"
                 " and regexp_matches(lower(column_name), ?)", ["|".join(LOAD_IDENTITY_MARKERS)]).fetchall()

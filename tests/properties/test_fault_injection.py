@@ -50,11 +50,11 @@ class Gap:
 
 #: (target, mutation) pairs where a silently different figure is not detected today, and why. Each must
 #: still show in the default run (test_every_known_gap_still_shows); remove an entry when a check closes it.
-STATE_FILE_ROWS = frozenset({"fct_swb_encounters", "swb_encounters_source_reconciliation"})
+STATE_FILE_ROWS = frozenset({"swb_encounters_by_source_monthly", "swb_encounters_source_reconciliation"})
 COURT_MARTS = frozenset({
-    "cbp_enrollments_vs_court_nta_monthly", "court_headline_metrics", "court_metric_cases", "court_metrics_history",
-    "goal_1a_relief_monthly", "goal_2_case_status_by_cohort", "goal_2_initial_completions_monthly",
-    "goal_3_court_enrollments_monthly", "headline_metrics", "mpp_case_outcomes", "mpp_relief_cases",
+    "enrollments_vs_court_ntas_monthly", "court_headline_metrics", "court_metric_cases", "court_metrics_history",
+    "relief_cases_monthly", "case_status_by_cohort", "initial_completions_monthly",
+    "court_enrollments_monthly", "headline_metrics", "case_outcomes", "relief_cases",
     "published_figures_reconciliation"})
 KNOWN_GAPS: dict[tuple[str, str], Gap] = {
     ("cbp_nationwide_encounters_state", "drop_rows"): Gap(
@@ -69,19 +69,19 @@ KNOWN_GAPS: dict[tuple[str, str], Gap] = {
         "the MPP page tables have no second source for enrollments and their printed totals already differ from "
         "their parts on the published pages (MANIFEST C1), so that check only warns: a dropped location row is one "
         "more printed-total warning (a blocking check needs a seed of the pages' known discrepancies)",
-        frozenset({"cbp_enrollments_monthly", "cbp_enrollments_by_location_monthly", "fct_swb_encounters_by_location",
-                   "swb_encounters_source_reconciliation", "cbp_enrollments_vs_court_nta_monthly"}), False),
+        frozenset({"cbp_page_enrollments_monthly", "cbp_page_enrollments_by_location_monthly", "swb_encounters_by_location_monthly",
+                   "swb_encounters_source_reconciliation", "enrollments_vs_court_ntas_monthly"}), False),
     ("ohss_usbp_encounters_region_sector", "drop_rows"): Gap(
         "OHSS sector rows are compared only with the dashboard (FY2019 on); before FY2019 no pair covers them "
         "(the USBP PDF covers FY2000-FY2020, but source_pair_tolerances has no PDF-vs-OHSS pair) and the sheet "
-        "prints no totals", frozenset({"fct_swb_encounters_by_location"}), False),
+        "prints no totals", frozenset({"swb_encounters_by_location_monthly"}), False),
     ("ohss_usbp_encounters_region_sector", "truncate"): Gap(
         "a file cut at a line end is a valid smaller release whose last month lacks the sectors after the cut; "
-        "before FY2019 no pair covers OHSS (see drop_rows)", frozenset({"fct_swb_encounters_by_location"})),
+        "before FY2019 no pair covers OHSS (see drop_rows)", frozenset({"swb_encounters_by_location_monthly"})),
     ("trac_mpp_court_cases_by_location", "scale_counts"): Gap(
         "TRAC is the only source of its monthly counts; a scaled all-locations count that stays at or above the sum "
         "of its printed locations (dbt test trac_all_locations_not_below_its_locations) has nothing to be "
-        "compared with", frozenset({"cbp_enrollments_vs_court_nta_monthly"})),
+        "compared with", frozenset({"enrollments_vs_court_ntas_monthly"})),
     ("eoir_release", "shift_months"): Gap(
         "a new EOIR release may correct any date and a shifted date is a valid date; the release-to-release diff "
         "counts changed rows and warns above 25% but blocks on them only when asked (--eoir-diff-block-changed, "
@@ -90,7 +90,7 @@ KNOWN_GAPS: dict[tuple[str, str], Gap] = {
         "a case dropped from A_TblCase leaves its proceedings orphaned: real releases carry orphans too, so the "
         "raw referential-integrity suite blocks only above 5% of a table; below it only the breakdown of MPP "
         "proceedings by the case's case type changes (that case's type becomes unknown), no headline figure",
-        frozenset({"mpp_proceedings_by_case_type"})),
+        frozenset({"proceedings_by_case_type"})),
     ("eoir_release", "swap_columns"): Gap(
         "a swapped non-key id column (e.g. tbl_Court_Appln IDNCASE with APPL_DEC) lands: the reader checks only "
         "each table's key, the raw suites check the key and the parent proceeding, and staging reads a "

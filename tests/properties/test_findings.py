@@ -90,7 +90,7 @@ def test_a_dashboard_month_without_its_grand_total_or_its_leaves_fails_a_blockin
 
 def test_a_usbp_pdf_row_whose_sectors_do_not_add_up_to_its_printed_totals_fails_a_blocking_check(tmp_path: Path):
     """Found by the property test: a sector count zeroed on one month of the USBP PDF changed a published mart
-    (fct_swb_encounters_by_location) silently. Here Oct-1999 (FY2000 month 10) prints el_paso 6386 and
+    (swb_encounters_by_location_monthly) silently. Here Oct-1999 (FY2000 month 10) prints el_paso 6386 and
     southwest_border 91410: el_paso 0 leaves the Southwest sectors 6386 short of their printed total."""
     from orchestration.raw.registry import load_registry
     from orchestration.settings import PROJECT_DIR

@@ -33,7 +33,8 @@ def test_every_model_and_column_is_described(manifest):
     undocumented = [uid for uid, n in models.items() if not (n.get("description") or "").strip()]
     undocumented += [f"{uid}.{c}" for uid, n in models.items() for c, col in n["columns"].items()
                      if not (col.get("description") or "").strip()]
-    no_columns = [uid for uid, n in models.items() if not n["columns"]]
+    # a deprecated alias of a renamed mart (models/marts/_deprecated) documents its columns on the new mart
+    no_columns = [uid for uid, n in models.items() if not n["columns"] and not n.get("deprecation_date")]
     assert not undocumented, undocumented
     assert not no_columns, f"models with no column documentation: {no_columns}"
 
@@ -51,7 +52,8 @@ def test_report_published_copy_and_metrics_json_are_exposures_on_the_marts(manif
         assert e["description"].strip() and e["owner"]["name"]
         assert e["depends_on"]["nodes"], name
     assert "model.mpp_metrics.headline_metrics" in exposures["metrics_json"]["depends_on"]["nodes"]
-    marts = {uid for uid, n in project_nodes(manifest, "model").items() if n["fqn"][1] == "marts"}
+    marts = {uid for uid, n in project_nodes(manifest, "model").items()
+             if n["fqn"][1] == "marts" and not n.get("deprecation_date")}
     published = set(exposures["published_warehouse"]["depends_on"]["nodes"])
     assert marts <= published, f"published warehouse exposure misses {sorted(marts - published)}"
     report_reads = set(exposures["metrics_report"]["depends_on"]["nodes"])

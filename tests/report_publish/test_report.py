@@ -188,8 +188,8 @@ def test_every_model_column_the_catalog_lists_is_described(pipeline_run):
     catalog = json.loads((docs / "catalog.json").read_text())
     missing = []
     for uid, node in catalog["nodes"].items():
-        if not uid.startswith("model."):
-            continue
+        if not uid.startswith("model.") or manifest["nodes"][uid].get("deprecation_date"):
+            continue  # a deprecated alias of a renamed mart (models/marts/_deprecated): its new mart describes them
         described = {c.lower(): (col.get("description") or "").strip() for c, col in manifest["nodes"][uid]["columns"].items()}
         missing += [f"{uid}.{c}" for c in node["columns"] if not described.get(c.lower())]
     assert not missing, missing

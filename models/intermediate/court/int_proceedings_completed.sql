@@ -28,7 +28,7 @@ removal_proceedings as (
 
     -- only proceedings of a removal-type case type (seed eoir_case_types.completes_removal_case: RMV and
     -- the legacy DEP / EXC) can complete an MPP removal case; a bond redetermination, a fear review or any
-    -- other case type inside the case never does (counted in mpp_proceedings_by_case_type). A proceeding
+    -- other case type inside the case never does (counted in proceedings_by_case_type). A proceeding
     -- without a CASE_TYPE takes its case's.
     select
         proceedings.*,

@@ -17,23 +17,23 @@ court as (
 cbp_uscis as (
 
     -- goal 1b (USCIS NRI referrals)
-    select metric_id, period, value, input_kind, source, 'cbp_uscis_headline_metrics' as headline_model
-    from {{ ref('cbp_uscis_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'nri_headline_metrics' as headline_model
+    from {{ ref('nri_headline_metrics') }}
 
 ),
 
 goal_3_cbp as (
 
     -- goal 3, CBP side (g3_cbp_enrollments: CBP MPP pages and OHSS monthly tables, seed goal_3_source_precedence)
-    select metric_id, period, value, input_kind, source, 'g3_headline_metrics' as headline_model
-    from {{ ref('g3_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'enrollment_headline_metrics' as headline_model
+    from {{ ref('enrollment_headline_metrics') }}
 
 ),
 
 goal_4 as (
 
-    select metric_id, period, value, input_kind, source, 'g4_headline_metrics' as headline_model
-    from {{ ref('g4_headline_metrics') }}
+    select metric_id, period, value, input_kind, source, 'encounter_headline_metrics' as headline_model
+    from {{ ref('encounter_headline_metrics') }}
 
 ),
 

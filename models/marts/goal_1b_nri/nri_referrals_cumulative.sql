@@ -4,7 +4,7 @@ with
 
 by_outcome as (
 
-    select * from {{ ref('nri_referrals_by_month_outcome') }}
+    select * from {{ ref('nri_referrals_by_outcome_monthly') }}
 
 ),
 

@@ -12,7 +12,7 @@ referrals as (
 
 by_outcome as (
 
-    select * from {{ ref('nri_referrals_by_month_outcome') }}
+    select * from {{ ref('nri_referrals_by_outcome_monthly') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 encounters as (
 
-    select * from {{ ref('fct_swb_encounters') }}
+    select * from {{ ref('swb_encounters_by_source_monthly') }}
 
 ),
 

@@ -20,7 +20,7 @@ dashboard as (
 
 encounters as (
 
-    select * from {{ ref('fct_swb_encounters') }}
+    select * from {{ ref('swb_encounters_by_source_monthly') }}
 
 ),
 

@@ -23,13 +23,13 @@ nri as (
 
 encounters as (
 
-    select * from {{ ref('fct_swb_encounters') }}
+    select * from {{ ref('swb_encounters_by_source_monthly') }}
 
 ),
 
 enrollments as (
 
-    select * from {{ ref('cbp_enrollments_monthly') }}
+    select * from {{ ref('cbp_page_enrollments_monthly') }}
     where cbp_enrollments is not null
 
 ),

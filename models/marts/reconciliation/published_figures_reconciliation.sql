@@ -4,7 +4,7 @@
   synthetic input.
 
   Pipeline values: every goal's headline figures before the coverage cut (int_headline_figures, which
-  stacks court_headline_metrics, cbp_uscis_headline_metrics, g3_headline_metrics and g4_headline_metrics);
+  stacks court_headline_metrics, nri_headline_metrics, enrollment_headline_metrics and encounter_headline_metrics);
   pipeline_model names the headline model that computed the figure.
 -#}
 with

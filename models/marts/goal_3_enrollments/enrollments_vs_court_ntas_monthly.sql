@@ -6,13 +6,13 @@
   period (MPP cases with an NTA filed in the month, as of the as-of date).
   The real TRAC 2019 series (NTAs filed per month, Jan-Jul 2019) is always shown as a second court-side
   reference. Every month is on or before the as-of date: the CBP and TRAC series hold months that ended by
-  then (macro month_closed_as_of; cbp_enrollments_monthly is cut already), the court side months up to it.
+  then (macro month_closed_as_of; cbp_page_enrollments_monthly is cut already), the court side months up to it.
 -#}
 with
 
 cbp as (
 
-    select * from {{ ref('cbp_enrollments_monthly') }}
+    select * from {{ ref('cbp_page_enrollments_monthly') }}
 
 ),
 

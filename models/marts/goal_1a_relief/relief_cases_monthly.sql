@@ -2,7 +2,7 @@ with
 
 relief_cases as (
 
-    select * from {{ ref('mpp_relief_cases') }}
+    select * from {{ ref('relief_cases') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 case_outcomes as (
 
-    select * from {{ ref('mpp_case_outcomes') }}
+    select * from {{ ref('case_outcomes') }}
 
 ),
 

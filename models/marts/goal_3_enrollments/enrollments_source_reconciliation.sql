@@ -6,14 +6,14 @@ with
 
 by_source as (
 
-    select * from {{ ref('g3_cbp_enrollments_by_source_monthly') }}
+    select * from {{ ref('enrollments_by_source_monthly') }}
 
 ),
 
 served as (
 
     select month_start, agency, source as served_source
-    from {{ ref('g3_cbp_enrollments_monthly') }}
+    from {{ ref('enrollments_monthly') }}
 
 ),
 

@@ -3,7 +3,7 @@
 -- as-of date; 'YYYY-MM' = calendar month. NRI months are referral months up to the as-of date (outcome as
 -- known on the as-of date).
 -- source: the published source or extract behind the figure (comma-separated when several).
--- Goal 3's CBP side (g3_cbp_enrollments) is g3_headline_metrics.
+-- Goal 3's CBP side (g3_cbp_enrollments) is enrollment_headline_metrics.
 with
 
 nri_monthly as (

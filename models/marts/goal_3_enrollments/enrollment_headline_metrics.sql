@@ -6,7 +6,7 @@ with
 
 monthly as (
 
-    select * from {{ ref('g3_cbp_enrollments_monthly') }}
+    select * from {{ ref('enrollments_monthly') }}
     where agency = 'CBP'
 
 ),

@@ -2,12 +2,12 @@
 -- or before the as-of date: MPP enrolments by CBP from the source with the lowest precedence that prints the
 -- month (seed goal_3_source_precedence), and the cumulative since inception (sum of the served months up to
 -- this one). A month no source prints is absent (never 0); the other source stays beside it in
--- g3_cbp_enrollments_reconciliation.
+-- enrollments_source_reconciliation.
 with
 
 by_source as (
 
-    select * from {{ ref('g3_cbp_enrollments_by_source_monthly') }}
+    select * from {{ ref('enrollments_by_source_monthly') }}
 
 ),
 

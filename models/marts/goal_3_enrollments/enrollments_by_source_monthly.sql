@@ -8,7 +8,7 @@ with
 cbp_pages as (
 
     -- already cut at the as-of date
-    select * from {{ ref('cbp_enrollments_monthly') }}
+    select * from {{ ref('cbp_page_enrollments_monthly') }}
 
 ),
 
