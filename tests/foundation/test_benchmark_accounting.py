@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -102,3 +103,18 @@ def test_the_benchmark_table_judges_every_target_of_issue_17_against_the_floor()
     md = markdown(doc)
     assert "| EOIR ingestion, all columns | 141.0 s | <= 3.5x the floor | 3.52x floor | **NOT met** |" in md
     assert "eoir_a_tblcase: too_few_fields = 3" in md
+
+
+def test_an_unchanged_run_answered_before_dagster_is_not_given_the_earlier_runs_figures(tmp_path):
+    """The fast path writes no run_stats.json: the benchmark must not take the first run's peak RSS for it."""
+    from benchmarks.run import own_stats, pipeline_peak
+
+    first = {"success": True, "wall_seconds": 647.6, "peak_rss_mb": 1965.4, "steps": {}}
+    path = tmp_path / "run_stats.json"
+    path.write_text(json.dumps(first))
+    second = {"wall_seconds": 1.96, "peak_rss_mb": 103.3, "stats": own_stats(path, first)}
+    assert second["stats"] == {}
+    assert pipeline_peak(second) == 103.3
+    rebuilt = {**first, "wall_seconds": 80.0, "peak_rss_mb": 1200.0}  # a run that did write its own stats
+    path.write_text(json.dumps(rebuilt))
+    assert pipeline_peak({"wall_seconds": 80.5, "peak_rss_mb": 900.0, "stats": own_stats(path, first)}) == 1200.0
