@@ -107,6 +107,18 @@ def record_build(warehouse: Path, build: str) -> None:
     state.update("dbt_builds", lambda builds: builds.__setitem__(str(warehouse.resolve()), build))
 
 
+def record_check_results(warehouse: Path, build: str, checks: list[dict]) -> None:
+    """Remember the dbt tests' results of a successful build: ``[{asset, check, passed, severity}]``."""
+    state.update("dbt_check_results",
+                 lambda results: results.__setitem__(str(warehouse.resolve()), {"build": build, "checks": checks}))
+
+
+def check_results(warehouse: Path, build: str) -> list[dict]:
+    """The dbt tests' results recorded for ``build`` on this warehouse; [] for another or no build."""
+    recorded = state.read("dbt_check_results").get(str(warehouse.resolve())) or {}
+    return list(recorded.get("checks") or []) if recorded.get("build") == build else []
+
+
 def published_build(database: Path) -> str | None:
     """The build fingerprint a published copy (or a run's own copy) was made from, if any."""
     if not database.is_file():

@@ -19,7 +19,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, DataVersion, MaterializeResult
+from dagster import (
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    DataVersion,
+    MaterializeResult,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from expectations.registry import SUITES
@@ -138,14 +148,18 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
             warehouse, pipeline.dbt_vars()
         ):
             context.log.info("inputs, settings and dbt project unchanged since the last build: nothing to rebuild")
-            yield from unchanged_build_results(context, build_fingerprint)
+            yield from unchanged_build_results(context, build_fingerprint,
+                                               build_state.check_results(warehouse, build_fingerprint))
             return
         # unit tests check the SQL on fixed fixtures, not the data: they run in the test suite
         # (tests/e2e/test_dbt_unit_tests.py), as dbt advises, not in every production build
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", pipeline.dbt_vars_json()]
         invocation = dbt.cli(args, context=context)
+        checks: list[dict] = []
         try:
             for i, event in enumerate(invocation.stream()):
+                if isinstance(event, AssetCheckResult):
+                    checks.append(check_record(event))
                 yield event
                 if i == 0:
                     checkpoint("dbt_mid_build")
@@ -156,6 +170,7 @@ def mpp_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
                 invocation.process.wait(timeout=30)
             raise
         build_state.record_build(warehouse, build_fingerprint)
+        build_state.record_check_results(warehouse, build_fingerprint, checks)
         partial_parse.keep(invocation.target_path, args)
         checkpoint("after_dbt_build")
     prune_run_targets(dbt_project.project_dir / "target", keep=KEEP_RUN_TARGETS)
@@ -170,7 +185,14 @@ def outputs_stand_on(dbt_keys: Iterable[AssetKey]) -> set[AssetKey]:
     return {k for k in keys if k.path[0] in PUBLISHED_LAYERS or k in EXTRA_UPSTREAM or k in validated}
 
 
-def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: str) -> Iterator[MaterializeResult]:
+def check_record(result: AssetCheckResult) -> dict:
+    """What the run state keeps of a dbt test's result (:func:`unchanged_build_results` reports it again)."""
+    return {"asset": result.asset_key.to_user_string(), "check": result.check_name, "passed": bool(result.passed),
+            "severity": result.severity.value}
+
+
+def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: str,
+                            checks: Iterable[dict] = ()) -> Iterator[MaterializeResult | AssetCheckResult]:
     """An unchanged build, reported: one result per selected asset the outputs stand on (:func:`outputs_stand_on`),
     metadata ``rebuilt = False`` and the build fingerprint as data version, so nothing downstream is stale.
 
@@ -180,7 +202,10 @@ def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: s
     reports the assets publication stands on: their Great Expectations checks answer from the run state
     (keyed on this build), the publish step keeps the copy already made from this build, and metrics.json and
     the report are written from it. The other models (staging, most intermediates) are not reported, so
-    steps that need all of them (the dbt docs) are skipped as before, and no dbt test is evaluated again.
+    steps that need all of them (the dbt docs) are skipped as before, and no dbt test is evaluated again:
+    the results the dbt tests had in that build (``checks``, the run state's ``dbt_check_results``, sources'
+    tests included) are reported again, marked ``rerun = False``, so a warning test still shows as such and
+    no blocking check is left without a result (Dagster warned once per check and downstream step).
     """
     reported = outputs_stand_on(context.selected_asset_keys)
     for key in topological_order(context.assets_def.specs):  # Dagster wants upstream assets first
@@ -188,6 +213,13 @@ def unchanged_build_results(context: AssetExecutionContext, build_fingerprint: s
             continue
         yield MaterializeResult(asset_key=key, data_version=DataVersion(build_fingerprint),
                                 metadata={"rebuilt": False, "build_fingerprint": build_fingerprint})
+    selected_checks = context.selected_asset_check_keys
+    for check in checks:
+        key = AssetKey.from_user_string(check["asset"])
+        if AssetCheckKey(key, check["check"]) in selected_checks:
+            yield AssetCheckResult(asset_key=key, check_name=check["check"], passed=check["passed"],
+                                   severity=AssetCheckSeverity(check["severity"]),
+                                   metadata={"rerun": False, "build_fingerprint": build_fingerprint})
 
 
 def topological_order(specs: Iterable[AssetSpec]) -> list[AssetKey]:

@@ -121,6 +121,15 @@ def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_
     assert f"publication <code>{doc['publication']['id']}</code>" in html
     assert sorted(p.name for p in (out / "charts").glob("*.png")) == sorted(
         p.name for p in (var / "output" / "charts").glob("*.png"))
+    # the dbt tests' results of the unchanged build are reported again (rerun = False): the same warnings as
+    # the build that ran them, and no blocking check without a result (Dagster printed 235 lines of it)
+    assert "emitted no result" not in proc.stdout + proc.stderr
+    assert warning_lines(proc) and warning_lines(proc) == warning_lines(first_run[1])
+
+
+def warning_lines(proc) -> list[str]:
+    """The ``warning:`` lines a run printed (one per failing warning-severity check), sorted."""
+    return sorted(line for line in proc.stdout.splitlines() if line.startswith("warning:"))
 
 
 JOB_IN_PROCESS = """
