@@ -90,6 +90,7 @@ def load_release(
             con.execute("drop table if exists _eoir_dups")
             con.execute("drop table if exists _eoir_keyrej")
             con.execute("drop table if exists _eoir_cand")
+            con.execute("drop table if exists _eoir_lines")
         except duckdb.Error:
             pass
         _pop_settings(con, settings)

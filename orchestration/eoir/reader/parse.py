@@ -4,9 +4,7 @@
    delim=U+E001, quote='', escape='', header=false) WITH ORDINALITY`` (U+E001 cannot occur in Latin-1 text,
    quoting is off: an unbalanced ``"`` is data). The ordinal plus the part's offset is the physical line
    number, checked against the part's line count (a mismatch raises). This read is single-threaded, hence
-   the bounded parts; it is materialised by a CTE of the part's landing statement (freed when the statement
-   ends, unlike a temporary table, which the load's transaction keeps until the commit), and everything
-   after it runs in parallel from memory.
+   the bounded parts; everything after it runs in parallel from memory.
 3. One parallel INSERT per part into ``raw.<table>__rows_incoming``: fields = ``string_split(line, TAB)``;
    values trimmed of spaces, empty -> NULL, a value made only of NUL bytes (and spaces) -> NULL (reason
    ``nul_byte``; NUL bytes inside a longer value are left as they are). Date columns: text not matching
@@ -48,7 +46,7 @@ def line_scan(part: Part) -> str:
     """SQL relation: (ln BIGINT, line VARCHAR) for every physical line of a part, line ending removed.
 
     ``ln`` is the physical line number in the whole file. The read is single-threaded (line numbers come
-    from WITH ORDINALITY), which is why it is materialised (a CTE) before any per-row work. A part with
+    from WITH ORDINALITY), which is why it lands in a temporary table before any per-row work. A part with
     :attr:`Part.long_lines` is read with a maximum line size (and buffer) of the whole part."""
     size = ""
     if part.long_lines:
@@ -138,33 +136,29 @@ def count_nul_only(ctx: FileLoad, lines_rel: str) -> None:
 
 
 def land_part(ctx: FileLoad, part: Part, k: int) -> None:
-    """Read part ``k`` (0-based) as numbered lines, land its rows (the first part creates
-    ``raw.<table>__rows_incoming``, the others append), check its line count.
-
-    The lines are materialised by a CTE of the landing statement itself, freed when it ends: a temporary
-    table replaced part after part inside the load's transaction would keep every part's lines alive (in
-    memory, then DuckDB's temporary files) until the commit, so memory would grow with the file."""
+    """Read part ``k`` (0-based) as numbered lines, check its line count, land its rows (the first part
+    creates ``raw.<table>__rows_incoming``, the others append)."""
     con = ctx.con
     lines_rel = f"(select ln, {restored('line', part.has_cr)} as line from _eoir_lines)"
-    if part.has_nul:  # rare: such a part is read a second time for the counts
-        count_nul_only(ctx, f"(select ln, {restored('line', part.has_cr)} as line from {line_scan(part)})")
-    verb = f"create or replace table {ctx.parsed} as" if k == 0 else f"insert into {ctx.parsed}"
-    landed = con.execute(f"{verb} with _eoir_lines as materialized ({line_scan(part)}) "
-                         f"{landing_select(ctx, lines_rel, part.has_nul)}").fetchone()[0]
-    # every line but the header (line 1) lands; the line numbers run on from the part's first line
-    read = landed + (1 if part.first_line == 1 else 0)
+    con.execute(f"create or replace temp table _eoir_lines as select * from {line_scan(part)}")
+    got = con.execute("select count(*), coalesce(max(ln), 0) from _eoir_lines").fetchone()
     last = part.first_line + part.lines - 1
-    if read != part.lines:
+    if got[0] != part.lines or got[1] != last:
         raise ReleaseError(
-            f"{ctx.display}: DuckDB read {read} lines ending at line {part.first_line + read - 1} where the file "
-            f"has {part.lines} physical lines ending at line {last} (part {k + 1})"
+            f"{ctx.display}: DuckDB read {got[0]} lines ending at line {got[1]} where the file has {part.lines} "
+            f"physical lines ending at line {last} (part {k + 1})"
         )
+    if part.has_nul:
+        count_nul_only(ctx, lines_rel)
+    verb = f"create or replace table {ctx.parsed} as" if k == 0 else f"insert into {ctx.parsed}"
+    con.execute(f"{verb} {landing_select(ctx, lines_rel, part.has_nul)}")
 
 
 def land_parts(ctx: FileLoad, parts: Iterable[Part]) -> None:
     """Land every part in order (see :func:`land_part`)."""
     for k, part in enumerate(parts):
         land_part(ctx, part, k)
+    ctx.con.execute("drop table if exists _eoir_lines")
 
 
 def count_date_nullifications(ctx: FileLoad) -> None:
