@@ -71,7 +71,7 @@ def ours(
 
     from orchestration.eoir.reader import load_release
     from orchestration.eoir.release import locate_release
-    from orchestration.settings import get_settings
+    from orchestration.settings import cap_load_memory, get_settings
 
     wanted = {t.lower() for t in table or ()}
     if wanted and len([rf for rf in locate_release(release).files if rf.spec.name.lower() in wanted]) != len(wanted):
@@ -83,6 +83,7 @@ def ours(
         con.execute("begin transaction")
         results = load_release(con, release, memory_limit=get_settings().duckdb_memory_limit, tables=table or None,
                                all_columns=all_columns)
+        cap_load_memory(con)  # as the pipeline's load_transaction does
         con.execute("commit")
     finally:
         con.close()

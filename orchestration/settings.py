@@ -31,6 +31,7 @@ duckdb_build_memory_limit: DuckDB memory limit of every connection after ingesti
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,6 +81,46 @@ class Settings(BaseSettings):
     def dbt_target_dir(self) -> Path:
         """Where dbt writes manifest.json and run artifacts."""
         return self.project_dir / "target"
+
+
+#: The most memory DuckDB may use during an EOIR load (orchestration.eoir.reader), whatever the caller's
+#: (higher) limit: a load works on one part (``PART_BYTES``) at a time and spills what does not fit (the
+#: aggregation over a file's keys) to DuckDB's temporary directory, so a larger buffer pool buys little
+#: speed and costs the machine's memory. A raw load's commit and the checkpoint when its connection closes
+#: run under it too (:func:`cap_load_memory`).
+LOAD_MEMORY_LIMIT = "512MB"
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40}
+
+
+def memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB memory size such as ``3GB``, ``512MB``, ``1.5 GiB``. Raises ValueError otherwise."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", limit)
+    if m is None or m.group(2).lower() not in _UNITS:
+        raise ValueError(f"not a memory size: {limit!r} (e.g. 3GB, 512MB, 1.5GiB)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def load_memory_limit(memory_limit: str | None) -> str | None:
+    """The memory limit a load sets: the caller's, capped at :data:`LOAD_MEMORY_LIMIT`; None (leave the
+    connection's limit as it is) stays None."""
+    if memory_limit is None:
+        return None
+    return min(memory_limit, LOAD_MEMORY_LIMIT, key=memory_bytes)
+
+
+def cap_load_memory(con) -> None:
+    """Cap a connection's memory limit at :data:`LOAD_MEMORY_LIMIT` (a lower limit stays), e.g. before the
+    commit of a raw load: the commit, and the checkpoint when the connection closes, write what the load
+    landed, and under the ingestion's limit (``MPP_DUCKDB_MEMORY_LIMIT``, 3GB) DuckDB keeps up to that much of
+    it cached (peak RSS growing with the release) where the cap gives the same result."""
+    current = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    try:
+        capped = load_memory_limit(current)
+    except ValueError:  # a setting DuckDB shows in a form memory_bytes does not read: the cap
+        capped = LOAD_MEMORY_LIMIT
+    con.execute("set memory_limit = $limit", {"limit": capped})
 
 
 def limit_memory(con, build: bool = False):

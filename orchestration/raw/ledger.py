@@ -36,7 +36,7 @@ import duckdb
 
 from orchestration.checkpoints import checkpoint
 from orchestration.locking import warehouse_write_lock
-from orchestration.settings import limit_memory
+from orchestration.settings import cap_load_memory, limit_memory
 from orchestration.state import sha256_of_stream
 
 InputKind = Literal["real", "synthetic"]
@@ -229,7 +229,8 @@ def load_transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     warehouse write lock (:mod:`orchestration.locking`) throughout: a concurrent run or reader waits.
     A process killed inside the body leaves no trace: DuckDB discards the uncommitted transaction when the
     file is next opened. The test-only checkpoint ``before_commit`` (:mod:`orchestration.checkpoints`)
-    fires after the body, before COMMIT.
+    fires after the body, before COMMIT. The commit, and the checkpoint when the connection closes, run
+    under :data:`~orchestration.settings.LOAD_MEMORY_LIMIT` (:func:`~orchestration.settings.cap_load_memory`).
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with warehouse_write_lock(warehouse):
@@ -243,6 +244,7 @@ def load_transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             except BaseException:
                 con.execute("rollback")
                 raise
+            cap_load_memory(con)  # the commit and the checkpoint at close hold no more than the load did
             con.execute("commit")
         finally:
             con.close()

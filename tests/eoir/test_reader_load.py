@@ -33,3 +33,16 @@ def test_a_load_restores_the_connections_settings(tmp_path, con):
     after = con.execute("select current_setting('memory_limit'), current_setting('preserve_insertion_order')"
                         ).fetchone()
     assert after == before
+
+
+def test_the_commit_of_a_load_runs_under_the_capped_limit(tmp_path, con):
+    # 512MB is 488.2 MiB as DuckDB shows it; a lower limit (256MB, shown as 244.0 MiB) stays
+    from orchestration.settings import cap_load_memory
+
+    def capped(limit: str) -> str:
+        con.execute(f"set memory_limit = '{limit}'")
+        cap_load_memory(con)
+        return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+    assert capped("3GB") == "488.2 MiB"
+    assert capped("256MB") == "244.0 MiB"

@@ -4,7 +4,6 @@ file, its steps in order), the DuckDB settings held during a load, and queries o
 from __future__ import annotations
 
 import itertools
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from orchestration.eoir.reader.swap import swap_in
 from orchestration.eoir.reader.transcode import BackgroundTranscode, Part
 from orchestration.eoir.release import SYNTHETIC_MARKER, Release, ReleaseError, ReleaseFile, locate_release
 from orchestration.raw.ledger import ensure_ledger, table_exists
+from orchestration.settings import LOAD_MEMORY_LIMIT, load_memory_limit, memory_bytes  # noqa: F401
 
 SOURCE = "eoir"
 
@@ -94,31 +94,6 @@ def load_release(
         except duckdb.Error:
             pass
         _pop_settings(con, settings)
-
-
-#: The most memory DuckDB may use during a load, whatever the caller's (higher) limit: a load works on one
-#: part (:data:`PART_BYTES`) at a time and spills what does not fit (the aggregation over a file's keys) to
-#: DuckDB's temporary directory, so a larger buffer pool buys little speed and costs the machine's memory.
-LOAD_MEMORY_LIMIT = "512MB"
-
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
-          "gib": 2**30, "tib": 2**40}
-
-
-def memory_bytes(limit: str) -> int:
-    """Bytes of a DuckDB memory size such as ``3GB``, ``512MB``, ``1.5 GiB``. Raises ValueError otherwise."""
-    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", limit)
-    if m is None or m.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a memory size: {limit!r} (e.g. 3GB, 512MB, 1.5GiB)")
-    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
-
-
-def load_memory_limit(memory_limit: str | None) -> str | None:
-    """The memory limit a load sets: the caller's, capped at :data:`LOAD_MEMORY_LIMIT`; None (leave the
-    connection's limit as it is) stays None."""
-    if memory_limit is None:
-        return None
-    return min(memory_limit, LOAD_MEMORY_LIMIT, key=memory_bytes)
 
 
 def _push_settings(con, memory_limit: str | None) -> dict[str, str]:
