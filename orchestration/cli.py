@@ -229,6 +229,7 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
         verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
         recorder.step_finished("unchanged_check")
         if not verdict.unchanged:
+            _ensure_writable(output_dir)  # refused in one line before anything is said or run
             console.print(f"[dim]running: {verdict.reason}[/dim]")
             return fingerprint
         log_files, log_file = open_run_log(unchanged_run.new_run_id())
