@@ -199,6 +199,7 @@ def run(
         "publish": publish,
         "publication": publication,
     }
+    _ensure_writable(output_dir)  # refused in one line before anything is said or run
     fingerprint = _answer_if_unchanged(options, output_dir)
     if fingerprint is None:
         return
@@ -229,7 +230,6 @@ def _answer_if_unchanged(options: dict, output_dir: Path) -> str | None:
         verdict = unchanged_run.check(options, fingerprint, output_dir, target.database)
         recorder.step_finished("unchanged_check")
         if not verdict.unchanged:
-            _ensure_writable(output_dir)  # refused in one line before anything is said or run
             console.print(f"[dim]running: {verdict.reason}[/dim]")
             return fingerprint
         log_files, log_file = open_run_log(unchanged_run.new_run_id())
@@ -262,7 +262,6 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
         pipeline = PipelineConfig(**run_config["resources"]["pipeline"]["config"])
     except ValueError as exc:  # e.g. a bad --publication name
         raise typer.BadParameter(str(exc)) from exc
-    _ensure_writable(output_dir)
     target = pipeline.publication_target()
     job = defs.resolve_job_def(MAIN_JOB_NAME)
     console.print(f"warehouse: {settings.warehouse}")
