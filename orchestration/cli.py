@@ -427,11 +427,11 @@ def generate_nri(
 
 @generate_app.command("bundled", short_help="Generate the bundled synthetic inputs, if missing.")
 def generate_bundled() -> None:
-    """Generate the bundled SYNTHETIC inputs a default run reads, if missing (``make setup`` calls this).
+    """Generate the bundled SYNTHETIC inputs a default run reads, if missing (make setup calls this).
 
     The bundled EOIR release (var/generated/eoir_release_v<generator>_seed<seed>_scale<scale>/) and the NRI
     extract linked to it (var/generated/uscis/): the same files, by the same functions, that the first default
-    run would otherwise generate (about 7 s); already generated files of the same generator version are kept.
+    run would otherwise generate (about 10 s); already generated files of the same generator version are kept.
     """
     from orchestration.bundled import ensure_bundled_release, synthetic_nri_extract
 

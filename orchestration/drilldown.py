@@ -49,6 +49,10 @@ def _check_figure_exists(con: duckdb.DuckDBPyConnection, metric_id: str, period:
     # every court figure, also one whose value is 0 (it has no row in court_metric_cases)
     known = {r[0] for r in con.execute("select distinct metric_id from marts.court_headline_metrics").fetchall()}
     if metric_id not in known:
+        other = con.execute("select count(*) from marts.headline_metrics where metric_id = ?", [metric_id]).fetchone()[0]
+        if other:  # a figure of another source (CBP, USCIS): no EOIR cases behind it
+            raise FigureNotFound(f"{metric_id!r} is not a court figure: cases are listed for the court figures only; "
+                                 f"known: {', '.join(sorted(known))}")
         raise FigureNotFound(f"unknown court metric {metric_id!r}; known: {', '.join(sorted(known))}")
     periods = {r[0] for r in con.execute(
         "select distinct period from marts.court_headline_metrics where metric_id = ?", [metric_id]).fetchall()}

@@ -73,3 +73,13 @@ def test_cases_of_a_figure_whose_value_is_0_are_zero_cases(isolated_var: Path, c
     assert "unknown" not in out
     code, out = _cases(capfd, "g2_no_such_metric")
     assert code == 2 and "unknown court metric 'g2_no_such_metric'" in out and "g2_terminations" in out
+
+
+def test_cases_of_a_figure_of_another_source_say_it_is_not_a_court_figure(isolated_var: Path, capfd):
+    """Newcomer pass: `cases g4_swb_encounters` answered 'unknown court metric' for a published figure. It is
+    a CBP figure with no EOIR cases behind it: refused (exit 2) saying so, listing the court figures."""
+    _publish(isolated_var, unavailable=False)  # the small build's headline_metrics holds g4_swb_encounters
+    code, out = _cases(capfd, "g4_swb_encounters")
+    assert code == 2, out
+    assert "'g4_swb_encounters' is not a court figure" in out and "g2_initial_completions" in out
+    assert "unknown" not in out
