@@ -117,8 +117,8 @@ def print_headline(doc: dict) -> None:
     from orchestration.metrics import headline_rows, unavailable_summary
 
     table = Table(title=f"MPP Metrics and Measures as of {doc['as_of']}")
-    for col in ("goal", "metric", "period", "value"):
-        table.add_column(col, justify="right" if col == "value" else "left")
+    for col in ("goal", "metric", "period", "value"):  # a metric id is never cut: `cases` takes it as printed
+        table.add_column(col, justify="right" if col == "value" else "left", no_wrap=col in ("metric", "goal"))
     for row in headline_rows(doc):
         table.add_row(*row)
     console.print(table)

@@ -34,3 +34,19 @@ def test_progress_lines(monkeypatch, terminal):
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in out.getvalue().splitlines()]  # no styles
     done = "✓ raw_eoir_release 2.5 s"
     assert lines == (["… raw_eoir_release", done] if terminal else [done])
+
+
+def test_the_headline_table_never_cuts_a_metric_id_at_80_columns(monkeypatch):
+    """Newcomer pass: at 80 columns the table printed `g1a_relief_statutory_withhol…`, an id `cases` cannot
+    take. The id column does not wrap or cut; the value column gives way."""
+    out = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=out, width=80, force_terminal=False))
+    ids = ["g1a_relief_statutory_withholding", "g2_removal_orders_in_absentia", "g1b_nri_referrals"]
+    doc = {"as_of": "2020-12-31", "variants": {"admin_closures_are_completions": True},
+           "inputs": [{"source": "eoir", "kind": "synthetic"}], "unavailable": [],
+           "metrics": [{"id": i, "period": None, "value": 123456, "input": "synthetic"} for i in ids]}
+    cli.print_headline(doc)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for metric_id in ids:
+        assert any(f" {metric_id} " in line for line in lines), (metric_id, out.getvalue())
