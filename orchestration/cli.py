@@ -95,7 +95,8 @@ class _ProgressHandler(logging.Handler):
                 failed = getattr(meta.get("failed_expectations"), "value", None)
                 docs = getattr(meta.get("validation_page") or meta.get("data_docs"), "value", None)
                 detail = f" ({failed}; rows in {docs})" if failed and failed != "none" and docs else ""
-                console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}")
+                console.print(f"{label}: {data.asset_key.to_user_string()} {data.check_name}{detail}",
+                              soft_wrap=True)  # one line, never broken inside a path
 
 
 def _progress_logger():

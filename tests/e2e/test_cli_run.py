@@ -26,6 +26,7 @@ from orchestration.eoir.generator import GENERATOR_VERSION
 pytestmark = pytest.mark.e2e
 
 CLI = str(Path(sys.executable).parent / "mpp-metrics")
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def run_cli(var: Path, *args: str, data_docs: bool = False) -> subprocess.CompletedProcess:
@@ -128,8 +129,10 @@ def test_unchanged_inputs_into_a_new_output_folder_write_the_report_there(first_
 
 
 def warning_lines(proc) -> list[str]:
-    """The ``warning:`` lines a run printed (one per failing warning-severity check), sorted."""
-    return sorted(line for line in proc.stdout.splitlines() if line.startswith("warning:"))
+    """The ``warning:`` lines a run printed (one per failing warning-severity check), sorted, without where the
+    rows are shown (the Data Docs page, or their index when a run writes no Data Docs HTML)."""
+    return sorted(re.sub(r"; rows in .*\)$", ")", line) for line in proc.stdout.splitlines()
+                  if line.startswith("warning:"))
 
 
 JOB_IN_PROCESS = """
@@ -607,3 +610,17 @@ def test_rerun_after_a_kill_between_dbt_and_publishing_checks_and_publishes_one_
     # the rerun rebuilt and checked: dbt models were materialized again, the published copy is the rerun's
     stats = json.loads((var / "output" / "run_stats.json").read_text())
     assert "marts/headline_metrics" in stats["materialized"] and "outputs/published_warehouse" in stats["materialized"]
+
+
+def test_the_readme_names_every_warning_of_the_default_run(first_run):
+    """Newcomer pass: the README listed 5 of the 9 warnings a default run prints. Each warning's expectations
+    (Great Expectations: in parentheses) or dbt test (its check name) is named in the README."""
+    _, proc = first_run
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    lines = warning_lines(proc)
+    assert len(lines) == 9, lines
+    for line in lines:
+        detail = re.search(r"\(([a-z0-9_, ]+)\)$", line)
+        names = detail.group(1).split(", ") if detail else [line.split()[2]]
+        for name in names:
+            assert f"`{name}`" in readme, (name, line)
