@@ -20,6 +20,7 @@ Identifiers come from provenance.yml (committed configuration), quoted; no value
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -51,12 +52,18 @@ def sha_in_history(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> s
     return row[0] if row else None
 
 
-def load_of_same_file(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> LoadResult | None:
+def load_of_same_file(con: duckdb.DuckDBPyConnection, table: str, sha256: str, published: Sequence[str],
+                      period_columns: Sequence[str]) -> LoadResult | None:
     """"Same sha256, skip" for a table with a load history (bundled extracts, workbook sheets): the ledger
-    entry of the load that already brought exactly this file into ``table``, marked ``skipped=True`` (the
-    current load, through :func:`orchestration.raw.ledger.unchanged_loads`, else the earlier load in the
-    history: the same file delivered again, even after another vintage, is never counted twice); None when
-    the file is new to the table."""
+    entry of the load that already brought exactly this file into ``table``, marked ``skipped=True``; None
+    when the file is new to the table. The file is never landed or counted twice.
+
+    The current load (:func:`orchestration.raw.ledger.unchanged_loads`) is simply skipped. An earlier load in
+    the history (the file delivered again, e.g. an edited file put back as it was) is made the table's newest
+    delivery again: its history rows and ledger entry take this run's time, and the current table is rebuilt
+    (:func:`rebuild_current`: per period the newest vintage, then the newest delivery). So a file restored
+    after an edit of the same vintage is current again (before, the edited load stayed current and its
+    figures were published); a file of an older vintage than the current one stays behind it, as before."""
     same = unchanged_loads(con, {table: sha256})
     if same:
         return same[0]
@@ -64,7 +71,12 @@ def load_of_same_file(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -
     previous = [r for r in load_results(con, earlier) if r.table_name == table] if earlier is not None else []
     if not previous:
         return None
+    now = datetime.now(UTC).replace(tzinfo=None)  # as every load's loaded_at: UTC
+    con.execute(f"update raw.{quote_ident(history_table(table))} set _loaded_at = ? where _load_id = ?", [now, earlier])
+    con.execute("update raw._load_ledger set loaded_at = ? where load_id = ? and table_name = ?", [now, earlier, table])
+    rebuild_current(con, table, published, period_columns)
     previous[0].skipped = True
+    previous[0].loaded_at = now
     return previous[0]
 
 

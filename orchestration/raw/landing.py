@@ -297,7 +297,8 @@ def ingest_extract(warehouse: Path, spec: ExtractSpec, *, verify_provenance: boo
             "update the provenance entry (origin, vintage, hash) when an extract changes"
         )
     with load_transaction(warehouse) as con:
-        return history.load_of_same_file(con, spec.table, sha256) or land_extract(con, spec, sha256)
+        return (history.load_of_same_file(con, spec.table, sha256, spec.columns, spec.period_columns)
+                or land_extract(con, spec, sha256))
 
 
 def create_empty(warehouse: Path, table: str, columns: tuple[str, ...]) -> None:

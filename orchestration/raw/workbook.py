@@ -357,5 +357,6 @@ def ingest_sheet(warehouse: Path, files: tuple[WorkbookFile, ...] | list[Workboo
     results = []
     with load_transaction(warehouse) as con:
         for f, sha in sorted(zip(files, hashes, strict=True), key=lambda p: p[0].vintage):
-            results.append(history.load_of_same_file(con, spec.table, sha) or land_sheet(con, f, spec, sha))
+            results.append(history.load_of_same_file(con, spec.table, sha, COLUMNS, spec.period_columns)
+                           or land_sheet(con, f, spec, sha))
     return results

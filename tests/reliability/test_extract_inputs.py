@@ -131,6 +131,24 @@ def test_same_file_delivered_again_after_another_release_is_not_counted_twice(tm
     assert [r[2] for r in current(wh)] == ["6", "5"]
 
 
+def test_a_file_put_back_after_an_edit_of_the_same_vintage_is_current_again(tmp_path):
+    """Break-it pass: a bundled extract edited (20 -> 520, same vintage) then restored as it was kept the
+    edited figures: the restored file's sha was found in the history and skipped, the edited load stayed
+    current and 520 was published. Put back, the file's load is the newest delivery again: 20 is current,
+    nothing is landed or counted twice."""
+    wh = tmp_path / "w.duckdb"
+    first = land(tmp_path, "a.csv", "2020,JAN,20\n2020,FEB,30\n", vintage=date(2020, 3, 1))
+    land(tmp_path, "a.csv", "2020,JAN,520\n2020,FEB,30\n", vintage=date(2020, 3, 1))
+    assert [r[2] for r in current(wh)] == ["30", "520"]
+    again = land(tmp_path, "a.csv", "2020,JAN,20\n2020,FEB,30\n", vintage=date(2020, 3, 1))
+    assert again.skipped and again.load_id == first.load_id
+    assert [r[2] for r in current(wh)] == ["30", "20"]
+    assert query(wh, "select count(*) from raw.t_monthly__history") == [(4,)]  # 2 loads of 2 rows, none twice
+    assert query(wh, "select count(*) from raw._load_ledger") == [(2,)]
+    latest = query(wh, "select arg_max(load_id, loaded_at) from raw._load_ledger")
+    assert latest == [(first.load_id,)]  # the ledger's current load: what the build fingerprint reads
+
+
 def test_schema_drift_between_releases_extra_column_kept_in_history(tmp_path):
     wh = tmp_path / "w.duckdb"
     land(tmp_path, "a.csv", "2020,OCT,5\n", vintage=date(2020, 12, 1))
@@ -167,10 +185,11 @@ def test_same_sha256_skip_is_one_helper_for_current_and_earlier_loads(tmp_path):
     new = write(tmp_path / "c.csv", HDR + "2020,DEC,7\n")
     con = duckdb.connect(str(wh))
     try:
-        current_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "b.csv"))
-        earlier_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "a.csv"))
-        assert history.load_of_same_file(con, "t_monthly", file_sha256(new)) is None
-        assert history.load_of_same_file(con, "other_table", file_sha256(tmp_path / "a.csv")) is None
+        cols, periods = ("Fiscal Year", "Month (abbv)", "Encounter Count"), ("Fiscal Year", "Month (abbv)")
+        current_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "b.csv"), cols, periods)
+        earlier_entry = history.load_of_same_file(con, "t_monthly", file_sha256(tmp_path / "a.csv"), cols, periods)
+        assert history.load_of_same_file(con, "t_monthly", file_sha256(new), cols, periods) is None
+        assert history.load_of_same_file(con, "other_table", file_sha256(tmp_path / "a.csv"), cols, periods) is None
     finally:
         con.close()
     assert (current_entry.load_id, current_entry.skipped) == (second.load_id, True)
