@@ -38,6 +38,17 @@ console = Console(file=sys.__stdout__, width=None if sys.__stdout__.isatty() els
 @app.callback()
 def _root() -> None:
     """MPP Metrics and Measures pipeline: run it, generate synthetic inputs, drill into figures."""
+    from pydantic import ValidationError
+
+    from orchestration.settings import get_settings
+
+    try:  # a bad MPP_* environment variable: one line naming it (exit 2), not a traceback
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "MPP_" + "_".join(str(part) for part in error["loc"]).upper()
+            console.print(f"[red]error:[/red] {name}={error.get('input')!r}: {error['msg']}", soft_wrap=True)
+        raise typer.Exit(code=2) from None
 
 
 def _validate_as_of(value: str) -> str:

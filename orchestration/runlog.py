@@ -84,7 +84,7 @@ def prune_run_logs(keep: int) -> list[Path]:
     stems = sorted({p.name.removesuffix(LOG_SUFFIX).removesuffix(STATS_SUFFIX)
                     for p in folder.glob("*_*") if not p.name.startswith(("latest", "."))})
     removed = []
-    for stem in stems[:-keep] if len(stems) > keep else []:
+    for stem in stems[:max(len(stems) - keep, 0)]:  # (stems[:-0] would be none)
         for path in (folder / f"{stem}{LOG_SUFFIX}", folder / f"{stem}{STATS_SUFFIX}"):
             if path.is_file():
                 path.unlink()

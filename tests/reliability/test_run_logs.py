@@ -144,3 +144,16 @@ def test_var_logs_keeps_the_newest_runs_only(var, monkeypatch):
         files.log.name, "latest.log", "latest.run_stats.json",
     ]
     assert (logs / "latest.log").resolve() == files.log.resolve()
+
+
+def test_keep_one_run_log_keeps_only_the_running_one(var, monkeypatch):
+    """Break-it pass: MPP_KEEP_RUN_LOGS=1 removed nothing (the older runs were sliced with [:-0])."""
+    monkeypatch.setenv("MPP_KEEP_RUN_LOGS", "1")
+    get_settings.cache_clear()
+    logs = var / "logs"
+    logs.mkdir(parents=True)
+    for day in (1, 2):
+        (logs / f"2026120{day}T000000Z_run{day}.log").write_text("x", encoding="utf-8")
+    files, handle = open_run_log("run3")
+    handle.close()
+    assert sorted(p.name for p in logs.iterdir()) == [files.log.name, "latest.log", "latest.run_stats.json"]

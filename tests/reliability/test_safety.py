@@ -153,3 +153,20 @@ def test_a_read_only_output_folder_is_one_clear_line_not_a_traceback(tmp_path, m
     assert line.startswith(f"error: --output {folder} is not writable: "), line
     assert "Traceback" not in out and not isinstance(result.exception, OSError)
     assert not (tmp_path / "var" / "warehouse").exists()  # nothing ran
+
+
+@pytest.mark.parametrize(("value", "says"), [("abc", "valid integer"), ("0", "greater than or equal to 1")])
+def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capfd, value, says):
+    """Break-it pass: MPP_KEEP_RUN_LOGS=abc ended in a 50-line traceback that never named the variable."""
+    monkeypatch.setenv("MPP_KEEP_RUN_LOGS", value)
+    get_settings.cache_clear()
+    try:
+        capfd.readouterr()
+        result = CliRunner().invoke(app, ["cases", "g2_initial_completions"])
+        out = capfd.readouterr().out + result.output
+    finally:
+        monkeypatch.delenv("MPP_KEEP_RUN_LOGS")
+        get_settings.cache_clear()
+    assert result.exit_code == 2, out
+    [line] = [ln for ln in out.splitlines() if ln.strip()]
+    assert line.startswith(f"error: MPP_KEEP_RUN_LOGS='{value}': ") and says in line, line
