@@ -79,6 +79,8 @@ class SuiteOutcome:
         Raises KeyError / TypeError on a malformed dict (a caller treats that as "no outcome")."""
         fields = dict(data)
         fields["expectations"] = [ExpectationOutcome(**e) for e in fields["expectations"]]
+        if any(not isinstance(e.success, bool) for e in fields["expectations"]):  # "false" is not False
+            raise TypeError("an expectation's success is not a boolean")
         fields["asset_key"] = list(fields["asset_key"])
         return cls(**fields)
 

@@ -115,8 +115,12 @@ def record_check_results(warehouse: Path, build: str, checks: list[dict]) -> Non
 
 def check_results(warehouse: Path, build: str) -> list[dict]:
     """The dbt tests' results recorded for ``build`` on this warehouse; [] for another or no build."""
-    recorded = state.read("dbt_check_results").get(str(warehouse.resolve())) or {}
-    return list(recorded.get("checks") or []) if recorded.get("build") == build else []
+    recorded = state.read("dbt_check_results").get(str(warehouse.resolve()))
+    if not isinstance(recorded, dict) or recorded.get("build") != build or not isinstance(recorded.get("checks"), list):
+        return []
+    return [c for c in recorded["checks"] if isinstance(c, dict)
+            and isinstance(c.get("asset"), str) and isinstance(c.get("check"), str)
+            and isinstance(c.get("passed"), bool) and c.get("severity") in ("ERROR", "WARN")]
 
 
 def published_build(database: Path) -> str | None:

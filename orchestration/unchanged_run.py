@@ -187,6 +187,8 @@ def check(options: dict[str, Any], fingerprint: str, output_dir: Path, database:
     if any(key.startswith(_PENDING) for key in runs):
         return Verdict(False, "a run started since did not finish")
     record = runs.get(str(output_dir))
+    if not isinstance(record, dict) or not isinstance(record.get("leftovers", {}), dict):
+        record = None  # a damaged record (edited by hand): as if none, never a crash nor a skip
     if not record:
         return Verdict(False, "no successful run into this output folder is recorded")
     if record.get("fingerprint") != fingerprint:

@@ -148,9 +148,14 @@ def _cached(suite: Suite, key: str) -> SuiteOutcome | None:
     if not isinstance(entry, dict) or entry.get("key") != key:
         return None
     try:
-        return SuiteOutcome.from_dict(entry["outcome"])
+        outcome = SuiteOutcome.from_dict(entry["outcome"])
     except (KeyError, TypeError, ValueError):  # unreadable (e.g. another version's shape): validate again
         return None
+    # an outcome of this suite with exactly its expectations and severities, or none (an edited store)
+    if outcome.suite != suite.name or sorted((e.id, e.severity) for e in outcome.expectations) != sorted(
+            (e.id, e.severity) for e in suite.expectations):
+        return None
+    return outcome
 
 
 def _remember(suite: Suite, key: str, outcome: SuiteOutcome) -> None:

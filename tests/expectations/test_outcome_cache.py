@@ -113,6 +113,28 @@ def test_an_unreadable_stored_outcome_is_validated_again(settings, validations):
     assert SuiteOutcome.from_dict(state.read("ge_outcomes")[suite.name]["outcome"]) == again  # rewritten whole
 
 
+@pytest.mark.parametrize("edit", ["success as a string", "no expectations", "another suite's outcome"])
+def test_an_edited_stored_outcome_is_validated_again(settings, validations, edit):
+    """Break-it pass: a stored outcome with "success": "false" (a string) or no expectations at all counted as
+    passed. Only an outcome of this suite, with exactly its expectations and boolean results, is reused."""
+    suite, pipeline = ledger_suite(["t_ok"]), PipelineConfig()
+    ge_checks._run(suite, pipeline)
+
+    def damage(outcomes):
+        outcome = outcomes[suite.name]["outcome"]
+        if edit == "success as a string":
+            outcome["expectations"][0]["success"] = "false"
+        elif edit == "no expectations":
+            outcome["expectations"] = []
+        else:
+            outcome["suite"] = "another_suite"
+
+    state.update("ge_outcomes", damage)
+    again = ge_checks._run(suite, pipeline)
+    assert validations == [suite.name, suite.name]  # validated again, not answered from the edited entry
+    assert again.suite == suite.name and {e.id for e in again.expectations} == {e.id for e in suite.expectations}
+
+
 def test_the_pickled_outcomes_of_older_versions_are_ignored_and_removed(settings, validations):
     suite, pipeline = ledger_suite(["t_ok"]), PipelineConfig()
     old = settings.var_dir / "state" / "ge_outcomes"

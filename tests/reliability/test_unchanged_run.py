@@ -303,3 +303,14 @@ def test_the_unchanged_run_answers_without_importing_dagster_dbt_or_ge(isolated_
     assert "answered from run run-1" in (settings.var_dir / "logs" / "latest.log").read_text()
     # OUTPUT/run.log and run_stats.json stay those of the run that wrote metrics.json (none here: faked)
     assert not (settings.output_dir / "run_stats.json").exists()
+
+
+@pytest.mark.parametrize("damaged", ["corrupt", ["a list"], {"fingerprint": "x", "leftovers": "corrupt"}])
+def test_a_damaged_run_record_is_as_none_never_a_crash(setting: Setting, damaged):
+    """Break-it pass: a run record that is not an object (edited by hand) made every run crash with
+    AttributeError in the unchanged-run check. It counts as no record: the run runs."""
+    state.update("runs", lambda runs: runs.__setitem__(str(setting.output), damaged))
+    verdict = setting.verdict()
+    assert not verdict.unchanged
+    assert verdict.reason in ("no successful run into this output folder is recorded",
+                              "inputs, options, settings or code changed")
