@@ -123,6 +123,32 @@ def check_results(warehouse: Path, build: str) -> list[dict]:
             and isinstance(c.get("passed"), bool) and c.get("severity") in ("ERROR", "WARN")]
 
 
+def copy_identity(database: Path, parquet: Path) -> dict:
+    """What a published copy is on disk: (inode, size, mtime_ns) of its DuckDB file and of every file of the
+    Parquet folder its link points to. Any write, replacement or deletion since changes it."""
+    def identity(path: Path) -> list[int] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+    folder = parquet.resolve() if parquet.exists() else None
+    files = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
+    return {"database": identity(database), "parquet": str(folder) if folder else None,
+            "parquet_files": [[f.name, identity(f)] for f in files]}
+
+
+def record_copy(directory: Path, identity: dict) -> None:
+    """Remember what a publication folder held right after this pipeline wrote it (run state ``published_copies``)."""
+    state.update("published_copies", lambda copies: copies.__setitem__(str(directory.resolve()), identity))
+
+
+def copy_untouched(directory: Path, identity: dict) -> bool:
+    """True when the publication folder is exactly as this pipeline left it (:func:`record_copy`)."""
+    return state.read("published_copies").get(str(directory.resolve())) == identity
+
+
 def published_build(database: Path) -> str | None:
     """The build fingerprint a published copy (or a run's own copy) was made from, if any."""
     if not database.is_file():

@@ -15,6 +15,10 @@ object with a section per kind of memory:
     ``{warehouse path: {"build": fingerprint, "checks": [{asset, check, passed, severity}]}}``: the dbt tests'
     results of the last successful build, reported again (not re-run) when a run finds that build unchanged
     (orchestration/build_state.py).
+``published_copies``
+    ``{publication folder: identity}``: its DuckDB file and Parquet files as the publish step left them
+    (inode, size, mtime), so a copy edited or damaged since is published again, never kept
+    (orchestration/assets/published.py).
 ``runs``
     ``{output folder: record}``: the last successful ``mpp-metrics run`` per output folder, with the
     fingerprint of everything that decides its figures and what it left behind
@@ -51,7 +55,7 @@ from filelock import FileLock
 from orchestration.files import write_atomically
 from orchestration.settings import get_settings
 
-SECTIONS = ("file_hashes", "dbt_builds", "dbt_check_results", "runs", "ge_outcomes")
+SECTIONS = ("file_hashes", "dbt_builds", "dbt_check_results", "published_copies", "runs", "ge_outcomes")
 #: Stores of older versions, beside the store: never read, removed by the next write (see module docstring).
 _RETIRED = ("ge_outcomes",)
 _LOCK = threading.Lock()

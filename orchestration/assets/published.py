@@ -14,8 +14,10 @@ evaluations over the target's previous ones (a partial run keeps the other check
 id and time of the run that evaluated them). meta.publication records the dbt build fingerprint it copies.
 
 When the target copy was already made from the warehouse's last dbt build (the dbt step reported the build
-unchanged: same fingerprint), it is kept as it is (metadata ``republished = False``, the same publication
-id): the run's metrics.json and report are then written from it.
+unchanged: same fingerprint) and is on disk as the publish step left it (run state ``published_copies``: a
+copy written to, replaced or with a Parquet file deleted since is published again), it is kept as it is
+(metadata ``republished = False``, the same publication id): the run's metrics.json and report are then
+written from it.
 """
 
 
@@ -163,10 +165,13 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
             raise PublishBlocked(
                 "latest evaluation of blocking check(s) failed, nothing published: " + ", ".join(stale_failures)
             )
+        db, parquet = published_paths(target.directory)
         kept = _publication_of_this_build(target.database, settings.warehouse)
-        if kept is not None:  # the dbt step reported its build unchanged: this copy was made from it
+        if kept is not None and not build_state.copy_untouched(target.directory, build_state.copy_identity(db, parquet)):
+            context.log.warning(f"{target.describe()} was changed since it was published: published again")
+            kept = None
+        if kept is not None:  # the dbt step reported its build unchanged: this copy was made from it, untouched
             context.log.info(f"{target.describe()} already holds this build ({kept}): kept as it is")
-            db, parquet = published_paths(target.directory)
             return MaterializeResult(
                 data_version=DataVersion(kept),
                 metadata={"path": MetadataValue.path(str(db)), "parquet": MetadataValue.path(str(parquet)),
@@ -184,6 +189,7 @@ def build_published_warehouse_asset(upstream: Sequence[AssetKey]) -> AssetsDefin
             publication_name=target.name,
             published=target.published,
         )
+        build_state.record_copy(target.directory, build_state.copy_identity(db, parquet))
         if target.published:
             context.log.info(f"published {len(result.tables)} tables to {target.describe()} ({result.publication_id})")
         else:
