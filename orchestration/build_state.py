@@ -153,7 +153,10 @@ def published_build(database: Path) -> str | None:
     """The build fingerprint a published copy (or a run's own copy) was made from, if any."""
     if not database.is_file():
         return None
-    con = duckdb.connect(str(database), read_only=True)
+    try:  # a copy another process holds open for writing cannot be read: as none (it is published again)
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
     try:
         return con.execute("select build_fingerprint from meta.publication").fetchone()[0]
     except duckdb.Error:  # no copy, or one from before fingerprints were recorded

@@ -63,6 +63,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -491,6 +492,25 @@ def _write_tables_index(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) 
     )
 
 
+#: a temporary file of a publish older than this was left by a publish that was killed (one takes seconds)
+STALE_TEMPORARY_SECONDS = 6 * 3600
+
+
+def remove_stale_temporaries(published_dir: Path, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
+    """Remove what a killed publish left in ``published_dir`` (``.mpp_metrics.duckdb.<id>.tmp``, its ``.wal``,
+    ``.parquet.<id>.tmp`` links) when older than ``older_than`` seconds; return what was removed."""
+    removed = []
+    cutoff = time.time() - older_than
+    for path in published_dir.glob(".*.tmp*"):
+        try:
+            if path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone meanwhile, or a folder: left alone
+            continue
+    return removed
+
+
 def publish_warehouse(
     build: Path,
     published_dir: Path,
@@ -519,6 +539,7 @@ def publish_warehouse(
     if not Path(build).is_file():
         raise PublishError(f"build warehouse {build} does not exist")
     published_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(published_dir)
     db_path, _ = published_paths(published_dir)
     publication_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
     tmp_db = published_dir / f".{PUBLISHED_DB_NAME}.{publication_id}.tmp"

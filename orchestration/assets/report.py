@@ -14,22 +14,13 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration.assets import groups
 from orchestration.assets.common import WAREHOUSE_POOL
 from orchestration.assets.published import PUBLISHED_WAREHOUSE_KEY
-from orchestration.report import REPORT_NAME, ReportResult, build_report
+from orchestration.report import ReportResult, build_report
 from orchestration.resources import PipelineConfig
 
 
 def write_report(pipeline: PipelineConfig) -> ReportResult:
     """Render OUTPUT/report.html and its charts from the run's copy (ReportError if of another as-of date)."""
     return build_report(pipeline.publication_target().database, pipeline.resolved_output_dir(), pipeline.as_of)
-
-
-def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
-    """True when OUTPUT/report.html already shows this publication and its charts are beside it (so a run
-    whose build was unchanged need not redraw it)."""
-    path = pipeline.resolved_output_dir() / REPORT_NAME
-    charts = path.parent / "charts"
-    return (path.is_file() and f"publication <code>{publication_id}</code>" in path.read_text(encoding="utf-8")
-            and charts.is_dir() and any(charts.glob("*.png")))
 
 
 @asset(
@@ -44,14 +35,10 @@ def report_is_current(pipeline: PipelineConfig, publication_id: str) -> bool:
     ),
 )
 def report(context: AssetExecutionContext, pipeline: PipelineConfig) -> MaterializeResult:
-    """Render the report from the run's published (or own) copy, unless the output folder already shows that
-    publication (a run whose build was unchanged, into the same folder: nothing to redraw)."""
+    """Render the report from the run's published (or own) copy, every time it runs: a report already in the
+    output folder is never trusted to show the copy (break-it pass: an edited report.html naming the right
+    publication was kept)."""
     publication_id = _publication_id(pipeline)
-    if publication_id is not None and report_is_current(pipeline, publication_id):
-        path = pipeline.resolved_output_dir() / REPORT_NAME
-        context.log.info(f"{path} already shows publication {publication_id}: kept")
-        return MaterializeResult(metadata={"path": MetadataValue.path(str(path)), "as_of": pipeline.as_of,
-                                           "publication_id": publication_id, "redrawn": False})
     result = write_report(pipeline)
     context.log.info(f"wrote {result.html} ({result.numbers} numbers, {len(result.charts)} charts)")
     return MaterializeResult(
@@ -62,7 +49,6 @@ def report(context: AssetExecutionContext, pipeline: PipelineConfig) -> Material
             "synthetic_banners": result.synthetic_sections,
             "as_of": pipeline.as_of,
             "publication_id": publication_id or "",
-            "redrawn": True,
         }
     )
 

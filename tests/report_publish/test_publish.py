@@ -243,3 +243,38 @@ def test_check_results_keep_the_latest_result_of_every_check(small_build):
     assert rows == [("raw/cbp_x", "ge_cbp", True, "run2", t2, "{}"),
                     ("raw/eoir_tbl_schedule", "ge_eoir_warnings", False, "run1", t1, '{"failed_count": 1}')]
     assert publication == ("fp2", "", True)
+
+
+def test_a_killed_publishs_temporary_files_are_removed_by_a_later_publish(tmp_path):
+    """Break-it pass: a publish SIGKILLed after it began writing left .mpp_metrics.duckdb.<id>.tmp (and its
+    .wal, ~10 MB) for good. A later publish removes such files once they are hours old; fresh ones stay
+    (another publish may be writing them)."""
+    from orchestration.publish import STALE_TEMPORARY_SECONDS, remove_stale_temporaries
+
+    old_db = tmp_path / ".mpp_metrics.duckdb.20261201T000000Z-aaaa.tmp"
+    old_wal = tmp_path / ".mpp_metrics.duckdb.20261201T000000Z-aaaa.tmp.wal"
+    fresh = tmp_path / ".mpp_metrics.duckdb.20261205T000000Z-bbbb.tmp"
+    keep = tmp_path / "mpp_metrics.duckdb"
+    for path in (old_db, old_wal, fresh, keep):
+        path.write_bytes(b"x")
+    hours_ago = os.stat(fresh).st_mtime - STALE_TEMPORARY_SECONDS - 60
+    for path in (old_db, old_wal, keep):
+        os.utime(path, (hours_ago, hours_ago))
+    removed = remove_stale_temporaries(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([old_db.name, old_wal.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, keep.name])
+
+
+def test_a_copy_held_open_for_writing_reads_as_no_build_not_an_error(tmp_path):
+    """Break-it pass: an analyst holding a write connection on the published copy made the dbt step fail
+    (IOException from build_state.published_build). It reads as a copy of no known build: publish again."""
+    from orchestration import build_state
+
+    db = tmp_path / "mpp_metrics.duckdb"
+    holder = duckdb.connect(str(db))  # read-write, kept open (another connection mode is then refused)
+    holder.execute("create schema meta; create table meta.publication as select 'b1' as build_fingerprint")
+    try:
+        assert build_state.published_build(db) is None
+    finally:
+        holder.close()
+    assert build_state.published_build(db) == "b1"
