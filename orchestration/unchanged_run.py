@@ -40,7 +40,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from orchestration import state
+from orchestration import build_state, state
 from orchestration.settings import PROJECT_DIR, get_settings
 
 CODE_FOLDERS = ("orchestration", "expectations", "models", "seeds", "macros", "dbt_tests")
@@ -164,6 +164,8 @@ def leftovers(output_dir: Path, database: Path) -> dict[str, Any]:
         "charts": _charts(output_dir),
         "database": str(database),
         "database_file": _identity(database),
+        # the copy's Parquet files (a link swapped or a file deleted since): as the publish step records them
+        "parquet_files": build_state.copy_identity(database, database.parent / "parquet")["parquet_files"],
         "publication": _publication(database),
         "warehouse": _identity(get_settings().warehouse),
     }

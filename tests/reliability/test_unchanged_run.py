@@ -314,3 +314,28 @@ def test_a_damaged_run_record_is_as_none_never_a_crash(setting: Setting, damaged
     assert not verdict.unchanged
     assert verdict.reason in ("no successful run into this output folder is recorded",
                               "inputs, options, settings or code changed")
+
+
+def test_a_parquet_file_of_the_copy_deleted_or_its_link_swapped_means_a_run(isolated_var: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    """Break-it pass: with the copy's Parquet link pointed at an earlier publication's folder (a publish killed
+    between its two renames), or a Parquet file deleted, the run was answered unchanged."""
+    monkeypatch.setenv("MPP_RAW_DATA_DIR", str(tmp_path / "data" / "raw"))
+    monkeypatch.delenv("MPP_TEST_CHECKPOINT", raising=False)
+    get_settings.cache_clear()
+    s = Setting(tmp_path, isolated_var)
+    monkeypatch.setattr(unchanged_run, "PROJECT_DIR", s.project)
+    published = s.database.parent
+    for name in ("parquet-p0", "parquet-p1"):
+        write(published / name / "marts__headline_metrics.parquet", name)
+    (published / "parquet").symlink_to("parquet-p1")
+    s.record_successful_run()
+    assert s.verdict().unchanged, s.verdict().reason
+    (published / "parquet").unlink()
+    (published / "parquet").symlink_to("parquet-p0")  # the link of an earlier publication
+    assert s.verdict().reason == "parquet files differs from what the last run left"
+    (published / "parquet").unlink()
+    (published / "parquet").symlink_to("parquet-p1")
+    assert s.verdict().unchanged
+    (published / "parquet-p1" / "marts__headline_metrics.parquet").unlink()
+    assert not s.verdict().unchanged
