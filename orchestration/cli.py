@@ -211,6 +211,10 @@ def run(
         "publish": publish,
         "publication": publication,
     }
+    if publish and publication:  # --publication publishes into NAME; --publish would be ignored
+        console.print("[red]error:[/red] --publish replaces the analysts' copy and --publication NAME publishes into "
+                      f"var/published/{publication}/: give one of them", soft_wrap=True)
+        raise typer.Exit(code=2)
     _ensure_writable(output_dir)  # refused in one line before anything is said or run
     fingerprint = _answer_if_unchanged(options, output_dir)
     if fingerprint is None:

@@ -170,3 +170,19 @@ def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capfd, value
     assert result.exit_code == 2, out
     [line] = [ln for ln in out.splitlines() if ln.strip()]
     assert line.startswith(f"error: MPP_KEEP_RUN_LOGS='{value}': ") and says in line, line
+
+
+def test_publish_and_a_named_publication_together_are_refused(tmp_path, monkeypatch, capfd):
+    """Newcomer pass: `run --publish --publication x` published into x and ignored --publish, silently."""
+    monkeypatch.setenv("MPP_VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    try:
+        capfd.readouterr()
+        result = CliRunner().invoke(app, ["run", "--publish", "--publication", "x"])
+        out = capfd.readouterr().out + result.output
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, out
+    [line] = [ln for ln in out.splitlines() if ln.strip()]
+    assert line.startswith("error: --publish replaces the analysts' copy and --publication NAME") and "x/" in line
+    assert not (tmp_path / "var" / "warehouse").exists()  # nothing ran
