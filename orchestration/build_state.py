@@ -123,16 +123,19 @@ def check_results(warehouse: Path, build: str) -> list[dict]:
             and isinstance(c.get("passed"), bool) and c.get("severity") in ("ERROR", "WARN")]
 
 
-def copy_identity(database: Path, parquet: Path) -> dict:
-    """What a published copy is on disk: (inode, size, mtime_ns) of its DuckDB file and of every file of the
-    Parquet folder its link points to. Any write, replacement or deletion since changes it."""
-    def identity(path: Path) -> list[int] | None:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return [st.st_ino, st.st_size, st.st_mtime_ns]
+def file_identity(path: Path) -> list[int] | None:
+    """(inode, size, mtime_ns) of a file, None when missing: a file replaced or written since is different."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
 
+
+def copy_identity(database: Path, parquet: Path) -> dict:
+    """What a published copy is on disk: :func:`file_identity` of its DuckDB file and of every file of the
+    Parquet folder its link points to. Any write, replacement or deletion since changes it."""
+    identity = file_identity
     folder = parquet.resolve() if parquet.exists() else None
     files = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
     return {"database": identity(database), "parquet": str(folder) if folder else None,

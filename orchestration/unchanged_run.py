@@ -119,15 +119,6 @@ def run_fingerprint(options: dict[str, Any]) -> str:
     })
 
 
-def _identity(path: Path) -> list[int] | None:
-    """(inode, size, mtime_ns) of a file, None when missing: a file replaced or written since is different."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 def _sha(path: Path) -> str | None:
     return state.cached_sha256_many([path])[str(path.resolve())] if path.is_file() else None
 
@@ -163,11 +154,11 @@ def leftovers(output_dir: Path, database: Path) -> dict[str, Any]:
         "report": _sha(output_dir / "report.html"),
         "charts": _charts(output_dir),
         "database": str(database),
-        "database_file": _identity(database),
+        "database_file": build_state.file_identity(database),
         # the copy's Parquet files (a link swapped or a file deleted since): as the publish step records them
         "parquet_files": build_state.copy_identity(database, database.parent / "parquet")["parquet_files"],
         "publication": _publication(database),
-        "warehouse": _identity(get_settings().warehouse),
+        "warehouse": build_state.file_identity(get_settings().warehouse),
     }
 
 
