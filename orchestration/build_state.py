@@ -135,11 +135,10 @@ def file_identity(path: Path) -> list[int] | None:
 def copy_identity(database: Path, parquet: Path) -> dict:
     """What a published copy is on disk: :func:`file_identity` of its DuckDB file and of every file of the
     Parquet folder its link points to. Any write, replacement or deletion since changes it."""
-    identity = file_identity
     folder = parquet.resolve() if parquet.exists() else None
     files = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
-    return {"database": identity(database), "parquet": str(folder) if folder else None,
-            "parquet_files": [[f.name, identity(f)] for f in files]}
+    return {"database": file_identity(database), "parquet": str(folder) if folder else None,
+            "parquet_files": [[f.name, file_identity(f)] for f in files]}
 
 
 def record_copy(directory: Path, identity: dict) -> None:
