@@ -90,10 +90,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
-    def dispose(self) -> None:
+    def _close_engines(self) -> None:
         with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+    def wipe(self) -> None:
+        """Delete every run's file (Dagster's wipe): their connections are closed first, else later events
+        would go to the deleted files."""
+        self._close_engines()
+        super().wipe()
+
+    def dispose(self) -> None:
+        self._close_engines()
         super().dispose()
 
 

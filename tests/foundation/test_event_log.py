@@ -89,3 +89,17 @@ def test_base_dir_defaults_to_dagster_home(home: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("DAGSTER_HOME")
     with pytest.raises(RuntimeError, match="DAGSTER_HOME"):
         event_log.default_base_dir()
+
+
+def test_wipe_closes_the_connections_to_the_deleted_files(home: Path):
+    with DagsterInstance.from_config(str(home)) as instance:
+        first = JOB.execute_in_process(instance=instance).run_id
+        assert first in instance.event_log_storage._engines
+        instance.event_log_storage.wipe()
+        assert not (home / "history" / "runs" / f"{first}.db").exists()
+        assert first not in instance.event_log_storage._engines  # no open handle on a deleted file
+        second = JOB.execute_in_process(instance=instance).run_id
+        # the new run's events are in its file, not in a deleted one
+        assert (home / "history" / "runs" / f"{second}.db").is_file()
+        assert DagsterEventType.RUN_SUCCESS in _kinds(instance, second)
+        assert _kinds(instance, first) == []
