@@ -47,8 +47,9 @@ run: setup ## Install, then run the whole pipeline on the bundled data (as of 20
 test: setup ## Install, then run the whole test suite
 	$(BIN)/python -m pytest
 
-dev: setup ## Start the Dagster UI on http://127.0.0.1:3000 (persistent DAGSTER_HOME under var/)
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+DEV_PORT ?= 3000
+dev: setup ## Start the Dagster UI on http://127.0.0.1:3000 (DEV_PORT=3001 for another port; Ctrl-C stops it)
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(DEV_PORT)
 
 SCALE ?= 1.0
 bench: setup ## Benchmark at release size (SCALE=1.0; SCALE=0.002 for a quick look; WORK_DIR= a folder with a generated release) -> benchmarks/results/

@@ -162,6 +162,14 @@ def leftovers(output_dir: Path, database: Path) -> dict[str, Any]:
     }
 
 
+#: Why a run is not answered unchanged, for the leftovers whose name alone would not say it.
+_CHANGED = {
+    # one build warehouse serves every run: a run with another --as-of, switch or input rebuilt it since
+    "warehouse": "the build warehouse was rebuilt since by another run (other --as-of, switches or inputs), or "
+                 "changed: rebuilding it for this run",
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The check's answer: ``unchanged`` (the run may be answered from its outputs) and why (not)."""
@@ -191,7 +199,7 @@ def check(options: dict[str, Any], fingerprint: str, output_dir: Path, database:
         return Verdict(False, "metrics.json or the published copy is missing")
     for name, value in now.items():
         if record.get("leftovers", {}).get(name) != value:
-            return Verdict(False, f"{name.replace('_', ' ')} differs from what the last run left")
+            return Verdict(False, _CHANGED.get(name, f"{name.replace('_', ' ')} differs from what the last run left"))
     return Verdict(True, "inputs, options, code and outputs unchanged since the last successful run",
                    record.get("run_id"))
 
