@@ -297,7 +297,8 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
             try:
                 result = job.with_logger_defs(
                     {"progress": _progress_logger(), "run_log": run_log_logger(log_file)}
-                ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id)
+                ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id,
+                                     tags=run_tags(pipeline, output_dir))
             finally:
                 _ProgressHandler.recorder = None
         quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
@@ -316,6 +317,15 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
         _print_failure(result, log_files.log)
         raise typer.Exit(code=1)
     _print_outputs(output_dir, target, settings.published_dir, log_files.log)
+
+
+def run_tags(pipeline, output_dir: Path) -> dict[str, str]:
+    """Tags of a CLI run in Dagster (the UI's run list tells runs apart by them): who launched it, its as-of
+    date, where its outputs went and which copy it published (``exploratory``: its own, not published)."""
+    target = pipeline.publication_target()
+    copy = (target.name or "analysts' copy") if target.published else "exploratory"
+    return {"mpp/launched_by": "cli", "mpp/as_of": str(pipeline.as_of), "mpp/output": str(output_dir),
+            "mpp/publication": copy}
 
 
 def _ensure_writable(folder: Path) -> None:
