@@ -20,10 +20,11 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from dagster import Field, StringSource
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
@@ -89,6 +90,15 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def store_event(self, event: EventLogEntry) -> None:
+        """Dagster's, then the run's file touched: watchers (the UI's run page, :meth:`watch`) wait for a
+        change of ``<run id>.db``. Dagster's storage closed its connection after each event, which
+        checkpointed the WAL into that file; a connection kept open writes to ``<run id>.db-wal`` only, and
+        without the touch a run's events reached the UI only when its process ended."""
+        super().store_event(event)
+        with suppress(FileNotFoundError):  # e.g. wiped meanwhile
+            os.utime(self.path_for_shard(event.run_id))
 
     def _close_engines(self) -> None:
         with self._db_lock:

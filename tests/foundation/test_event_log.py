@@ -103,3 +103,33 @@ def test_wipe_closes_the_connections_to_the_deleted_files(home: Path):
         assert (home / "history" / "runs" / f"{second}.db").is_file()
         assert DagsterEventType.RUN_SUCCESS in _kinds(instance, second)
         assert _kinds(instance, first) == []
+
+
+def test_a_watcher_in_another_instance_gets_every_event_while_the_writer_is_open(home: Path):
+    """The UI streams a run's events (run page) from a watchdog on ``<run id>.db``: Dagster's storage closed
+    its connection after each event, which checkpointed the WAL into that file; a connection kept open
+    writes to ``-wal`` only, so the watcher heard nothing until the writing process ended."""
+    import threading
+    import time
+    import uuid
+
+    run_id = str(uuid.uuid4())
+    seen: list[DagsterEventType] = []
+    done = threading.Event()
+
+    def on_event(entry, _cursor) -> None:
+        if entry.dagster_event_type is not None:
+            seen.append(entry.dagster_event_type)
+            if entry.dagster_event_type == DagsterEventType.RUN_SUCCESS:
+                done.set()
+
+    with DagsterInstance.from_config(str(home)) as ui, DagsterInstance.from_config(str(home)) as writer:
+        ui.watch_event_logs(run_id, None, on_event)
+        assert JOB.execute_in_process(instance=writer, run_id=run_id).success
+        assert run_id in writer.event_log_storage._engines  # the writer's connection is still open
+        deadline = time.monotonic() + 10
+        while not done.is_set() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ui.end_watch_event_logs(run_id, on_event)
+        assert seen == _kinds(writer, run_id)
+        assert seen.count(DagsterEventType.ASSET_MATERIALIZATION) == 2 and seen[-1] == DagsterEventType.RUN_SUCCESS
