@@ -27,6 +27,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.dead_runs import CLI, LAUNCHED_BY
 from orchestration.run_options import DEFAULTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.",
@@ -266,6 +267,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     from dagster import DagsterInstance
 
     from orchestration import unchanged_run
+    from orchestration.dead_runs import release_dead_runs
     from orchestration.definitions import MAIN_JOB_NAME, defs
     from orchestration.locking import warehouse_write_lock
     from orchestration.raw.quarantine import quarantine_summary
@@ -288,6 +290,8 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     run_id = str(uuid.uuid4())
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
+        if not instance.is_ephemeral:  # a killed CLI run's claim on the warehouse pool would block this run
+            release_dead_runs(instance, log=console.print)
         unchanged_run.start_run(output_dir, run_id)
         # this run's own log (var/logs/<time>_<run id>.log): Dagster events with tracebacks, and dbt's output
         log_files, log_file = open_run_log(run_id)
@@ -324,7 +328,7 @@ def run_tags(pipeline, output_dir: Path) -> dict[str, str]:
     date, where its outputs went and which copy it published (``exploratory``: its own, not published)."""
     target = pipeline.publication_target()
     copy = (target.name or "analysts' copy") if target.published else "exploratory"
-    return {"mpp/launched_by": "cli", "mpp/as_of": str(pipeline.as_of), "mpp/output": str(output_dir),
+    return {LAUNCHED_BY: CLI, "mpp/as_of": str(pipeline.as_of), "mpp/output": str(output_dir),
             "mpp/publication": copy}
 
 
