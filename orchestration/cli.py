@@ -267,7 +267,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     from dagster import DagsterInstance
 
     from orchestration import unchanged_run
-    from orchestration.dead_runs import release_dead_runs
+    from orchestration.dead_runs import WAREHOUSE_TAG, release_dead_runs
     from orchestration.definitions import MAIN_JOB_NAME, defs
     from orchestration.locking import warehouse_write_lock
     from orchestration.raw.quarantine import quarantine_summary
@@ -291,7 +291,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     # One writer at a time across processes: a second run (or a UI run's warehouse step) waits here.
     with warehouse_write_lock(settings.warehouse, log=console.print):
         if not instance.is_ephemeral:  # a killed CLI run's claim on the warehouse pool would block this run
-            release_dead_runs(instance, log=console.print)
+            release_dead_runs(instance, log=console.print, warehouse=settings.warehouse)
         unchanged_run.start_run(output_dir, run_id)
         # this run's own log (var/logs/<time>_<run id>.log): Dagster events with tracebacks, and dbt's output
         log_files, log_file = open_run_log(run_id)
@@ -302,7 +302,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
                 result = job.with_logger_defs(
                     {"progress": _progress_logger(), "run_log": run_log_logger(log_file)}
                 ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id,
-                                     tags=run_tags(pipeline, output_dir))
+                                     tags={**run_tags(pipeline, output_dir), WAREHOUSE_TAG: str(settings.warehouse)})
             finally:
                 _ProgressHandler.recorder = None
         quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []

@@ -19,6 +19,7 @@ is still running is left alone (its step waits for the write lock, then goes on)
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported by the CLI at start for LAUNCHED_BY: no Dagster import here
@@ -28,12 +29,20 @@ if TYPE_CHECKING:  # imported by the CLI at start for LAUNCHED_BY: no Dagster im
 POOL = "warehouse"
 #: The tag the CLI puts on its runs (orchestration/cli.py run_tags).
 LAUNCHED_BY, CLI = "mpp/launched_by", "cli"
+#: The tag naming the warehouse a CLI run writes (orchestration/cli.py _run_pipeline): the write lock this
+#: process holds is that warehouse's only, so a live CLI run on another warehouse (another MPP_VAR_DIR or
+#: MPP_WAREHOUSE, same DAGSTER_HOME) is not excluded by it.
+WAREHOUSE_TAG = "mpp/warehouse"
 
 
-def release_dead_runs(instance: DagsterInstance, log: Callable[[str], object] = print) -> list[str]:
+def release_dead_runs(
+    instance: DagsterInstance, log: Callable[[str], object] = print, warehouse: Path | str | None = None
+) -> list[str]:
     """Free the ``warehouse`` pool claims of runs that cannot be running (see module doc); return their ids.
 
-    Call only while holding the warehouse write lock. Logs one line per run freed."""
+    Call only while holding the write lock of ``warehouse``. A CLI run tagged with another warehouse
+    (:data:`WAREHOUSE_TAG`) may be alive (that lock does not exclude it) and is left alone unless finished.
+    Logs one line per run freed."""
     info = instance.event_log_storage.get_concurrency_info(POOL)
     holders = {s.run_id for s in info.claimed_slots} | {p.run_id for p in info.pending_steps}
     freed = []
@@ -41,6 +50,9 @@ def release_dead_runs(instance: DagsterInstance, log: Callable[[str], object] = 
         run = instance.get_run_by_id(run_id)
         if run is not None and not run.is_finished and run.tags.get(LAUNCHED_BY) != CLI:
             continue  # a UI or schedule run: Dagster's run monitoring owns it
+        other = run.tags.get(WAREHOUSE_TAG) if run is not None else None
+        if run is not None and not run.is_finished and warehouse is not None and other not in (None, str(warehouse)):
+            continue  # a CLI run on another warehouse: our lock says nothing about whether it is alive
         if run is not None and not run.is_finished:
             instance.report_run_failed(
                 run, message="its process ended without finishing (killed?): found by the next CLI run, which "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, Definitions, asset
 
-from orchestration.dead_runs import CLI, LAUNCHED_BY, POOL, release_dead_runs
+from orchestration.dead_runs import CLI, LAUNCHED_BY, POOL, WAREHOUSE_TAG, release_dead_runs
 
 PROJECT_YAML = Path(__file__).resolve().parents[2] / "orchestration" / "dagster.yaml"
 
@@ -69,3 +69,23 @@ def test_a_finished_run_still_holding_a_claim_is_freed(instance: DagsterInstance
     assert _claims(instance) == set()
     assert instance.get_run_by_id(done).status == DagsterRunStatus.SUCCESS  # its status is left as it was
     assert lines == [f"freed the warehouse pool claim of run {done}: it is finished"]
+
+
+def test_a_live_cli_run_on_another_warehouse_is_left(instance: DagsterInstance, tmp_path: Path):
+    """Two warehouses (another MPP_VAR_DIR), one DAGSTER_HOME: the write lock held here is this warehouse's
+    only, so a CLI run tagged with the other one may be alive: its claim stays and it is not marked failed."""
+    mine, theirs = tmp_path / "a" / "build.duckdb", tmp_path / "b" / "build.duckdb"
+    other = _holding(instance, DagsterRunStatus.STARTED, {LAUNCHED_BY: CLI, WAREHOUSE_TAG: str(theirs)})
+    lines: list[str] = []
+    assert release_dead_runs(instance, log=lines.append, warehouse=mine) == []
+    assert _claims(instance) == {other} and lines == []
+    assert instance.get_run_by_id(other).status == DagsterRunStatus.STARTED
+    # the CLI run on that warehouse (whose lock proves the other dead) frees it
+    assert release_dead_runs(instance, log=lines.append, warehouse=theirs) == [other]
+    assert instance.get_run_by_id(other).status == DagsterRunStatus.FAILURE
+    # a dead CLI run tagged with this warehouse, or untagged (before the tag), is freed as before
+    same = _holding(instance, DagsterRunStatus.STARTED, {LAUNCHED_BY: CLI, WAREHOUSE_TAG: str(mine)})
+    assert release_dead_runs(instance, log=lines.append, warehouse=mine) == [same]
+    untagged = _holding(instance, DagsterRunStatus.STARTED, {LAUNCHED_BY: CLI})
+    assert release_dead_runs(instance, log=lines.append, warehouse=mine) == [untagged]
+    assert _claims(instance) == set()
