@@ -1,19 +1,20 @@
-"""Runs that died holding the ``warehouse`` pool: their slots freed, so the next run does not wait forever.
+"""CLI runs that died: marked failed, and any pool claim they or finished runs left freed.
 
-Every step that touches the warehouse claims the pool ``warehouse`` (limit 1, orchestration/dagster.yaml),
-and Dagster records the claim in the instance (``$DAGSTER_HOME``). A run killed while it holds the claim
-(``kill -9``, the out-of-memory killer, a closed terminal) never gives it back: the next run's first
-warehouse step then waits for the slot forever ("Step blocked by limit for pool warehouse"). For a run launched
-from the UI or the schedule, Dagster's own run monitoring gives such a claim back; a CLI run executes in its
-own process, which nobody monitors.
+The pool ``warehouse`` (limit 1, orchestration/dagster.yaml) is enforced per run (``granularity: run``): the
+run queue starts a UI or schedule run only when no run using the pool is in progress, and a step claims
+nothing. (With per-step claims, a CLI run killed inside a warehouse step kept its claim and every later run
+waited for it forever; and a UI step holding the claim while waiting for the warehouse write lock, which a CLI
+run held while its own step waited for the claim, deadlocked both until the lock's time-out.) What a killed
+CLI run still leaves is its run shown as STARTED: the run queue (one run at a time) then starts no UI or
+schedule run again.
 
-:func:`release_dead_runs` runs in the CLI while it holds the warehouse write lock
-(orchestration/locking.py), before its run starts. A CLI run holds that lock for its whole life and the
-operating system releases it when the process dies; so while this process holds it, no other CLI run is
-alive: every claim of a run tagged ``mpp/launched_by=cli`` (orchestration/cli.py ``run_tags``) is a dead
-run's. Those claims are freed and the run, if Dagster still shows it running, is marked failed with the
-reason. Claims of runs that Dagster shows finished are freed too. A claim of a UI or schedule run that
-is still running is left alone (its step waits for the write lock, then goes on).
+:func:`release_dead_runs` runs in the CLI while it holds the warehouse write lock (orchestration/locking.py),
+before its run starts. A CLI run holds that lock for its whole life and the operating system releases it when
+the process dies; so while this process holds it, no other CLI run on this warehouse is alive: every
+unfinished run tagged ``mpp/launched_by=cli`` (orchestration/cli.py ``run_tags``) and this warehouse is a dead
+run's. Those runs are marked failed with the reason, and any claim on the pool that they, or runs Dagster
+shows finished, still hold (a ``$DAGSTER_HOME`` made with per-step claims) is freed. A UI or schedule run that
+is still running is left alone.
 """
 
 from __future__ import annotations
@@ -38,27 +39,35 @@ WAREHOUSE_TAG = "mpp/warehouse"
 def release_dead_runs(
     instance: DagsterInstance, log: Callable[[str], object] = print, warehouse: Path | str | None = None
 ) -> list[str]:
-    """Free the ``warehouse`` pool claims of runs that cannot be running (see module doc); return their ids.
+    """Mark failed the CLI runs that cannot be running and free the ``warehouse`` pool claims of runs that
+    cannot be running (see module doc); return their ids.
 
     Call only while holding the write lock of ``warehouse``. A CLI run tagged with another warehouse
     (:data:`WAREHOUSE_TAG`) may be alive (that lock does not exclude it) and is left alone unless finished.
-    Logs one line per run freed."""
+    Logs one line per run."""
+    from dagster import DagsterRunStatus, RunsFilter
+
     info = instance.event_log_storage.get_concurrency_info(POOL)
     holders = {s.run_id for s in info.claimed_slots} | {p.run_id for p in info.pending_steps}
-    freed = []
-    for run_id in sorted(holders):
+    unfinished = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
+                  DagsterRunStatus.CANCELING]
+    cli_runs = {r.run_id for r in instance.get_runs(filters=RunsFilter(statuses=unfinished, tags={LAUNCHED_BY: CLI}))}
+    done = []
+    for run_id in sorted(holders | cli_runs):
         run = instance.get_run_by_id(run_id)
-        if run is not None and not run.is_finished and run.tags.get(LAUNCHED_BY) != CLI:
-            continue  # a UI or schedule run: Dagster's run monitoring owns it
+        finished = run is None or run.is_finished
+        if not finished and run.tags.get(LAUNCHED_BY) != CLI:
+            continue  # a UI or schedule run: Dagster owns it
         other = run.tags.get(WAREHOUSE_TAG) if run is not None else None
-        if run is not None and not run.is_finished and warehouse is not None and other not in (None, str(warehouse)):
+        if not finished and warehouse is not None and other not in (None, str(warehouse)):
             continue  # a CLI run on another warehouse: our lock says nothing about whether it is alive
-        if run is not None and not run.is_finished:
-            instance.report_run_failed(
-                run, message="its process ended without finishing (killed?): found by the next CLI run, which "
-                             f"freed its claim on the {POOL} pool")
-        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
-        freed.append(run_id)
-        log(f"freed the {POOL} pool claim of run {run_id}: "
-            + ("it is finished" if run is not None and run.is_finished else "its process ended without finishing"))
-    return freed
+        if not finished:
+            instance.report_run_failed(run, message="its process ended without finishing (killed?): found by the "
+                                                    "next CLI run")
+        if run_id in holders:
+            instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        done.append(run_id)
+        claim = f", its claim on the {POOL} pool freed" if run_id in holders else ""
+        log(f"run {run_id}: " + ("finished" if finished else "its process ended without finishing: marked failed")
+            + claim)
+    return done

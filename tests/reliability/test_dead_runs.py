@@ -57,7 +57,8 @@ def test_a_dead_cli_run_is_freed_and_marked_failed_a_running_ui_run_is_left(inst
     assert release_dead_runs(instance, log=freed_lines.append) == [dead]
     assert _claims(instance) == set()
     assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
-    assert freed_lines == [f"freed the warehouse pool claim of run {dead}: its process ended without finishing"]
+    assert freed_lines == [f"run {dead}: its process ended without finishing: marked failed, its claim on the "
+                           "warehouse pool freed"]
     # the next run's warehouse step gets the slot (before the fix it waited forever)
     assert JOB.execute_in_process(instance=instance, tags={LAUNCHED_BY: CLI}).success
 
@@ -68,7 +69,7 @@ def test_a_finished_run_still_holding_a_claim_is_freed(instance: DagsterInstance
     assert release_dead_runs(instance, log=lines.append) == [done]
     assert _claims(instance) == set()
     assert instance.get_run_by_id(done).status == DagsterRunStatus.SUCCESS  # its status is left as it was
-    assert lines == [f"freed the warehouse pool claim of run {done}: it is finished"]
+    assert lines == [f"run {done}: finished, its claim on the warehouse pool freed"]
 
 
 def test_a_live_cli_run_on_another_warehouse_is_left(instance: DagsterInstance, tmp_path: Path):
@@ -89,3 +90,26 @@ def test_a_live_cli_run_on_another_warehouse_is_left(instance: DagsterInstance, 
     untagged = _holding(instance, DagsterRunStatus.STARTED, {LAUNCHED_BY: CLI})
     assert release_dead_runs(instance, log=lines.append, warehouse=mine) == [untagged]
     assert _claims(instance) == set()
+
+
+def test_the_project_enforces_the_pool_per_run(instance: DagsterInstance):
+    """orchestration/dagster.yaml: per run, so no step of a CLI run waits for a claim (the deadlock with a UI
+    step holding the claim while it waited for the CLI's write lock; the claim a killed run kept)."""
+    from dagster._core.instance.config import PoolGranularity
+
+    pools = instance.get_concurrency_config().pool_config
+    assert (pools.pool_granularity, pools.default_pool_limit) == (PoolGranularity.RUN, 1)
+    assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def test_a_dead_cli_run_without_a_claim_is_marked_failed(instance: DagsterInstance):
+    """Per-run pools leave no claim: what a killed CLI run leaves is a run shown STARTED, which would keep the
+    run queue (one run at a time) from starting any UI or schedule run."""
+    dead = instance.create_run_for_job(JOB, status=DagsterRunStatus.STARTED, tags={LAUNCHED_BY: CLI}).run_id
+    ui = instance.create_run_for_job(JOB, status=DagsterRunStatus.STARTED, tags={}).run_id
+    lines: list[str] = []
+    assert release_dead_runs(instance, log=lines.append) == [dead]
+    assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(ui).status == DagsterRunStatus.STARTED
+    assert lines == [f"run {dead}: its process ended without finishing: marked failed"]
+    assert release_dead_runs(instance, log=lines.append) == []  # nothing left to do
