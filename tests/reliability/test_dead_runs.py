@@ -57,8 +57,8 @@ def test_a_dead_cli_run_is_freed_and_marked_failed_a_running_ui_run_is_left(inst
     assert release_dead_runs(instance, log=freed_lines.append) == [dead]
     assert _claims(instance) == set()
     assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
-    assert freed_lines == [f"run {dead}: its process ended without finishing: marked failed, its claim on the "
-                           "warehouse pool freed"]
+    assert freed_lines == [(f"run {dead}: its process ended without finishing: marked failed, its claim on the "
+                            "warehouse pool freed")]
     # the next run's warehouse step gets the slot (before the fix it waited forever)
     assert JOB.execute_in_process(instance=instance, tags={LAUNCHED_BY: CLI}).success
 
