@@ -1,20 +1,24 @@
-"""CLI runs that died: marked failed, and any pool claim they or finished runs left freed.
+"""CLI runs that died: marked failed, and their claims on the ``warehouse`` pool freed.
 
-The pool ``warehouse`` (limit 1, orchestration/dagster.yaml) is enforced per run (``granularity: run``): the
-run queue starts a UI or schedule run only when no run using the pool is in progress, and a step claims
-nothing. (With per-step claims, a CLI run killed inside a warehouse step kept its claim and every later run
-waited for it forever; and a UI step holding the claim while waiting for the warehouse write lock, which a CLI
-run held while its own step waited for the claim, deadlocked both until the lock's time-out.) What a killed
-CLI run still leaves is its run shown as STARTED: the run queue (one run at a time) then starts no UI or
-schedule run again.
+Every step that touches the warehouse claims the pool ``warehouse`` (limit 1, per step, orchestration/dagster.yaml),
+and Dagster records the claim in the instance (``$DAGSTER_HOME``). A CLI run killed while it holds a claim
+(``kill -9``, the out-of-memory killer, a closed terminal) never gives it back: every later run's first
+warehouse step then waited for the slot forever ("Step blocked by limit for pool warehouse"); and its run,
+shown STARTED for ever, kept the run queue (one run at a time) from starting any UI or schedule run. A CLI run
+executes in its own process, which no Dagster daemon monitors.
 
 :func:`release_dead_runs` runs in the CLI while it holds the warehouse write lock (orchestration/locking.py),
 before its run starts. A CLI run holds that lock for its whole life and the operating system releases it when
 the process dies; so while this process holds it, no other CLI run on this warehouse is alive: every
 unfinished run tagged ``mpp/launched_by=cli`` (orchestration/cli.py ``run_tags``) and this warehouse is a dead
-run's. Those runs are marked failed with the reason, and any claim on the pool that they, or runs Dagster
-shows finished, still hold (a ``$DAGSTER_HOME`` made with per-step claims) is freed. A UI or schedule run that
-is still running is left alone.
+run's. Those runs are marked failed with the reason and their claims freed; claims of runs Dagster shows
+finished are freed too. A UI or schedule run that is still running is left alone.
+
+Known, not solved here: a UI run's warehouse step that holds the claim while it waits for the write lock,
+and a CLI run that holds the write lock while its own step waits for the claim, wait for each other until the
+lock's time-out (``MPP_LOCK_TIMEOUT``, 6 hours). Enforcing the pool per run instead (Dagster's
+``granularity: run``) removes that wait but lets a UI step open the warehouse while a CLI run writes it (some
+steps read it without the lock), so it was not done.
 """
 
 from __future__ import annotations

@@ -92,18 +92,8 @@ def test_a_live_cli_run_on_another_warehouse_is_left(instance: DagsterInstance, 
     assert _claims(instance) == set()
 
 
-def test_the_project_enforces_the_pool_per_run(instance: DagsterInstance):
-    """orchestration/dagster.yaml: per run, so no step of a CLI run waits for a claim (the deadlock with a UI
-    step holding the claim while it waited for the CLI's write lock; the claim a killed run kept)."""
-    from dagster._core.instance.config import PoolGranularity
-
-    pools = instance.get_concurrency_config().pool_config
-    assert (pools.pool_granularity, pools.default_pool_limit) == (PoolGranularity.RUN, 1)
-    assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
-
-
 def test_a_dead_cli_run_without_a_claim_is_marked_failed(instance: DagsterInstance):
-    """Per-run pools leave no claim: what a killed CLI run leaves is a run shown STARTED, which would keep the
+    """A CLI run killed outside a warehouse step leaves no claim, but a run shown STARTED, which would keep the
     run queue (one run at a time) from starting any UI or schedule run."""
     dead = instance.create_run_for_job(JOB, status=DagsterRunStatus.STARTED, tags={LAUNCHED_BY: CLI}).run_id
     ui = instance.create_run_for_job(JOB, status=DagsterRunStatus.STARTED, tags={}).run_id
