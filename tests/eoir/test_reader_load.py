@@ -1,11 +1,12 @@
-"""orchestration.eoir.reader.load: the DuckDB settings a load holds (memory capped, restored after)."""
+"""orchestration.eoir.reader.load: the DuckDB settings a load holds (memory capped by
+orchestration.settings, restored after)."""
 
 from __future__ import annotations
 
 import pytest
 
 from orchestration.eoir.reader import load_release
-from orchestration.eoir.reader.load import LOAD_MEMORY_LIMIT, load_memory_limit, memory_bytes
+from orchestration.settings import LOAD_MEMORY_LIMIT, load_memory_limit, memory_bytes
 from tests.eoir.conftest import make_release
 
 

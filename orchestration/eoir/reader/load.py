@@ -24,7 +24,7 @@ from orchestration.eoir.reader.swap import swap_in
 from orchestration.eoir.reader.transcode import BackgroundTranscode, Part
 from orchestration.eoir.release import SYNTHETIC_MARKER, Release, ReleaseError, ReleaseFile, locate_release
 from orchestration.raw.ledger import ensure_ledger, table_exists
-from orchestration.settings import LOAD_MEMORY_LIMIT, load_memory_limit, memory_bytes  # noqa: F401
+from orchestration.settings import load_memory_limit
 
 SOURCE = "eoir"
 
@@ -53,7 +53,7 @@ def load_release(
     ``'real'`` then raises), else ``'real'``. work_dir: where per-file UTF-8 part files go (one file at a
     time; about the size of the largest uncompressed file); default: the system temp folder. memory_limit:
     DuckDB memory limit set for the duration of the load (restored after), capped at
-    :data:`LOAD_MEMORY_LIMIT`; None leaves it unchanged.
+    :data:`~orchestration.settings.LOAD_MEMORY_LIMIT`; None leaves it unchanged.
     all_columns: land every column of the required tables (published ones, then extras); default: only the
     columns the models read (:attr:`TableSpec.used`), which is most of the speed and disk of a release-sized
     load (the schedule has 30 columns, the models read 7). Lookups always land every column.
