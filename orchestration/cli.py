@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.dead_runs import CLI, LAUNCHED_BY
+from orchestration.dead_runs import CLI, LAUNCHED_BY, WAREHOUSE_TAG
 from orchestration.run_options import DEFAULTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MPP Metrics and Measures pipeline.",
@@ -267,7 +267,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     from dagster import DagsterInstance
 
     from orchestration import unchanged_run
-    from orchestration.dead_runs import WAREHOUSE_TAG, release_dead_runs
+    from orchestration.dead_runs import release_dead_runs
     from orchestration.definitions import MAIN_JOB_NAME, defs
     from orchestration.locking import warehouse_write_lock
     from orchestration.raw.quarantine import quarantine_summary
@@ -302,7 +302,7 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
                 result = job.with_logger_defs(
                     {"progress": _progress_logger(), "run_log": run_log_logger(log_file)}
                 ).execute_in_process(run_config=run_config, instance=instance, raise_on_error=False, run_id=run_id,
-                                     tags={**run_tags(pipeline, output_dir), WAREHOUSE_TAG: str(settings.warehouse)})
+                                     tags=run_tags(pipeline, output_dir, settings.warehouse))
             finally:
                 _ProgressHandler.recorder = None
         quarantine = quarantine_summary(settings.warehouse) if settings.warehouse.exists() else []
@@ -323,13 +323,14 @@ def _run_pipeline(options: dict, output_dir: Path, fingerprint: str) -> None:
     _print_outputs(output_dir, target, settings.published_dir, log_files.log)
 
 
-def run_tags(pipeline, output_dir: Path) -> dict[str, str]:
+def run_tags(pipeline, output_dir: Path, warehouse: Path) -> dict[str, str]:
     """Tags of a CLI run in Dagster (the UI's run list tells runs apart by them): who launched it, its as-of
-    date, where its outputs went and which copy it published (``exploratory``: its own, not published)."""
+    date, where its outputs went, which copy it published (``exploratory``: its own, not published) and the
+    warehouse it writes (orchestration/dead_runs.py tells a dead CLI run from a live one on another warehouse)."""
     target = pipeline.publication_target()
     copy = (target.name or "analysts' copy") if target.published else "exploratory"
     return {LAUNCHED_BY: CLI, "mpp/as_of": str(pipeline.as_of), "mpp/output": str(output_dir),
-            "mpp/publication": copy}
+            "mpp/publication": copy, WAREHOUSE_TAG: str(warehouse)}
 
 
 def _ensure_writable(folder: Path) -> None:

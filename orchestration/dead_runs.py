@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported by the CLI at start for LAUNCHED_BY: no Dagster import here
     from dagster import DagsterInstance
 
-#: The pool every warehouse step claims (orchestration/assets/common.py WAREHOUSE_POOL).
-POOL = "warehouse"
 #: The tag the CLI puts on its runs (orchestration/cli.py run_tags).
 LAUNCHED_BY, CLI = "mpp/launched_by", "cli"
 #: The tag naming the warehouse a CLI run writes (orchestration/cli.py _run_pipeline): the write lock this
@@ -51,14 +49,16 @@ def release_dead_runs(
     Logs one line per run."""
     from dagster import DagsterRunStatus, RunsFilter
 
+    from orchestration.assets.common import WAREHOUSE_POOL as POOL
+
     info = instance.event_log_storage.get_concurrency_info(POOL)
     holders = {s.run_id for s in info.claimed_slots} | {p.run_id for p in info.pending_steps}
     unfinished = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
                   DagsterRunStatus.CANCELING]
-    cli_runs = {r.run_id for r in instance.get_runs(filters=RunsFilter(statuses=unfinished, tags={LAUNCHED_BY: CLI}))}
+    cli_runs = {r.run_id: r for r in instance.get_runs(filters=RunsFilter(statuses=unfinished, tags={LAUNCHED_BY: CLI}))}
     done = []
-    for run_id in sorted(holders | cli_runs):
-        run = instance.get_run_by_id(run_id)
+    for run_id in sorted(holders | cli_runs.keys()):
+        run = cli_runs.get(run_id) or instance.get_run_by_id(run_id)
         finished = run is None or run.is_finished
         if not finished and run.tags.get(LAUNCHED_BY) != CLI:
             continue  # a UI or schedule run: Dagster owns it

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, Definitions, asset
 
-from orchestration.dead_runs import CLI, LAUNCHED_BY, POOL, WAREHOUSE_TAG, release_dead_runs
+from orchestration.assets.common import WAREHOUSE_POOL as POOL
+from orchestration.dead_runs import CLI, LAUNCHED_BY, WAREHOUSE_TAG, release_dead_runs
 
 PROJECT_YAML = Path(__file__).resolve().parents[2] / "orchestration" / "dagster.yaml"
 
